@@ -1,0 +1,46 @@
+// Entry point: `npm start`. Reads the environment, starts the game server, shuts down cleanly on
+// SIGTERM/SIGINT (stop accepting, tell clients, close rooms, exit 0).
+
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { arenaGame } from '../shared/game/arena/index.js';
+import { configFromEnv } from './config.js';
+import { GameServer } from './game-server.js';
+import { createLogger } from './logger.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<void> {
+  const config = configFromEnv();
+  const staticDir = config.staticDir ?? (existsSync(join(root, 'dist', 'client')) ? join(root, 'dist', 'client') : null);
+  const log = createLogger(config.logLevel, { svc: 'game-server' });
+  const server = new GameServer({ config: { ...config, staticDir }, game: arenaGame, logger: log });
+  await server.listen();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('signal received', { signal });
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    server.shutdown(`server stopping (${signal})`).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('shutdown failed', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(JSON.stringify({ level: 'error', msg: 'failed to start', err: String(err) }) + '\n');
+  process.exit(1);
+});

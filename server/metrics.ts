@@ -1,0 +1,94 @@
+// Prometheus metrics (prom-client): one registry per GameServer so tests can run several servers in one
+// process. Served as text at GET /metrics.
+
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class ServerMetrics {
+  readonly registry = new Registry();
+
+  readonly rooms = new Gauge({ name: 'game_rooms', help: 'Rooms open on this process', registers: [this.registry] });
+  readonly players = new Gauge({
+    name: 'game_players',
+    help: 'Players seated in rooms (connected or within their reconnect grace)',
+    registers: [this.registry],
+  });
+  readonly connections = new Gauge({
+    name: 'game_connections',
+    help: 'Open socket.io connections',
+    registers: [this.registry],
+  });
+  readonly tickDuration = new Histogram({
+    name: 'game_tick_duration_seconds',
+    help: 'Time to simulate and broadcast one scheduler tick across all rooms',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.033, 0.066, 0.1],
+    registers: [this.registry],
+  });
+  readonly tickLateness = new Histogram({
+    name: 'game_tick_lateness_seconds',
+    help: 'How late each scheduler tick started against its absolute target time',
+    buckets: [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.033, 0.066, 0.1, 0.25],
+    registers: [this.registry],
+  });
+  readonly ticksDropped = new Counter({
+    name: 'game_ticks_dropped_total',
+    help: 'Scheduler ticks skipped because the process fell too far behind',
+    registers: [this.registry],
+  });
+  readonly bytesSent = new Counter({
+    name: 'game_bytes_sent_total',
+    help: 'Bytes of socket.io packets written to clients',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly bytesReceived = new Counter({
+    name: 'game_bytes_received_total',
+    help: 'Bytes of socket.io packets received from clients',
+    registers: [this.registry],
+  });
+  readonly snapshotsSent = new Counter({
+    name: 'game_snapshots_sent_total',
+    help: 'Snapshots sent, by type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly inputsApplied = new Counter({
+    name: 'game_inputs_applied_total',
+    help: 'Player inputs applied by the simulation',
+    registers: [this.registry],
+  });
+  readonly inputsRejected = new Counter({
+    name: 'game_inputs_rejected_total',
+    help: 'Player inputs refused, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly requests = new Counter({
+    name: 'game_requests_total',
+    help: 'Acknowledged requests, by event and outcome',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly packetsRejected = new Counter({
+    name: 'game_packets_rejected_total',
+    help: 'Connections closed by the parser for a malformed packet',
+    registers: [this.registry],
+  });
+  readonly disconnectsForAbuse = new Counter({
+    name: 'game_abuse_disconnects_total',
+    help: 'Connections cut off for exceeding rate limits or sending invalid data',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,358 @@
+// One socket.io connection: validates everything the client sends, answers requests through acks with
+// { ok, ... } or { ok: false, error }, rate-limits, and links the socket to its seat in a room.
+// A bad packet only ever affects this connection.
+
+import type { Socket } from 'socket.io';
+import {
+  EV,
+  type ChatMessage,
+  type ErrorBody,
+  type ErrorCode,
+  type JoinInfo,
+  type NoticeMessage,
+  type Reply,
+  type RoomClosedMessage,
+  PROTOCOL_VERSION,
+} from '../shared/protocol.js';
+import {
+  ValidationError,
+  validateChat,
+  validateCreateRoom,
+  validateEmpty,
+  validateInputEnvelope,
+  validateJoinRoom,
+  validateRejoin,
+} from '../shared/protocol-validate.js';
+import type { Identity } from './auth.js';
+import type { Logger } from './logger.js';
+import { isRoom, type Matchmaker } from './matchmaker.js';
+import type { ServerMetrics } from './metrics.js';
+import { AbuseTracker, TokenBucket } from './rate-limiter.js';
+import type { ReconnectTokens } from './reconnect-token.js';
+import type { PlayerLink, Room, Seat } from './room.js';
+import type { RoomRegistry } from './room-registry.js';
+
+export interface ConnectionDeps {
+  readonly matchmaker: Matchmaker;
+  readonly registry: RoomRegistry;
+  readonly tokens: ReconnectTokens;
+  readonly metrics: ServerMetrics;
+  readonly log: Logger;
+  readonly tickRate: number;
+  /** How long a reconnect token stays valid (the seat itself is held for the room's grace period). */
+  readonly tokenLifetimeMs: number;
+}
+
+/** Every request answers with one of these; the payload type per event is documented in protocol.ts. */
+type AnyReply = Reply<Record<string, unknown>>;
+type Ack = (reply: AnyReply) => void;
+type RequestHandler = (payload: unknown) => AnyReply;
+
+const REQUEST_EVENTS = new Set<string>([
+  EV.listRooms,
+  EV.quickPlay,
+  EV.createRoom,
+  EV.joinRoom,
+  EV.rejoinRoom,
+  EV.leaveRoom,
+  EV.sendChat,
+]);
+
+function fail(code: ErrorCode, message: string): { ok: false; error: ErrorBody } {
+  return { ok: false, error: { code, message } };
+}
+
+export class PlayerConnection implements PlayerLink {
+  private room: Room | null = null;
+  private seat: Seat | null = null;
+  private closed = false;
+  private readonly inputBucket: TokenBucket;
+  private readonly requestBucket = new TokenBucket(10, 20);
+  private readonly chatBucket = new TokenBucket(0.5, 5);
+  private readonly floodTracker: AbuseTracker;
+  private readonly invalidTracker = new AbuseTracker(20, 10_000);
+  private readonly log: Logger;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly identity: Identity,
+    private readonly deps: ConnectionDeps,
+  ) {
+    this.log = deps.log.child({ socket: socket.id, user: identity.userId });
+    // Legitimate clients send one input per tick; long-polling batches a round trip's worth at once.
+    this.inputBucket = new TokenBucket(deps.tickRate * 2, deps.tickRate * 2);
+    this.floodTracker = new AbuseTracker(deps.tickRate * 3, 5_000);
+    this.bind();
+  }
+
+  get currentRoom(): Room | null {
+    return this.room;
+  }
+
+  // ---- PlayerLink (called by the room) ----
+
+  sendSnapshot(bytes: Uint8Array): void {
+    // Volatile: if the transport is busy the snapshot is skipped, which is safe because deltas are
+    // encoded against the last snapshot the client acknowledged.
+    this.socket.volatile.emit(EV.snapshot, bytes);
+  }
+
+  sendChat(message: ChatMessage): void {
+    this.socket.emit(EV.chat, message);
+  }
+
+  sendNotice(notice: NoticeMessage): void {
+    this.socket.emit(EV.notice, notice);
+  }
+
+  sendRoomClosed(message: RoomClosedMessage): void {
+    this.socket.emit(EV.roomClosed, message);
+    this.room = null;
+    this.seat = null;
+  }
+
+  // ---- socket wiring ----
+
+  private bind(): void {
+    const s = this.socket;
+    s.on(EV.input, (...args: unknown[]) => this.onInput(args));
+    this.request(EV.listRooms, (p) => this.listRooms(p));
+    this.request(EV.quickPlay, (p) => this.quickPlay(p));
+    this.request(EV.createRoom, (p) => this.createRoom(p));
+    this.request(EV.joinRoom, (p) => this.joinRoom(p));
+    this.request(EV.rejoinRoom, (p) => this.rejoinRoom(p));
+    this.request(EV.leaveRoom, (p) => this.leaveRoom(p));
+    this.request(EV.sendChat, (p) => this.sendChatLine(p));
+    s.onAny((event: string, ...args: unknown[]) => {
+      if (event === EV.input || REQUEST_EVENTS.has(event)) return;
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') (ack as Ack)(fail('UNKNOWN_EVENT', `unknown event "${event.slice(0, 40)}"`));
+      this.invalid('unknown_event', `unknown event "${event.slice(0, 40)}"`);
+    });
+    s.on('error', (err: Error) => {
+      this.deps.metrics.packetsRejected.inc();
+      this.log.warn('packet rejected', { reason: err.message });
+    });
+    s.on('disconnect', (reason) => this.onDisconnect(reason));
+  }
+
+  /** Registers an acknowledged request: rate limit, validate, answer exactly once, never throw. */
+  private request(event: string, handler: RequestHandler): void {
+    this.socket.on(event, (...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      const payloadArgs = typeof ack === 'function' ? args.slice(0, -1) : args;
+      const reply = this.runRequest(event, payloadArgs, handler);
+      this.deps.metrics.requests.inc({ event, outcome: reply.ok ? 'ok' : reply.error.code });
+      if (typeof ack === 'function') (ack as Ack)(reply);
+      else this.invalid('missing_ack', `${event} must be sent with an acknowledgement callback`);
+    });
+  }
+
+  private runRequest(event: string, payloadArgs: unknown[], handler: RequestHandler): AnyReply {
+    if (this.closed) return fail('SHUTTING_DOWN', 'connection is closing');
+    if (!this.requestBucket.take()) {
+      this.flood('requests');
+      return fail('RATE_LIMITED', 'too many requests; slow down');
+    }
+    if (payloadArgs.length > 1) {
+      this.invalid('bad_request', `${event}: expected one payload argument`);
+      return fail('BAD_REQUEST', `${event}: expected one payload argument`);
+    }
+    try {
+      const reply = handler(payloadArgs[0]);
+      if (!reply.ok && reply.error.code === 'BAD_REQUEST') this.invalid('bad_request', reply.error.message);
+      return reply;
+    } catch (err) {
+      this.log.error('request handler failed', { event, err });
+      return fail('INTERNAL', 'internal error');
+    }
+  }
+
+  // ---- requests ----
+
+  private listRooms(payload: unknown): AnyReply {
+    const body = validateEmpty(payload, EV.listRooms);
+    if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
+    return { ok: true, rooms: this.deps.matchmaker.listPublicRooms() };
+  }
+
+  private quickPlay(payload: unknown): AnyReply {
+    const body = validateEmpty(payload, EV.quickPlay);
+    if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
+    if (this.seat) return this.alreadyInRoom();
+    const room = this.deps.matchmaker.quickPlay();
+    return isRoom(room) ? this.enter(room) : { ok: false, error: room };
+  }
+
+  private createRoom(payload: unknown): AnyReply {
+    const body = validateCreateRoom(payload);
+    if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
+    if (this.seat) return this.alreadyInRoom();
+    const room = this.deps.matchmaker.createRoom(body.private);
+    return isRoom(room) ? this.enter(room) : { ok: false, error: room };
+  }
+
+  private joinRoom(payload: unknown): AnyReply {
+    const body = validateJoinRoom(payload);
+    if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
+    if (this.seat) return this.alreadyInRoom();
+    const room = this.deps.matchmaker.findRoom(body);
+    return isRoom(room) ? this.enter(room) : { ok: false, error: room };
+  }
+
+  private rejoinRoom(payload: unknown): AnyReply {
+    const body = validateRejoin(payload);
+    if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
+    if (this.seat) return this.alreadyInRoom();
+    const claim = this.deps.tokens.verify(body.token);
+    if (!claim) return fail('BAD_TOKEN', 'reconnect token is invalid or expired');
+    const room = this.deps.registry.get(claim.roomId);
+    if (!room || room.isClosed) return fail('ROOM_NOT_FOUND', 'the room is gone');
+    const held = room.seat(claim.playerId);
+    if (!held) return fail('BAD_TOKEN', 'the seat was given up after the reconnect grace period');
+    if (held.link && held.link !== this) {
+      // The same player on a new connection: the old one (half-open, or another tab) loses the seat.
+      held.link.sendRoomClosed({ reason: 'kicked', message: 'this seat was taken over by a new connection' });
+      room.detach(claim.playerId);
+    }
+    const seat = room.reattach(claim.playerId, this);
+    if (!seat) return fail('BAD_TOKEN', 'the seat is no longer held');
+    this.room = room;
+    this.seat = seat;
+    this.log.info('player rejoined', { room: room.id, player: seat.playerId });
+    return { ok: true, join: this.joinInfo(room, seat) };
+  }
+
+  private leaveRoom(payload: unknown): AnyReply {
+    const body = validateEmpty(payload, EV.leaveRoom);
+    if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
+    if (!this.room || !this.seat) return fail('NOT_IN_ROOM', 'not in a room');
+    this.room.leave(this.seat.playerId);
+    this.room = null;
+    this.seat = null;
+    return { ok: true };
+  }
+
+  private sendChatLine(payload: unknown): AnyReply {
+    const body = validateChat(payload);
+    if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
+    if (!this.room || !this.seat) return fail('NOT_IN_ROOM', 'join a room before chatting');
+    if (!this.chatBucket.take()) {
+      this.flood('chat');
+      return fail('RATE_LIMITED', 'you are sending messages too fast');
+    }
+    const message = this.room.chat(this.seat, body.text);
+    return { ok: true, id: message.id };
+  }
+
+  private enter(room: Room): AnyReply {
+    if (!room.hasFreeSeat) return fail('ROOM_FULL', `room is full (${room.playerCount}/${room.maxPlayers})`);
+    const seat = room.join(this.identity.name, this);
+    this.room = room;
+    this.seat = seat;
+    this.log.info('player joined', { room: room.id, player: seat.playerId, name: seat.name });
+    return { ok: true, join: this.joinInfo(room, seat) };
+  }
+
+  private joinInfo(room: Room, seat: Seat): JoinInfo {
+    const settings = room.settings;
+    return {
+      protocol: PROTOCOL_VERSION,
+      game: room.game.name,
+      roomId: room.id,
+      ...(room.code ? { code: room.code } : {}),
+      playerId: seat.playerId,
+      name: seat.name,
+      tickRate: settings.tickRate,
+      snapshotRate: settings.snapshotRate,
+      tick: room.tick,
+      lagCompensationTicks: settings.lagCompensationTicks,
+      lastInputSeq: seat.lastQueuedSeq,
+      reconnectToken: this.deps.tokens.sign({
+        roomId: room.id,
+        playerId: seat.playerId,
+        expiresAt: Date.now() + this.deps.tokenLifetimeMs,
+      }),
+      reconnectGraceMs: settings.reconnectGraceMs,
+    };
+  }
+
+  private alreadyInRoom(): AnyReply {
+    return fail('ALREADY_IN_ROOM', `already in room ${this.room?.id}; leave it first`);
+  }
+
+  // ---- inputs ----
+
+  private onInput(args: unknown[]): void {
+    const { metrics } = this.deps;
+    if (!this.inputBucket.take()) {
+      metrics.inputsRejected.inc({ reason: 'rate_limited' });
+      this.flood('inputs');
+      return;
+    }
+    if (args.length !== 1) {
+      metrics.inputsRejected.inc({ reason: 'malformed' });
+      this.invalid('bad_input', 'input: expected exactly one argument');
+      return;
+    }
+    const envelope = validateInputEnvelope(args[0]);
+    if (envelope instanceof ValidationError) {
+      metrics.inputsRejected.inc({ reason: 'malformed' });
+      this.invalid('bad_input', envelope.message);
+      return;
+    }
+    const room = this.room;
+    const seat = this.seat;
+    if (!room || !seat) {
+      metrics.inputsRejected.inc({ reason: 'not_in_room' });
+      return;
+    }
+    const payload = room.game.parseInput(envelope.payload);
+    if (payload === null) {
+      metrics.inputsRejected.inc({ reason: 'invalid_payload' });
+      this.invalid('bad_input', 'input: payload is not a valid input for this game');
+      return;
+    }
+    room.acknowledgeSnapshot(seat, envelope.ackTick);
+    const outcome = room.queueInput(seat, envelope.seq, envelope.renderTick, payload);
+    if (outcome === 'duplicate') metrics.inputsRejected.inc({ reason: 'duplicate' });
+    else if (outcome === 'overflow') metrics.inputsRejected.inc({ reason: 'queue_overflow' });
+  }
+
+  // ---- abuse handling ----
+
+  private flood(what: string): void {
+    const verdict = this.floodTracker.violation();
+    if (verdict === 'warn') {
+      this.sendNotice({ code: 'RATE_LIMITED', message: `too many ${what}; excess is dropped, keep it up and you are disconnected` });
+    } else if (verdict === 'cut') {
+      this.cutOff('rate_limit', 'RATE_LIMITED', `disconnected: kept flooding ${what}`);
+    }
+  }
+
+  private invalid(reason: string, message: string): void {
+    const verdict = this.invalidTracker.violation();
+    if (verdict === 'warn') this.sendNotice({ code: 'BAD_REQUEST', message });
+    else if (verdict === 'cut') this.cutOff(reason, 'BAD_REQUEST', `disconnected: too many invalid messages (last: ${message})`);
+  }
+
+  private cutOff(reason: string, code: ErrorCode, message: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.deps.metrics.disconnectsForAbuse.inc({ reason });
+    this.log.warn('client cut off', { reason, message });
+    this.sendNotice({ code, message });
+    // Let the notice flush before closing the transport.
+    setTimeout(() => this.socket.disconnect(true), 50);
+  }
+
+  private onDisconnect(reason: string): void {
+    this.closed = true;
+    if (this.room && this.seat && this.seat.link === this) {
+      this.room.detach(this.seat.playerId);
+      this.log.info('player disconnected, seat held', { room: this.room.id, player: this.seat.playerId, reason });
+    }
+    this.room = null;
+    this.seat = null;
+  }
+}

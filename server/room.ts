@@ -1,0 +1,335 @@
+// A room is one match: an authoritative world stepped at a fixed tick, the seats of its players, their
+// input queues, and the replicator that turns each tick's world into per-client deltas. A room knows
+// nothing about sockets: it talks to each player through a PlayerLink.
+
+import type { EntityView, GameEvent } from '../shared/codec/schema.js';
+import { Replicator, type ReplicationClient } from '../shared/codec/index.js';
+import type { AnyGame, PlayerScore } from '../shared/game/game-definition.js';
+import type { ChatMessage, NoticeMessage, RoomClosedMessage, RoomSummary } from '../shared/protocol.js';
+
+/** The room's way to reach one connected player (a socket.io socket in production). */
+export interface PlayerLink {
+  sendSnapshot(bytes: Uint8Array): void;
+  sendChat(message: ChatMessage): void;
+  sendNotice(notice: NoticeMessage): void;
+  sendRoomClosed(message: RoomClosedMessage): void;
+}
+
+/** Hooks for whoever records or observes the match (the recorder, metrics); all optional. */
+export interface RoomObserver {
+  onPlayerJoined?(room: Room, tick: number, playerId: number, name: string): void;
+  onPlayerLeft?(room: Room, tick: number, playerId: number): void;
+  /** After each simulated tick: the inputs applied (seat order) and the events produced. */
+  onTick?(room: Room, tick: number, applied: readonly AppliedInput[], events: readonly GameEvent[]): void;
+  onSnapshot?(room: Room, tick: number, views: readonly EntityView[]): void;
+  onClosed?(room: Room, reason: RoomClosedMessage['reason']): void;
+}
+
+export interface AppliedInput {
+  readonly playerId: number;
+  /** 0 when the server applied the idle input because nothing was queued. */
+  readonly seq: number;
+  readonly renderTick: number;
+  readonly payload: unknown;
+}
+
+export interface RoomOptions {
+  readonly id: string;
+  /** Join code; null for public rooms. */
+  readonly code: string | null;
+  readonly game: AnyGame;
+  readonly seed: number;
+  readonly tickRate: number;
+  readonly snapshotRate: number;
+  readonly maxPlayers: number;
+  readonly lagCompensationTicks: number;
+  readonly reconnectGraceMs: number;
+  readonly emptyRoomGraceMs: number;
+  /** Interest radius in world units for the replicator. */
+  readonly interestRadius: number;
+  /** Inputs buffered per player; when full the oldest is dropped to keep latency bounded. */
+  readonly inputQueueLimit?: number;
+  readonly snapshotHistoryTicks?: number;
+  readonly now?: () => number;
+  readonly observer?: RoomObserver;
+}
+
+interface QueuedInput {
+  readonly seq: number;
+  readonly renderTick: number;
+  readonly payload: unknown;
+}
+
+export interface Seat {
+  readonly playerId: number;
+  readonly name: string;
+  link: PlayerLink | null;
+  replication: ReplicationClient | null;
+  readonly queue: QueuedInput[];
+  /** Highest sequence accepted into the queue (duplicates and replays are dropped). */
+  lastQueuedSeq: number;
+  lastAppliedSeq: number;
+  lastAppliedTick: number;
+  lastPayload: unknown;
+  disconnectedAt: number | null;
+}
+
+export type InputOutcome = 'queued' | 'duplicate' | 'overflow';
+
+const MAX_PLAYER_ID = 255;
+
+export class Room {
+  readonly id: string;
+  readonly code: string | null;
+  readonly game: AnyGame;
+  readonly seed: number;
+  readonly createdAt = Date.now();
+  readonly snapshotInterval: number;
+  private readonly options: RoomOptions;
+  private readonly world: unknown;
+  private readonly replicator: Replicator;
+  private readonly seats = new Map<number, Seat>();
+  private readonly pendingEvents: { tick: number; event: GameEvent }[] = [];
+  private readonly now: () => number;
+  private currentTick = 0;
+  private emptySince: number | null;
+  private closed = false;
+  private chatCounter = 0;
+  private lastPlayerId = 0;
+
+  constructor(options: RoomOptions) {
+    this.options = options;
+    this.id = options.id;
+    this.code = options.code;
+    this.game = options.game;
+    this.seed = options.seed;
+    this.now = options.now ?? (() => performance.now());
+    this.snapshotInterval = Math.max(1, Math.round(options.tickRate / options.snapshotRate));
+    this.world = options.game.createWorld(options.seed);
+    this.replicator = new Replicator(options.game.schema, {
+      historyTicks: options.snapshotHistoryTicks ?? 64,
+      interestRadius: options.interestRadius,
+    });
+    this.emptySince = this.now();
+  }
+
+  get tick(): number {
+    return this.currentTick;
+  }
+  get isPrivate(): boolean {
+    return this.code !== null;
+  }
+  get isClosed(): boolean {
+    return this.closed;
+  }
+  get playerCount(): number {
+    return this.seats.size;
+  }
+  get connectedCount(): number {
+    let n = 0;
+    for (const seat of this.seats.values()) if (seat.link) n++;
+    return n;
+  }
+  get maxPlayers(): number {
+    return this.options.maxPlayers;
+  }
+  get hasFreeSeat(): boolean {
+    return !this.closed && this.seats.size < this.options.maxPlayers;
+  }
+  get settings(): Pick<RoomOptions, 'tickRate' | 'snapshotRate' | 'lagCompensationTicks' | 'reconnectGraceMs'> {
+    const { tickRate, snapshotRate, lagCompensationTicks, reconnectGraceMs } = this.options;
+    return { tickRate, snapshotRate, lagCompensationTicks, reconnectGraceMs };
+  }
+
+  summary(): RoomSummary {
+    return {
+      roomId: this.id,
+      game: this.game.name,
+      players: this.seats.size,
+      maxPlayers: this.options.maxPlayers,
+      tick: this.currentTick,
+    };
+  }
+
+  seat(playerId: number): Seat | undefined {
+    return this.seats.get(playerId);
+  }
+
+  scores(): PlayerScore[] {
+    return this.game.scores(this.world);
+  }
+
+  worldHash(): number {
+    return this.game.hash(this.world);
+  }
+
+  /** Seats a new player; the caller checked hasFreeSeat. */
+  join(name: string, link: PlayerLink): Seat {
+    if (!this.hasFreeSeat) throw new Error(`room ${this.id} is full`);
+    const playerId = this.freePlayerId();
+    const seat: Seat = {
+      playerId,
+      name,
+      link,
+      replication: this.replicator.addClient(),
+      queue: [],
+      lastQueuedSeq: 0,
+      lastAppliedSeq: 0,
+      lastAppliedTick: this.currentTick,
+      lastPayload: null,
+      disconnectedAt: null,
+    };
+    this.seats.set(playerId, seat);
+    this.game.addPlayer(this.world, playerId, name);
+    this.emptySince = null;
+    this.options.observer?.onPlayerJoined?.(this, this.currentTick, playerId, name);
+    return seat;
+  }
+
+  /** Gives a held seat a new connection (reconnect); the player keeps its body, score and input sequence. */
+  reattach(playerId: number, link: PlayerLink): Seat | null {
+    const seat = this.seats.get(playerId);
+    if (!seat) return null;
+    if (seat.replication) this.replicator.removeClient(seat.replication);
+    seat.link = link;
+    seat.replication = this.replicator.addClient();
+    seat.disconnectedAt = null;
+    seat.queue.length = 0;
+    this.emptySince = null;
+    return seat;
+  }
+
+  /** The connection dropped: hold the seat for the reconnect grace period. */
+  detach(playerId: number): void {
+    const seat = this.seats.get(playerId);
+    if (!seat || !seat.link) return;
+    seat.link = null;
+    if (seat.replication) this.replicator.removeClient(seat.replication);
+    seat.replication = null;
+    seat.queue.length = 0;
+    seat.disconnectedAt = this.now();
+  }
+
+  /** The player left on purpose: free the seat now. */
+  leave(playerId: number): void {
+    const seat = this.seats.get(playerId);
+    if (!seat) return;
+    if (seat.replication) this.replicator.removeClient(seat.replication);
+    this.seats.delete(playerId);
+    this.game.removePlayer(this.world, playerId);
+    this.options.observer?.onPlayerLeft?.(this, this.currentTick, playerId);
+    if (this.seats.size === 0) this.emptySince = this.now();
+  }
+
+  /** Queues a validated input envelope. The game payload is checked by the caller with game.parseInput. */
+  queueInput(seat: Seat, seq: number, renderTick: number, payload: unknown): InputOutcome {
+    if (seq <= seat.lastQueuedSeq) return 'duplicate';
+    seat.lastQueuedSeq = seq;
+    const limit = this.options.inputQueueLimit ?? 8;
+    let outcome: InputOutcome = 'queued';
+    if (seat.queue.length >= limit) {
+      seat.queue.shift();
+      outcome = 'overflow';
+    }
+    seat.queue.push({ seq, renderTick, payload });
+    return outcome;
+  }
+
+  acknowledgeSnapshot(seat: Seat, tick: number): void {
+    if (seat.replication && tick >= 0) this.replicator.acknowledge(seat.replication, tick);
+  }
+
+  chat(seat: Seat, text: string): ChatMessage {
+    const message: ChatMessage = {
+      id: ++this.chatCounter,
+      playerId: seat.playerId,
+      name: seat.name,
+      text,
+      tick: this.currentTick,
+    };
+    for (const other of this.seats.values()) other.link?.sendChat(message);
+    return message;
+  }
+
+  /**
+   * One fixed step: apply at most one input per player (seat order is join order, which recordings
+   * capture, so re-simulation applies them identically), step the world, and snapshot on snapshot ticks.
+   * Returns the number of inputs applied from queues.
+   */
+  step(): number {
+    if (this.closed) return 0;
+    const tick = ++this.currentTick;
+    const applied: AppliedInput[] = [];
+    let fromQueue = 0;
+    const cap = this.options.lagCompensationTicks;
+    for (const seat of this.seats.values()) {
+      const queued = seat.queue.shift();
+      let input: AppliedInput;
+      if (queued) {
+        const renderTick = Math.min(tick, Math.max(tick - cap, queued.renderTick));
+        input = { playerId: seat.playerId, seq: queued.seq, renderTick, payload: queued.payload };
+        seat.lastAppliedSeq = queued.seq;
+        seat.lastAppliedTick = tick;
+        seat.lastPayload = queued.payload;
+        fromQueue++;
+      } else {
+        const idle = this.game.idleInput(seat.link ? seat.lastPayload : null);
+        input = { playerId: seat.playerId, seq: 0, renderTick: tick, payload: idle };
+      }
+      applied.push(input);
+      this.game.applyInput(this.world, seat.playerId, input.payload, { tick, renderTick: input.renderTick });
+    }
+    const events = this.game.step(this.world, tick);
+    for (const event of events) this.pendingEvents.push({ tick, event });
+    this.options.observer?.onTick?.(this, tick, applied, events);
+    if (tick % this.snapshotInterval === 0) this.broadcastSnapshot(tick);
+    this.expireSeats();
+    return fromQueue;
+  }
+
+  /** True once the room has been empty (no seats at all) for the empty-room grace period. */
+  shouldDispose(): boolean {
+    return this.emptySince !== null && this.now() - this.emptySince >= this.options.emptyRoomGraceMs;
+  }
+
+  close(reason: RoomClosedMessage['reason'], message: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const seat of this.seats.values()) seat.link?.sendRoomClosed({ reason, message });
+    this.options.observer?.onClosed?.(this, reason);
+  }
+
+  private broadcastSnapshot(tick: number): void {
+    const views = this.game.view(this.world);
+    this.replicator.commitTick(tick, views, this.pendingEvents);
+    this.pendingEvents.length = 0;
+    this.options.observer?.onSnapshot?.(this, tick, views);
+    for (const seat of this.seats.values()) {
+      if (!seat.link || !seat.replication) continue;
+      const bytes = this.replicator.encodeFor(seat.replication, this.game.focusOf(this.world, seat.playerId), {
+        lastInputSeq: seat.lastAppliedSeq,
+        lastInputTick: seat.lastAppliedTick,
+        inputQueueDepth: seat.queue.length,
+      });
+      seat.link.sendSnapshot(bytes);
+    }
+  }
+
+  private expireSeats(): void {
+    const now = this.now();
+    for (const seat of this.seats.values()) {
+      if (seat.disconnectedAt !== null && now - seat.disconnectedAt >= this.options.reconnectGraceMs) {
+        this.leave(seat.playerId);
+      }
+    }
+  }
+
+  /** Round-robin so a freed id is not reused at once (clients would see a new player as an old one). */
+  private freePlayerId(): number {
+    for (let i = 0; i < MAX_PLAYER_ID; i++) {
+      this.lastPlayerId = (this.lastPlayerId % MAX_PLAYER_ID) + 1;
+      if (!this.seats.has(this.lastPlayerId)) return this.lastPlayerId;
+    }
+    throw new Error('no free player id');
+  }
+}

@@ -1,0 +1,306 @@
+// The headless netcode client every player runs: the Phaser game and the sim/ bots sit on this same
+// class. It connects with our msgpack parser (WebSocket first, long-polling fallback), makes
+// acknowledged requests with timeouts, sends inputs with sequence numbers and snapshot acks, keeps a
+// mirror of the world from deltas, and takes its seat back after a reconnect.
+
+import { io, type Socket } from 'socket.io-client';
+import { SnapshotMirror, type AppliedSnapshot } from '../codec/index.js';
+import type { ReplicationSchema } from '../codec/schema.js';
+import { clientParser } from '../net/msgpack-parser.js';
+import {
+  EV,
+  PROTOCOL_VERSION,
+  type ChatMessage,
+  type ErrorCode,
+  type InputMessage,
+  type JoinInfo,
+  type NoticeMessage,
+  type Reply,
+  type RoomClosedMessage,
+  type RoomSummary,
+} from '../protocol.js';
+import { Emitter } from '../util/emitter.js';
+
+export type Transport = 'websocket' | 'polling';
+
+export interface NetClientOptions {
+  /** Server origin, e.g. http://localhost:3000. */
+  readonly url: string;
+  readonly schema: ReplicationSchema;
+  readonly name?: string;
+  /** Default: WebSocket first, long-polling when it cannot be opened. */
+  readonly transports?: readonly Transport[];
+  readonly requestTimeoutMs?: number;
+  /** socket.io's automatic reconnection with exponential backoff (default on). */
+  readonly reconnection?: boolean;
+  /** Snapshot states kept as possible delta baselines. */
+  readonly historyTicks?: number;
+  /**
+   * Sees every incoming snapshot before it is applied and decides when (or whether) to deliver it:
+   * the hook the network-conditions layer uses to add latency or drop snapshots as a skipped volatile
+   * emit would. Default: deliver at once.
+   */
+  readonly snapshotGate?: (bytes: Uint8Array, deliver: () => void) => void;
+}
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: ErrorCode | 'TIMEOUT' | 'DISCONNECTED',
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'RequestError';
+  }
+}
+
+export interface NetClientStats {
+  bytesIn: number;
+  bytesOut: number;
+  snapshots: number;
+  fullSnapshots: number;
+  decodeErrors: number;
+  inputsSent: number;
+}
+
+export interface NetClientEvents {
+  snapshot: AppliedSnapshot;
+  chat: ChatMessage;
+  notice: NoticeMessage;
+  roomClosed: RoomClosedMessage;
+  joined: JoinInfo;
+  /** The seat was taken back after a reconnect: prediction and interpolation state must reset. */
+  rejoined: JoinInfo;
+  rejoinFailed: RequestError;
+  disconnected: string;
+  reconnecting: number;
+  connectError: Error;
+  decodeError: Error;
+}
+
+export class NetClient extends Emitter<NetClientEvents> {
+  readonly socket: Socket;
+  readonly stats: NetClientStats = { bytesIn: 0, bytesOut: 0, snapshots: 0, fullSnapshots: 0, decodeErrors: 0, inputsSent: 0 };
+  private mirrorState: SnapshotMirror;
+  private joinInfo: JoinInfo | null = null;
+  private seq = 0;
+  private readonly options: NetClientOptions;
+
+  constructor(options: NetClientOptions) {
+    super();
+    this.options = options;
+    this.mirrorState = this.newMirror();
+    this.socket = io(options.url, {
+      parser: clientParser,
+      transports: [...(options.transports ?? ['websocket', 'polling'])],
+      // If WebSocket cannot be opened, try the next transport instead of failing.
+      tryAllTransports: true,
+      auth: { protocol: PROTOCOL_VERSION, ...(options.name !== undefined ? { name: options.name } : {}) },
+      reconnection: options.reconnection ?? true,
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 4000,
+      autoConnect: false,
+    });
+    this.bind();
+  }
+
+  get mirror(): SnapshotMirror {
+    return this.mirrorState;
+  }
+  get join(): JoinInfo | null {
+    return this.joinInfo;
+  }
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+  /** The last input sequence number sent. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+  get transport(): string | undefined {
+    return this.socket.io.engine?.transport?.name;
+  }
+
+  /** Opens the connection; rejects with the server's reason (e.g. PROTOCOL_MISMATCH) if refused. */
+  connect(timeoutMs = 10_000): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new RequestError('TIMEOUT', `could not connect to ${this.options.url} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onConnect = () => {
+        cleanup();
+        resolve();
+      };
+      const onError = (err: Error & { data?: { code?: ErrorCode; message?: string } }) => {
+        // A refusal from the server's auth middleware is final; transport errors are retried.
+        if (err.data?.code) {
+          cleanup();
+          this.socket.disconnect();
+          reject(new RequestError(err.data.code, err.data.message ?? err.message));
+        }
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.socket.off('connect', onConnect);
+        this.socket.off('connect_error', onError);
+      };
+      this.socket.on('connect', onConnect);
+      this.socket.on('connect_error', onError);
+      this.socket.connect();
+    });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+
+  // ---- requests ----
+
+  async listRooms(): Promise<readonly RoomSummary[]> {
+    const reply = await this.request<{ rooms: RoomSummary[] }>(EV.listRooms, {});
+    return reply.rooms;
+  }
+
+  quickPlay(): Promise<JoinInfo> {
+    return this.enter(EV.quickPlay, {});
+  }
+
+  createRoom(isPrivate: boolean): Promise<JoinInfo> {
+    return this.enter(EV.createRoom, { private: isPrivate });
+  }
+
+  joinRoom(target: { roomId: string } | { code: string }): Promise<JoinInfo> {
+    return this.enter(EV.joinRoom, target);
+  }
+
+  async leave(): Promise<void> {
+    await this.request(EV.leaveRoom, {});
+    this.joinInfo = null;
+    this.mirrorState = this.newMirror();
+  }
+
+  async chat(text: string): Promise<number> {
+    const reply = await this.request<{ id: number }>(EV.sendChat, { text });
+    return reply.id;
+  }
+
+  /** Takes the seat back with the reconnect token (done automatically after a reconnect). */
+  async rejoin(): Promise<JoinInfo> {
+    if (!this.joinInfo) throw new RequestError('NOT_IN_ROOM', 'nothing to rejoin');
+    const reply = await this.request<{ join: JoinInfo }>(EV.rejoinRoom, { token: this.joinInfo.reconnectToken });
+    this.adopt(reply.join);
+    return reply.join;
+  }
+
+  /** Sends any event and returns the raw reply (for tests of the protocol itself). */
+  async rawRequest(event: string, ...args: unknown[]): Promise<Reply<Record<string, unknown>>> {
+    return (await this.socket.timeout(this.options.requestTimeoutMs ?? 5000).emitWithAck(event, ...args)) as Reply<
+      Record<string, unknown>
+    >;
+  }
+
+  // ---- inputs ----
+
+  /**
+   * Sends one input (call once per tick). Carries the newest applied snapshot tick as the ack, so the
+   * server encodes the next deltas against it. Returns the input's sequence number.
+   */
+  sendInput(payload: unknown, renderTick: number = Math.max(0, this.mirrorState.latestTick)): number {
+    const seq = ++this.seq;
+    const message: InputMessage = [seq, this.mirrorState.latestTick, renderTick, payload];
+    this.socket.emit(EV.input, message);
+    this.stats.inputsSent++;
+    return seq;
+  }
+
+  // ---- internals ----
+
+  private async request<T extends object>(event: string, payload: unknown): Promise<T> {
+    if (!this.socket.connected) throw new RequestError('DISCONNECTED', `not connected (sending ${event})`);
+    let reply: Reply<T>;
+    try {
+      reply = (await this.socket.timeout(this.options.requestTimeoutMs ?? 5000).emitWithAck(event, payload)) as Reply<T>;
+    } catch {
+      throw new RequestError('TIMEOUT', `${event} got no answer`);
+    }
+    if (!reply.ok) throw new RequestError(reply.error.code, reply.error.message);
+    return reply;
+  }
+
+  private async enter(event: string, payload: unknown): Promise<JoinInfo> {
+    const reply = await this.request<{ join: JoinInfo }>(event, payload);
+    this.adopt(reply.join);
+    this.emit('joined', reply.join);
+    return reply.join;
+  }
+
+  private adopt(join: JoinInfo): void {
+    this.joinInfo = join;
+    // Continue the sequence where the server is, so no input is applied twice or skipped as a duplicate.
+    this.seq = Math.max(this.seq, join.lastInputSeq);
+    this.mirrorState = this.newMirror();
+  }
+
+  private newMirror(): SnapshotMirror {
+    return new SnapshotMirror(this.options.schema, { historyTicks: this.options.historyTicks ?? 64 });
+  }
+
+  private bind(): void {
+    const s = this.socket;
+    s.on(EV.snapshot, (bytes: unknown) => this.onSnapshot(bytes));
+    s.on(EV.chat, (m: ChatMessage) => this.emit('chat', m));
+    s.on(EV.notice, (m: NoticeMessage) => this.emit('notice', m));
+    s.on(EV.roomClosed, (m: RoomClosedMessage) => {
+      this.joinInfo = null;
+      this.emit('roomClosed', m);
+    });
+    s.on('disconnect', (reason) => this.emit('disconnected', reason));
+    s.on('connect_error', (err) => this.emit('connectError', err));
+    s.io.on('reconnect_attempt', (attempt) => this.emit('reconnecting', attempt));
+    s.on('connect', () => {
+      if (s.recovered || !this.joinInfo) return;
+      // A reconnect while seated: take the seat back.
+      this.rejoin().then(
+        (join) => this.emit('rejoined', join),
+        (err: unknown) => {
+          this.joinInfo = null;
+          this.emit('rejoinFailed', err instanceof RequestError ? err : new RequestError('INTERNAL', String(err)));
+        },
+      );
+    });
+    // Byte counters from engine.io packets (what really crosses the wire, before framing).
+    s.io.on('open', () => {
+      const engine = s.io.engine;
+      engine.on('packetCreate', (p: { data?: unknown }) => (this.stats.bytesOut += sizeOf(p.data)));
+      engine.on('packet', (p: { data?: unknown }) => (this.stats.bytesIn += sizeOf(p.data)));
+    });
+  }
+
+  private onSnapshot(bytes: unknown): void {
+    if (!(bytes instanceof Uint8Array) || !this.joinInfo) return;
+    const gate = this.options.snapshotGate;
+    if (gate) gate(bytes, () => this.applySnapshot(bytes));
+    else this.applySnapshot(bytes);
+  }
+
+  private applySnapshot(bytes: Uint8Array): void {
+    if (!this.joinInfo) return;
+    try {
+      const applied = this.mirrorState.apply(bytes);
+      if (applied === null) return; // older than what we have (never happens over an ordered transport)
+      this.stats.snapshots++;
+      if (applied.baselineTick === null) this.stats.fullSnapshots++;
+      this.emit('snapshot', applied);
+    } catch (err) {
+      this.stats.decodeErrors++;
+      this.emit('decodeError', err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+}
+
+function sizeOf(data: unknown): number {
+  if (typeof data === 'string') return data.length;
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) return data.byteLength;
+  return 0;
+}

@@ -1,0 +1,45 @@
+// Constants of the snapshot byte format (docs/SNAPSHOT-SPEC.md) and the codec's defaults. The encoder
+// (replicator.ts) and the decoder (snapshot-mirror.ts) both read them from here, so the two cannot drift.
+
+/**
+ * A snapshot is one msgpack array. Its first HEADER_LENGTH elements are the header; the sections follow
+ * in this order, and trailing empty sections are omitted (a tick where nothing changed is header only).
+ */
+export const HEADER_LENGTH = 5;
+export const SLOT_TICK = 0;
+/** nil for a full snapshot, else `tick - baselineTick` (a one-byte fixint when the ack is < 128 ticks old). */
+export const SLOT_BASELINE = 1;
+export const SLOT_LAST_INPUT_SEQ = 2;
+/** `tick - lastInputTick`, signed: small for a player whose inputs arrive on time. */
+export const SLOT_LAST_INPUT_TICK = 3;
+export const SLOT_INPUT_QUEUE_DEPTH = 4;
+
+/** Flat [id, mask, value x popcount(mask), ...] of entities the client keeps. */
+export const SECTION_CHANGES = 5;
+/** Flat [id, kind, value x fieldCount(kind), ...] of entities new to the client. */
+export const SECTION_ENTERS = 6;
+/** Flat [id, ...] of entities the client must drop. */
+export const SECTION_LEAVES = 7;
+/** Flat [tick - eventTick, event, ...]; each event is an array of ints and strings. */
+export const SECTION_EVENTS = 8;
+export const MAX_SNAPSHOT_LENGTH = 9;
+
+/** The change mask is one unsigned 32-bit msgpack int; keeping bit 31 unused keeps it a positive smi. */
+export const MAX_FIELDS = 31;
+/** Kind ids are positive fixints so an enter's kind costs one byte. */
+export const MAX_KIND = 127;
+/**
+ * Values of `delta: true` fields must satisfy |v| < DELTA_VALUE_LIMIT, so that a difference of two of them
+ * is still a safe integer and `baseline + difference` reconstructs the value exactly on the client.
+ */
+export const DELTA_VALUE_LIMIT = 2 ** 52;
+
+export const DEFAULT_HISTORY_TICKS = 64;
+export const DEFAULT_HYSTERESIS_CELLS = 1;
+
+/** Number of set bits of a 32-bit mask (= number of values that follow it in a change). */
+export function popcount(mask: number): number {
+  let m = mask - ((mask >>> 1) & 0x55555555);
+  m = (m & 0x33333333) + ((m >>> 2) & 0x33333333);
+  return (((m + (m >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

@@ -1,0 +1,124 @@
+// Spatial interest management: a uniform grid over the entities of the latest tick.
+//
+// A client sees every entity in the (2R+1) x (2R+1) block of cells around the cell of its focus, where
+// R = ceil(interestRadius / cellSize) (3x3 with the default cellSize = interestRadius), plus every entity
+// of a global kind. That covers at least the square of half-side interestRadius around the focus. Because
+// the visible set depends only on the focus *cell*, it is computed once per distinct cell per tick and
+// shared by every client in that cell (a true radius test would cost a scan per client).
+//
+// Hysteresis: an entity the client already has is kept (not sent a leave) while it stays within
+// R + keepCells cells of the focus cell, so a player wobbling across a cell border does not make a whole
+// column of cells leave and re-enter every tick. The replicator applies that per client (keeps()).
+
+import type { EntityView } from './schema.js';
+import type { ReplicatorStats } from './replicator-stats.js';
+
+/** The entities visible from one focus cell: ids ascending, with their indices in the tick's views. */
+export interface InterestList {
+  readonly ids: readonly number[];
+  readonly indices: Int32Array;
+}
+
+/** Cell coordinates are clamped so that a cell key stays an exact integer (< 2^52). */
+const CELL_LIMIT = 2 ** 24;
+const KEY_OFFSET = 2 ** 25;
+const KEY_SCALE = 2 ** 26;
+const GLOBALS_ONLY_KEY = -1;
+
+export class InterestGrid {
+  /** Cell coordinates of each entity of the current tick, by view index (0 for globals). */
+  private cellX = new Int32Array(0);
+  private cellY = new Int32Array(0);
+  private cells = new Map<number, number[]>();
+  private globals: number[] = [];
+  private views: readonly EntityView[] = [];
+  private readonly lists = new Map<number, InterestList>();
+
+  constructor(
+    readonly cellSize: number,
+    /** R: rings of cells around the focus cell that are visible. */
+    readonly rings: number,
+    /** Extra rings within which an entity the client already has is kept. */
+    readonly keepCells: number,
+    private readonly isGlobalKind: readonly boolean[],
+    private readonly stats: ReplicatorStats,
+  ) {}
+
+  /** Indexes the views (sorted by id) of a newly committed tick and drops the previous tick's lists. */
+  rebuild(views: readonly EntityView[]): void {
+    this.views = views;
+    this.lists.clear();
+    this.cells = new Map();
+    this.globals = [];
+    if (this.cellX.length < views.length) {
+      this.cellX = new Int32Array(views.length * 2);
+      this.cellY = new Int32Array(views.length * 2);
+    }
+    for (let i = 0; i < views.length; i++) {
+      const view = views[i];
+      if (this.isGlobalKind[view.kind]) {
+        this.globals.push(i);
+        this.cellX[i] = 0;
+        this.cellY[i] = 0;
+        continue;
+      }
+      const cx = this.cellOf(view.x);
+      const cy = this.cellOf(view.y);
+      this.cellX[i] = cx;
+      this.cellY[i] = cy;
+      const key = cellKey(cx, cy);
+      const cell = this.cells.get(key);
+      if (cell === undefined) this.cells.set(key, [i]);
+      else cell.push(i);
+    }
+  }
+
+  cellOf(coordinate: number): number {
+    const c = Math.floor(coordinate / this.cellSize);
+    return c < -CELL_LIMIT ? -CELL_LIMIT : c > CELL_LIMIT ? CELL_LIMIT : c;
+  }
+
+  /** What a client focused at (focusX, focusY) sees; null focus sees global entities only. */
+  listFor(focus: { readonly x: number; readonly y: number } | null): InterestList {
+    const cx = focus === null ? 0 : this.cellOf(focus.x);
+    const cy = focus === null ? 0 : this.cellOf(focus.y);
+    const key = focus === null ? GLOBALS_ONLY_KEY : cellKey(cx, cy);
+    const cached = this.lists.get(key);
+    if (cached !== undefined) {
+      this.stats.interestReused++;
+      return cached;
+    }
+    this.stats.interestBuilt++;
+    const gathered: number[] = this.globals.slice();
+    if (focus !== null) {
+      const r = this.rings;
+      for (let x = cx - r; x <= cx + r; x++) {
+        for (let y = cy - r; y <= cy + r; y++) {
+          const cell = this.cells.get(cellKey(x, y));
+          if (cell !== undefined) for (const index of cell) gathered.push(index);
+        }
+      }
+    }
+    // Views are sorted by id, so sorting indices numerically sorts by id.
+    const indices = Int32Array.from(gathered).sort();
+    const ids = new Array<number>(indices.length);
+    for (let i = 0; i < indices.length; i++) ids[i] = this.views[indices[i]].id;
+    const list: InterestList = { ids, indices };
+    this.lists.set(key, list);
+    return list;
+  }
+
+  /** Whether the entity at `index` is close enough to `focus` to be kept by a client that already has it. */
+  keeps(index: number, focus: { readonly x: number; readonly y: number }): boolean {
+    if (this.keepCells <= 0) return false;
+    const reach = this.rings + this.keepCells;
+    return (
+      Math.abs(this.cellX[index] - this.cellOf(focus.x)) <= reach &&
+      Math.abs(this.cellY[index] - this.cellOf(focus.y)) <= reach
+    );
+  }
+}
+
+function cellKey(cx: number, cy: number): number {
+  return (cx + KEY_OFFSET) * KEY_SCALE + (cy + KEY_OFFSET);
+}

@@ -1,0 +1,427 @@
+// The server side of the snapshot codec: one Replicator per room turns committed world views into
+// per-client snapshots (docs/SNAPSHOT-SPEC.md).
+//
+// Quake 3 / Source model: each client's delta is computed against the snapshot it last ACKNOWLEDGED,
+// so a dropped snapshot never corrupts it; a client without a usable baseline gets a full snapshot.
+// Work is shared between clients: enter pieces are encoded once per tick, change pieces once per
+// (baseline, tick), interest lists once per focus cell; the per-client work is a merge of two sorted
+// id lists and a copy of pre-encoded bytes into the output.
+
+import {
+  DEFAULT_HISTORY_TICKS,
+  DEFAULT_HYSTERESIS_CELLS,
+  HEADER_LENGTH,
+} from './format.js';
+import { InterestGrid } from './interest-grid.js';
+import { MsgpackWriter } from './msgpack-writer.js';
+import { emptyStats, type ReplicatorStats } from './replicator-stats.js';
+import { checkEvent, checkSchema, checkView } from './schema-check.js';
+import type { EntityView, ReplicationSchema } from './schema.js';
+import { SentHistory } from './sent-history.js';
+import { KIND_CHANGED, TickEncodingCache, type DeltaCache } from './tick-encoding-cache.js';
+import { CommittedTick, TickHistory, type TickEvent } from './tick-history.js';
+
+export interface ReplicatorOptions {
+  /** Committed ticks kept as possible baselines (the ring size). Default 64. */
+  readonly historyTicks?: number;
+  /** World units: every entity within this distance (per axis) of a client's focus is sent to it. */
+  readonly interestRadius: number;
+  /** Interest grid cell size in world units. Default = interestRadius (a 3x3 block of cells is visible). */
+  readonly cellSize?: number;
+  /**
+   * Extra rings of cells within which an entity the client already has is kept instead of sent a leave.
+   * Default 1; 0 disables hysteresis.
+   */
+  readonly hysteresisCells?: number;
+}
+
+/** What the room tells each client about its inputs in every snapshot (for reconciliation). */
+export interface SnapshotHeader {
+  /** The last input sequence number the server applied for this client (0 for none). */
+  readonly lastInputSeq: number;
+  /** The tick at which it was applied (-1 for none). */
+  readonly lastInputTick: number;
+  /** Inputs received from this client and not yet applied. */
+  readonly inputQueueDepth: number;
+}
+
+/** Opaque per-connection replication state; get one from Replicator.addClient. */
+export interface ReplicationClient {
+  /** Debugging id, unique within its Replicator. */
+  readonly id: number;
+  /** The tick of the last snapshot it acknowledged (its delta baseline), -1 for none. */
+  readonly baselineTick: number;
+}
+
+/** The most rings of cells an interest area may span (keeps a per-cell interest query bounded). */
+const MAX_RINGS = 64;
+const NO_IDS: readonly number[] = [];
+
+class ClientState implements ReplicationClient {
+  baselineTick = -1;
+  removed = false;
+  readonly sent: SentHistory;
+
+  constructor(
+    readonly owner: Replicator,
+    readonly id: number,
+    historyTicks: number,
+  ) {
+    this.sent = new SentHistory(historyTicks);
+  }
+}
+
+/** A reusable, growable list of numbers (the per-call scratch of encodeFor; never reallocated per client). */
+class NumberList {
+  data = new Float64Array(64);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  toArray(): number[] {
+    return Array.from(this.data.subarray(0, this.length));
+  }
+}
+
+export class Replicator {
+  /** Counters of cache use and output, for tests and metrics. */
+  readonly stats: ReplicatorStats = emptyStats();
+
+  private readonly history: TickHistory;
+  private readonly grid: InterestGrid;
+  private readonly cache: TickEncodingCache;
+  private readonly historyTicks: number;
+  private nextClientId = 1;
+
+  // Scratch reused by every encodeFor call.
+  private readonly out = new MsgpackWriter(16 * 1024);
+  private readonly eventWriter = new MsgpackWriter(256);
+  private readonly changePieces = new NumberList(); // offset, length pairs into the arena
+  private readonly enterPieces = new NumberList();
+  private readonly leaves = new NumberList(); // ids
+  private readonly nextIds = new NumberList();
+  private changeElements = 0;
+  private enterElements = 0;
+  private kept = 0;
+
+  constructor(
+    private readonly schema: ReplicationSchema,
+    options: ReplicatorOptions,
+  ) {
+    checkSchema(schema);
+    const historyTicks = options.historyTicks ?? DEFAULT_HISTORY_TICKS;
+    const radius = options.interestRadius;
+    const cellSize = options.cellSize ?? radius;
+    const hysteresis = options.hysteresisCells ?? DEFAULT_HYSTERESIS_CELLS;
+    if (!Number.isInteger(historyTicks) || historyTicks < 1) throw new RangeError('historyTicks must be >= 1');
+    if (!(radius > 0 && Number.isFinite(radius))) throw new RangeError('interestRadius must be a positive number');
+    if (!(cellSize > 0 && Number.isFinite(cellSize))) throw new RangeError('cellSize must be a positive number');
+    if (!Number.isInteger(hysteresis) || hysteresis < 0) throw new RangeError('hysteresisCells must be >= 0');
+    const rings = Math.max(1, Math.ceil(radius / cellSize));
+    if (rings > MAX_RINGS) throw new RangeError(`interestRadius / cellSize must be <= ${MAX_RINGS}`);
+    this.historyTicks = historyTicks;
+    this.history = new TickHistory(historyTicks);
+    const isGlobal = schema.kinds.map((kind) => kind.global === true);
+    this.grid = new InterestGrid(cellSize, rings, hysteresis, isGlobal, this.stats);
+    this.cache = new TickEncodingCache(schema, this.stats);
+  }
+
+  /** The latest committed tick, -1 before the first commit. */
+  get latestTick(): number {
+    return this.history.latest?.tick ?? -1;
+  }
+
+  /**
+   * Records the world view and game events of a snapshot tick. Ticks strictly increase; `events` are
+   * those of every tick since the previous commit, each with its own tick in (previousTick, tick].
+   * Throws TypeError/RangeError on views or events that break the schema contract.
+   */
+  commitTick(tick: number, views: readonly EntityView[], events: readonly TickEvent[]): void {
+    const previous = this.history.latest;
+    if (!Number.isSafeInteger(tick) || tick < 0) throw new RangeError(`tick ${tick} is not a non-negative integer`);
+    if (previous !== undefined && tick <= previous.tick) {
+      throw new RangeError(`tick ${tick} committed after tick ${previous.tick}`);
+    }
+    for (const view of views) checkView(this.schema, view);
+    const sorted = sortedById(views);
+    const lowestEventTick = previous === undefined ? -Infinity : previous.tick;
+    for (const { tick: eventTick, event } of events) {
+      if (!Number.isSafeInteger(eventTick) || eventTick <= lowestEventTick || eventTick > tick) {
+        throw new RangeError(`event tick ${eventTick} is outside (${lowestEventTick}, ${tick}]`);
+      }
+      checkEvent(event);
+    }
+    const committed = new CommittedTick(tick, this.history.seqOfNext, sorted, events.slice(), this.eventWriter);
+    this.history.push(committed);
+    this.grid.rebuild(sorted);
+    this.cache.reset(committed);
+  }
+
+  addClient(): ReplicationClient {
+    return new ClientState(this, this.nextClientId++, this.historyTicks);
+  }
+
+  /** Forgets a client; using it afterwards throws. */
+  removeClient(client: ReplicationClient): void {
+    const state = this.own(client);
+    state.removed = true;
+    state.sent.clear();
+  }
+
+  /**
+   * The client has applied the snapshot of `tick` (carried on its inputs). Returns false, and changes
+   * nothing, for a tick never sent to it, not newer than its current baseline, or out of the ring.
+   */
+  acknowledge(client: ReplicationClient, tick: number): boolean {
+    const state = this.own(client);
+    if (!Number.isSafeInteger(tick) || tick <= state.baselineTick) return false;
+    if (this.history.get(tick) === undefined || state.sent.idsAt(tick) === undefined) return false;
+    state.baselineTick = tick;
+    state.sent.pruneBefore(tick);
+    return true;
+  }
+
+  /**
+   * Encodes the snapshot of the latest committed tick for `client`: a delta against its acknowledged
+   * baseline if that is still in the ring, else a full snapshot. `focus` is the centre of its interest
+   * area (null: global entities only). Encoding the same tick twice for a client repeats the entity set
+   * of the first encoding, so whichever copy the client applies and acknowledges, its state is the same.
+   */
+  encodeFor(
+    client: ReplicationClient,
+    focus: { readonly x: number; readonly y: number } | null,
+    header: SnapshotHeader,
+  ): Uint8Array {
+    const state = this.own(client);
+    const now = this.history.latest;
+    if (now === undefined) throw new Error('encodeFor before the first commitTick');
+    checkHeader(now.tick, header);
+    if (focus !== null && !(Number.isFinite(focus.x) && Number.isFinite(focus.y))) {
+      throw new RangeError(`focus ${focus.x},${focus.y} is not finite`);
+    }
+
+    let base: CommittedTick | undefined;
+    let baseIds = NO_IDS;
+    if (state.baselineTick >= 0) {
+      const candidate = this.history.get(state.baselineTick);
+      const ids = state.sent.idsAt(state.baselineTick);
+      if (candidate !== undefined && ids !== undefined) {
+        base = candidate;
+        baseIds = ids;
+      }
+    }
+
+    const resent = state.sent.latestTick === now.tick ? state.sent.idsAt(now.tick) : undefined;
+    let targetIds: readonly number[];
+    let targetIndices: Int32Array | null = null;
+    if (resent !== undefined) {
+      targetIds = resent;
+    } else {
+      const list = this.grid.listFor(focus);
+      targetIds = list.ids;
+      targetIndices = list.indices;
+    }
+    const delta = base === undefined ? null : this.cache.deltaAgainst(base);
+    const keepFocus = resent === undefined && delta !== null ? focus : null;
+    this.merge(now, delta, baseIds, targetIds, targetIndices, keepFocus);
+
+    const bytes = this.write(now, base, header);
+    if (resent === undefined) {
+      // Share the interest list when nothing was kept beyond it (the common case): no per-client copy.
+      state.sent.record(now.tick, this.kept === 0 ? targetIds : this.nextIds.toArray());
+    }
+    if (base === undefined) this.stats.fullSnapshots++;
+    else this.stats.deltaSnapshots++;
+    this.stats.snapshotBytes += bytes.length;
+    return bytes;
+  }
+
+  /**
+   * Walks the ids the client had at the baseline and the ids it should have now (both ascending) and
+   * collects the pieces: in both -> change, only now -> enter, only at baseline -> leave (or, within
+   * the hysteresis area, kept as a change).
+   */
+  private merge(
+    now: CommittedTick,
+    delta: DeltaCache | null,
+    baseIds: readonly number[],
+    targetIds: readonly number[],
+    targetIndices: Int32Array | null,
+    keepFocus: { readonly x: number; readonly y: number } | null,
+  ): void {
+    this.changePieces.length = 0;
+    this.enterPieces.length = 0;
+    this.leaves.length = 0;
+    this.nextIds.length = 0;
+    this.changeElements = 0;
+    this.enterElements = 0;
+    this.kept = 0;
+    const nb = baseIds.length;
+    const nt = targetIds.length;
+    let i = 0;
+    let j = 0;
+    while (i < nb || j < nt) {
+      const idBase = i < nb ? baseIds[i] : Infinity;
+      const idNow = j < nt ? targetIds[j] : Infinity;
+      if (idNow < idBase) {
+        this.addEnter(now, targetIndices === null ? indexOf(now, idNow) : targetIndices[j]);
+        this.nextIds.push(idNow);
+        j++;
+      } else if (idBase < idNow) {
+        if (keepFocus !== null && delta !== null) {
+          const index = now.indexById.get(idBase);
+          if (index !== undefined && this.grid.keeps(index, keepFocus) && this.addChange(now, delta, index, false)) {
+            this.nextIds.push(idBase);
+            this.kept++;
+            i++;
+            continue;
+          }
+        }
+        this.leaves.push(idBase);
+        i++;
+      } else {
+        if (delta === null) throw new Error('internal: baseline ids without a baseline');
+        this.addChange(now, delta, targetIndices === null ? indexOf(now, idNow) : targetIndices[j], true);
+        this.nextIds.push(idNow);
+        i++;
+        j++;
+      }
+    }
+  }
+
+  private addEnter(now: CommittedTick, index: number): void {
+    const offset = this.cache.enter(index);
+    this.enterPieces.push(offset);
+    this.enterPieces.push(this.cache.enterLength(index));
+    this.enterElements += 2 + this.schema.kinds[now.views[index].kind].fields.length;
+  }
+
+  /**
+   * Adds the change piece of entity `index` (nothing when unchanged). An id now used by an entity of
+   * another kind is sent as leave + enter when `enterOnKindChange`, else refused (returns false).
+   */
+  private addChange(now: CommittedTick, delta: DeltaCache, index: number, enterOnKindChange: boolean): boolean {
+    this.cache.change(delta, index);
+    const count = delta.counts[index];
+    if (count === KIND_CHANGED) {
+      if (!enterOnKindChange) return false;
+      this.leaves.push(now.views[index].id);
+      this.addEnter(now, index);
+      return true;
+    }
+    if (count > 0) {
+      this.changePieces.push(delta.offsets[index]);
+      this.changePieces.push(delta.lengths[index]);
+      this.changeElements += count;
+    }
+    return true;
+  }
+
+  private write(now: CommittedTick, base: CommittedTick | undefined, header: SnapshotHeader): Uint8Array {
+    // Events of every commit in (baseline, now]; a full snapshot carries only this commit's events.
+    let eventCount = 0;
+    const firstSeq = base === undefined ? now.seq : base.seq + 1;
+    for (let seq = firstSeq; seq <= now.seq; seq++) eventCount += this.committedAt(seq).events.length;
+
+    const sections =
+      eventCount > 0 ? 4 : this.leaves.length > 0 ? 3 : this.enterPieces.length > 0 ? 2 : this.changePieces.length > 0 ? 1 : 0;
+    const w = this.out;
+    w.reset();
+    w.writeArrayHeader(HEADER_LENGTH + sections);
+    w.writeInt(now.tick);
+    if (base === undefined) w.writeNil();
+    else w.writeInt(now.tick - base.tick);
+    w.writeInt(header.lastInputSeq);
+    w.writeInt(now.tick - header.lastInputTick);
+    w.writeInt(header.inputQueueDepth);
+    if (sections === 0) return w.toBytes();
+
+    const arena = this.cache.arena.bytes;
+    w.writeArrayHeader(this.changeElements);
+    writePieces(w, arena, this.changePieces);
+    if (sections === 1) return w.toBytes();
+
+    w.writeArrayHeader(this.enterElements);
+    writePieces(w, arena, this.enterPieces);
+    if (sections === 2) return w.toBytes();
+
+    w.writeArrayHeader(this.leaves.length);
+    for (let k = 0; k < this.leaves.length; k++) w.writeInt(this.leaves.data[k]);
+    if (sections === 3) return w.toBytes();
+
+    w.writeArrayHeader(eventCount * 2);
+    for (let seq = firstSeq; seq <= now.seq; seq++) {
+      const committed = this.committedAt(seq);
+      let start = 0;
+      for (let e = 0; e < committed.events.length; e++) {
+        const end = committed.eventEnds[e];
+        w.writeInt(now.tick - committed.events[e].tick);
+        w.writeRaw(committed.eventBytes, start, end - start);
+        start = end;
+      }
+    }
+    return w.toBytes();
+  }
+
+  private committedAt(seq: number): CommittedTick {
+    const committed = this.history.bySeq(seq);
+    if (committed === undefined) throw new Error(`internal: commit #${seq} is not in the ring`);
+    return committed;
+  }
+
+  private own(client: ReplicationClient): ClientState {
+    if (!(client instanceof ClientState) || client.owner !== this) {
+      throw new TypeError('client does not belong to this Replicator');
+    }
+    if (client.removed) throw new Error(`client ${client.id} was removed`);
+    return client;
+  }
+}
+
+function writePieces(w: MsgpackWriter, arena: Uint8Array, pieces: NumberList): void {
+  const data = pieces.data;
+  for (let k = 0; k < pieces.length; k += 2) w.writeRaw(arena, data[k], data[k + 1]);
+}
+
+function indexOf(tick: CommittedTick, id: number): number {
+  const index = tick.indexById.get(id);
+  if (index === undefined) throw new Error(`internal: entity ${id} is not in tick ${tick.tick}`);
+  return index;
+}
+
+function sortedById(views: readonly EntityView[]): readonly EntityView[] {
+  let sorted = true;
+  for (let i = 1; i < views.length; i++) {
+    if (views[i].id <= views[i - 1].id) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return views.slice();
+  const copy = views.slice().sort((a, b) => a.id - b.id);
+  for (let i = 1; i < copy.length; i++) {
+    if (copy[i].id === copy[i - 1].id) throw new TypeError(`duplicate entity id ${copy[i].id}`);
+  }
+  return copy;
+}
+
+function checkHeader(tick: number, header: SnapshotHeader): void {
+  if (
+    !Number.isSafeInteger(header.lastInputSeq) ||
+    !Number.isSafeInteger(header.lastInputTick) ||
+    !Number.isSafeInteger(tick - header.lastInputTick) ||
+    !Number.isSafeInteger(header.inputQueueDepth) ||
+    header.inputQueueDepth < 0
+  ) {
+    throw new RangeError(
+      `bad snapshot header ${header.lastInputSeq}/${header.lastInputTick}/${header.inputQueueDepth}`,
+    );
+  }
+}

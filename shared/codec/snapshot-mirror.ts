@@ -1,0 +1,301 @@
+// The client side of the snapshot codec: applies snapshots (docs/SNAPSHOT-SPEC.md) to a mirror of the
+// entities the server replicates to this client.
+//
+// The mirror keeps the states of its recent snapshots because the server deltas against whichever one
+// it last saw acknowledged. States are immutable: applying a snapshot builds a new map that shares every
+// unchanged EntityState object with its baseline. Bytes are untrusted: everything is validated while
+// decoding into the new state, and nothing is committed unless the whole snapshot is valid.
+
+import {
+  DEFAULT_HISTORY_TICKS,
+  HEADER_LENGTH,
+  MAX_KIND,
+  MAX_SNAPSHOT_LENGTH,
+  popcount,
+  SECTION_CHANGES,
+  SECTION_ENTERS,
+  SECTION_EVENTS,
+  SECTION_LEAVES,
+} from './format.js';
+import { MsgpackReader } from './msgpack-reader.js';
+import { checkSchema } from './schema-check.js';
+import type { EntityState, FieldValue, GameEvent, ReplicationSchema } from './schema.js';
+import { SnapshotError } from './snapshot-error.js';
+
+export interface AppliedSnapshot {
+  readonly tick: number;
+  /** The tick the delta was applied to; null for a full snapshot. */
+  readonly baselineTick: number | null;
+  readonly lastInputSeq: number;
+  readonly lastInputTick: number;
+  readonly inputQueueDepth: number;
+  /** Ids that entered (also an id whose entity was replaced by one of another kind: it is in `left` too). */
+  readonly entered: readonly number[];
+  /** Ids kept from the baseline with at least one changed field. */
+  readonly changed: readonly number[];
+  /** Ids dropped from the baseline (out of interest or destroyed). */
+  readonly left: readonly number[];
+  /** Game events not delivered by an earlier snapshot, oldest tick first. */
+  readonly events: readonly { readonly tick: number; readonly event: GameEvent }[];
+  /** The entity state at `tick` (also `mirror.entities` from now on). */
+  readonly state: ReadonlyMap<number, EntityState>;
+  /** Size of the snapshot on the wire. */
+  readonly bytes: number;
+}
+
+export interface SnapshotMirrorOptions {
+  /** Received states kept as possible baselines; at least the server's historyTicks. Default 64. */
+  readonly historyTicks?: number;
+}
+
+const EMPTY_STATE: ReadonlyMap<number, EntityState> = new Map();
+
+export class SnapshotMirror {
+  private readonly capacity: number;
+  /** Received ticks ascending and their states (oldest first). */
+  private readonly ticks: number[] = [];
+  private readonly states: ReadonlyMap<number, EntityState>[] = [];
+  /** Ticks whose events were delivered and that a later delta may carry again (ascending). */
+  private deliveredEventTicks: number[] = [];
+
+  constructor(
+    private readonly schema: ReplicationSchema,
+    options: SnapshotMirrorOptions = {},
+  ) {
+    checkSchema(schema);
+    this.capacity = options.historyTicks ?? DEFAULT_HISTORY_TICKS;
+    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError('historyTicks must be >= 1');
+  }
+
+  /** Tick of the newest applied snapshot, -1 before the first. */
+  get latestTick(): number {
+    return this.ticks.length === 0 ? -1 : this.ticks[this.ticks.length - 1];
+  }
+
+  /** The state at latestTick. */
+  get entities(): ReadonlyMap<number, EntityState> {
+    return this.states.length === 0 ? EMPTY_STATE : this.states[this.states.length - 1];
+  }
+
+  /** The state at `tick` if it is one of the kept received ticks. */
+  stateAt(tick: number): ReadonlyMap<number, EntityState> | undefined {
+    const i = this.ticks.lastIndexOf(tick);
+    return i < 0 ? undefined : this.states[i];
+  }
+
+  /**
+   * Decodes and applies one snapshot. Returns null (and changes nothing) for a stale snapshot, one whose
+   * tick is not newer than latestTick. Throws SnapshotError on malformed bytes, an unknown kind, wrong
+   * field counts or types, inconsistent ids, or a baseline no longer held; the mirror is then unchanged.
+   */
+  apply(bytes: Uint8Array): AppliedSnapshot | null {
+    const r = new MsgpackReader(bytes);
+    const length = r.readArrayHeader('snapshot array');
+    if (length < HEADER_LENGTH || length > MAX_SNAPSHOT_LENGTH) {
+      throw new SnapshotError('malformed', `snapshot array has ${length} elements, expected 5..9`);
+    }
+    const tick = r.readUint('tick');
+    const baselineOffset = r.readNil() ? null : r.readUint('baseline offset', tick);
+    const lastInputSeq = r.readInt('lastInputSeq');
+    const lastInputTick = tick - r.readInt('lastInputTick offset');
+    const inputQueueDepth = r.readUint('inputQueueDepth');
+    if (!Number.isSafeInteger(lastInputTick)) throw new SnapshotError('malformed', 'lastInputTick out of range');
+    if (tick <= this.latestTick) return null;
+
+    const baselineTick = baselineOffset === null ? null : tick - baselineOffset;
+    let baseline = EMPTY_STATE;
+    if (baselineTick !== null) {
+      const held = this.stateAt(baselineTick);
+      if (held === undefined) {
+        throw new SnapshotError(
+          'missing-baseline',
+          `snapshot ${tick} is a delta against tick ${baselineTick}, which this mirror does not hold ` +
+            `(held: ${this.ticks.length === 0 ? 'none' : `${this.ticks[0]}..${this.latestTick}`})`,
+        );
+      }
+      baseline = held;
+    }
+
+    const next = new Map(baseline);
+    const changed: number[] = [];
+    const entered: number[] = [];
+    const left: number[] = [];
+    /** Ids entered while their baseline entity was still present: each must also leave (kind change). */
+    let replaced: Map<number, boolean> | undefined;
+    const events: { tick: number; event: GameEvent }[] = [];
+
+    if (length > SECTION_CHANGES) this.readChanges(r, baseline, next, changed);
+    if (length > SECTION_ENTERS) replaced = this.readEnters(r, baseline, next, entered);
+    if (length > SECTION_LEAVES) this.readLeaves(r, baseline, next, left, replaced);
+    if (length > SECTION_EVENTS) this.readEvents(r, tick, baselineTick, events);
+    if (!r.atEnd) throw new SnapshotError('malformed', `${bytes.length - r.pos} trailing bytes after the snapshot`);
+    if (replaced !== undefined) {
+      for (const [id, resolved] of replaced) {
+        if (!resolved) throw new SnapshotError('inconsistent', `entity ${id} entered while still present`);
+      }
+    }
+
+    // Valid: commit.
+    this.ticks.push(tick);
+    this.states.push(next);
+    if (this.ticks.length > this.capacity) {
+      this.ticks.shift();
+      this.states.shift();
+    }
+    this.rememberEvents(events);
+    return {
+      tick,
+      baselineTick,
+      lastInputSeq,
+      lastInputTick,
+      inputQueueDepth,
+      entered,
+      changed,
+      left,
+      events,
+      state: next,
+      bytes: bytes.length,
+    };
+  }
+
+  private readChanges(
+    r: MsgpackReader,
+    baseline: ReadonlyMap<number, EntityState>,
+    next: Map<number, EntityState>,
+    changed: number[],
+  ): void {
+    const section = new SectionCounter('changes', r.readArrayHeader('changes section'));
+    while (section.elements > 0) {
+      const id = r.readInt('change id');
+      const before = baseline.get(id);
+      if (before === undefined) throw new SnapshotError('inconsistent', `change of entity ${id}, absent from the baseline`);
+      if (next.get(id) !== before) throw new SnapshotError('inconsistent', `entity ${id} changed twice`);
+      const fields = this.schema.kinds[before.kind].fields;
+      const mask = r.readUint('change mask', 0xffffffff);
+      if (mask === 0 || mask >= 2 ** fields.length) {
+        throw new SnapshotError('malformed', `change mask ${mask} of entity ${id} does not fit its ${fields.length} fields`);
+      }
+      section.consume(2 + popcount(mask));
+      const values = before.values.slice();
+      for (let f = 0; f < fields.length; f++) {
+        if ((mask & (1 << f)) === 0) continue;
+        const field = fields[f];
+        if (field.type === 'string') {
+          values[f] = r.readString(`string field ${field.name} of entity ${id}`);
+        } else {
+          const value = r.readInt(`int field ${field.name} of entity ${id}`);
+          values[f] = field.delta ? (values[f] as number) + value : value;
+          if (!Number.isSafeInteger(values[f])) {
+            throw new SnapshotError('malformed', `delta of ${field.name} of entity ${id} leaves the safe integer range`);
+          }
+        }
+      }
+      next.set(id, { id, kind: before.kind, values });
+      changed.push(id);
+    }
+  }
+
+  private readEnters(
+    r: MsgpackReader,
+    baseline: ReadonlyMap<number, EntityState>,
+    next: Map<number, EntityState>,
+    entered: number[],
+  ): Map<number, boolean> | undefined {
+    let replaced: Map<number, boolean> | undefined;
+    const section = new SectionCounter('enters', r.readArrayHeader('enters section'));
+    while (section.elements > 0) {
+      const id = r.readInt('enter id');
+      const kind = r.readUint('enter kind', MAX_KIND);
+      const schema = this.schema.kinds[kind];
+      if (schema === undefined) throw new SnapshotError('unknown-kind', `entity ${id} has unknown kind ${kind}`);
+      const existing = next.get(id);
+      if (existing !== undefined) {
+        // Only legal for an untouched baseline entity that the leaves section then drops (kind change).
+        if (existing !== baseline.get(id)) throw new SnapshotError('inconsistent', `entity ${id} sent twice`);
+        replaced ??= new Map();
+        replaced.set(id, false);
+      }
+      section.consume(2 + schema.fields.length);
+      const values: FieldValue[] = new Array<FieldValue>(schema.fields.length);
+      for (let f = 0; f < schema.fields.length; f++) {
+        const field = schema.fields[f];
+        values[f] =
+          field.type === 'string'
+            ? r.readString(`string field ${field.name} of entity ${id}`)
+            : r.readInt(`int field ${field.name} of entity ${id}`);
+      }
+      next.set(id, { id, kind, values });
+      entered.push(id);
+    }
+    return replaced;
+  }
+
+  private readLeaves(
+    r: MsgpackReader,
+    baseline: ReadonlyMap<number, EntityState>,
+    next: Map<number, EntityState>,
+    left: number[],
+    replaced: Map<number, boolean> | undefined,
+  ): void {
+    const count = r.readArrayHeader('leaves section');
+    for (let k = 0; k < count; k++) {
+      const id = r.readInt('leave id');
+      const before = baseline.get(id);
+      if (before === undefined) throw new SnapshotError('inconsistent', `leave of entity ${id}, absent from the baseline`);
+      if (replaced?.get(id) === false) {
+        replaced.set(id, true); // the entered entity stays, the baseline one is gone
+      } else if (next.get(id) === before) {
+        next.delete(id);
+      } else {
+        throw new SnapshotError('inconsistent', `entity ${id} left after being changed or left`);
+      }
+      left.push(id);
+    }
+  }
+
+  private readEvents(
+    r: MsgpackReader,
+    tick: number,
+    baselineTick: number | null,
+    events: { tick: number; event: GameEvent }[],
+  ): void {
+    const count = r.readArrayHeader('events section');
+    if (count % 2 !== 0) throw new SnapshotError('malformed', `events section has an odd length ${count}`);
+    // A delta carries the events of (baseline, tick]; a full snapshot those of its own commit only.
+    const maxOffset = baselineTick === null ? tick : tick - baselineTick - 1;
+    for (let k = 0; k < count; k += 2) {
+      const eventTick = tick - r.readUint('event tick offset', maxOffset);
+      const n = r.readArrayHeader('event');
+      const event: FieldValue[] = new Array<FieldValue>(n);
+      for (let v = 0; v < n; v++) event[v] = r.readValue('event value');
+      if (!this.deliveredEventTicks.includes(eventTick)) events.push({ tick: eventTick, event });
+    }
+  }
+
+  /** Records the ticks whose events were delivered and forgets those no held baseline can resend. */
+  private rememberEvents(events: readonly { tick: number }[]): void {
+    const oldestHeld = this.ticks[0];
+    // A delta against baseline B carries events of ticks > B >= oldestHeld only.
+    const kept = this.deliveredEventTicks.filter((t) => t > oldestHeld);
+    for (const { tick } of events) if (tick > oldestHeld && !kept.includes(tick)) kept.push(tick);
+    this.deliveredEventTicks = kept;
+  }
+}
+
+/**
+ * Counts down a flat section's elements by whole entities, so that a wrong field count is reported as
+ * such instead of as a misread of whatever follows the section.
+ */
+class SectionCounter {
+  constructor(
+    private readonly name: string,
+    public elements: number,
+  ) {}
+
+  consume(count: number): void {
+    if (count > this.elements) {
+      throw new SnapshotError('malformed', `${this.name} section ends in the middle of an entity`);
+    }
+    this.elements -= count;
+  }
+}

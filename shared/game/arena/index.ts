@@ -1,0 +1,56 @@
+// The reference game: a top-down arena shooter as a pure, deterministic GameDefinition.
+// Everything a server, client, bot or replay tool needs is exported from here.
+
+import type { GameDefinition } from '../game-definition.js';
+import { ARENA_MAX_PLAYERS } from './constants.js';
+import { idleArenaInput, parseArenaInput, type ArenaInput } from './input.js';
+import { deserializeArenaWorld, hashArenaWorld, serializeArenaWorld } from './serialize.js';
+import { applyArenaInput, stepArena } from './step.js';
+import { ARENA_SCHEMA, arenaFocusOf, arenaScores, viewArena } from './view.js';
+import { addArenaPlayer, createArenaWorld, removeArenaPlayer, type ArenaWorld } from './world.js';
+
+export const ARENA_GAME_NAME = 'arena';
+
+export const arenaGame: GameDefinition<ArenaWorld, ArenaInput> = {
+  name: ARENA_GAME_NAME,
+  schema: ARENA_SCHEMA,
+  maxPlayers: ARENA_MAX_PLAYERS,
+  createWorld: createArenaWorld,
+  addPlayer: addArenaPlayer,
+  removePlayer: removeArenaPlayer,
+  parseInput: parseArenaInput,
+  idleInput: idleArenaInput,
+  applyInput: applyArenaInput,
+  step: stepArena,
+  view: viewArena,
+  focusOf: arenaFocusOf,
+  scores: arenaScores,
+  hash: hashArenaWorld,
+  serialize: serializeArenaWorld,
+  deserialize: deserializeArenaWorld,
+};
+
+export * from './constants.js';
+export * from './units.js';
+export { DIR_SCALE, aimFromVector, aimToRadians, dirX, dirY } from './directions.js';
+export * from './events.js';
+export * from './input.js';
+export { LAG_COMPENSATION_TICKS, type HistoryFrame, type HitCircle } from './lag-compensation.js';
+export { ARENA_MAP, type ArenaMap, type SpawnPoint, type Wall } from './map.js';
+export { isPlayerPositionBlocked, stepMotion, type PlayerMotion } from './movement.js';
+export { ARENA_FORMAT, type SerializedArenaWorld } from './serialize.js';
+export {
+  ARENA_SCHEMA,
+  KIND_MATCH,
+  KIND_PLAYER,
+  KIND_PLAYER_INFO,
+  KIND_PROJECTILE,
+  MATCH_FIELD,
+  PLAYER_FIELD,
+  PLAYER_FLAG_ALIVE,
+  PLAYER_FLAG_PROTECTED,
+  PLAYER_INFO_FIELD,
+  PROJECTILE_FIELD,
+  motionFromEntity,
+} from './view.js';
+export type { ArenaPlayer, ArenaProjectile, ArenaWorld } from './world.js';

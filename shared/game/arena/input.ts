@@ -1,0 +1,52 @@
+// The arena's input: which keys are held and where the mouse points. On the wire it is the tuple
+// [keys, aim]: two small integers, 2-4 bytes of msgpack.
+
+import { AIM_STEPS } from './units.js';
+
+export const KEY_UP = 1;
+export const KEY_DOWN = 2;
+export const KEY_LEFT = 4;
+export const KEY_RIGHT = 8;
+export const KEY_FIRE_PRIMARY = 16;
+export const KEY_FIRE_SECONDARY = 32;
+
+export const MOVE_KEYS = KEY_UP | KEY_DOWN | KEY_LEFT | KEY_RIGHT;
+export const FIRE_KEYS = KEY_FIRE_PRIMARY | KEY_FIRE_SECONDARY;
+export const ALL_KEYS = MOVE_KEYS | FIRE_KEYS;
+
+export interface ArenaInput {
+  /** Bitmask of KEY_* flags. */
+  readonly keys: number;
+  /** Aim angle step in [0, AIM_STEPS): 0 = screen right, AIM_STEPS / 4 = screen down. */
+  readonly aim: number;
+}
+
+/** The wire form of an input. */
+export type ArenaInputWire = readonly [keys: number, aim: number];
+
+/**
+ * Validates an untrusted wire payload: exactly [keys, aim], two safe integers, keys using only known
+ * bits, aim in [0, AIM_STEPS). Anything else (other types, floats, NaN, out of range, extra or missing
+ * elements, holes) is null.
+ */
+export function parseArenaInput(raw: unknown): ArenaInput | null {
+  if (!Array.isArray(raw) || raw.length !== 2) return null;
+  const keys: unknown = raw[0];
+  const aim: unknown = raw[1];
+  if (typeof keys !== 'number' || !Number.isSafeInteger(keys) || keys < 0 || (keys & ~ALL_KEYS) !== 0) return null;
+  if (keys > ALL_KEYS) return null;
+  if (typeof aim !== 'number' || !Number.isSafeInteger(aim) || aim < 0 || aim >= AIM_STEPS) return null;
+  // `| 0` turns a -0 into 0, so equal inputs are identical numbers.
+  return { keys: keys | 0, aim: aim | 0 };
+}
+
+/** The wire tuple for an input (what a client sends and parseArenaInput accepts). */
+export function encodeArenaInput(input: ArenaInput): ArenaInputWire {
+  return [input.keys, input.aim];
+}
+
+/** The input for a tick the player sent nothing: keep moving and aiming the same way, never fire. */
+export function idleArenaInput(previous: ArenaInput | null): ArenaInput {
+  if (previous === null) return { keys: 0, aim: 0 };
+  return { keys: previous.keys & MOVE_KEYS, aim: previous.aim };
+}

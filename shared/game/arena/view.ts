@@ -1,0 +1,142 @@
+// What the arena replicates, and the read-only views of the world (focus, scores, prediction input).
+//
+// Budget: only what a client needs and only what changes when something happens. A player running at
+// constant velocity changes x and y only (delta-coded: one byte each per tick at full speed); an idle
+// player changes nothing. Countdowns are sent as the absolute tick they end at (constant while they
+// run) instead of per-tick counters; cooldowns are not sent at all.
+
+import type { EntityView, FieldValue, ReplicationSchema } from '../../codec/schema.js';
+import type { PlayerScore } from '../game-definition.js';
+import { MATCH_ENTITY_ID, MATCH_TICKS, PLAYER_INFO_ID_BASE } from './constants.js';
+import type { PlayerMotion } from './movement.js';
+import { findPlayer, type ArenaWorld } from './world.js';
+
+export const KIND_PLAYER = 0;
+export const KIND_PLAYER_INFO = 1;
+export const KIND_PROJECTILE = 2;
+export const KIND_MATCH = 3;
+
+/** Field indexes of a player entity (kind 0, id = playerId). Positions in units, px = units / 4. */
+export const PLAYER_FIELD = { x: 0, y: 1, vx: 2, vy: 3, aim: 4, hp: 5, flags: 6, respawnTick: 7 } as const;
+/** Bits of the player `flags` field. */
+export const PLAYER_FLAG_ALIVE = 1;
+export const PLAYER_FLAG_PROTECTED = 2;
+
+/** Field indexes of a playerInfo entity (kind 1, global, id = PLAYER_INFO_ID_BASE + playerId). */
+export const PLAYER_INFO_FIELD = { playerId: 0, name: 1, kills: 2, deaths: 3, score: 4 } as const;
+
+/** Field indexes of a projectile entity (kind 2, id in [1000, 61000)). */
+export const PROJECTILE_FIELD = { x: 0, y: 1, vx: 2, vy: 3, owner: 4 } as const;
+
+/** Field indexes of the match entity (kind 3, global, id MATCH_ENTITY_ID). */
+export const MATCH_FIELD = { matchNumber: 0, endTick: 1, durationTicks: 2 } as const;
+
+export const ARENA_SCHEMA: ReplicationSchema = {
+  kinds: [
+    {
+      kind: KIND_PLAYER,
+      name: 'player',
+      fields: [
+        { name: 'x', type: 'int', delta: true },
+        { name: 'y', type: 'int', delta: true },
+        { name: 'vx', type: 'int' },
+        { name: 'vy', type: 'int' },
+        { name: 'aim', type: 'int' },
+        { name: 'hp', type: 'int' },
+        { name: 'flags', type: 'int' },
+        /** The tick a dead player respawns at (0 while alive). */
+        { name: 'respawnTick', type: 'int' },
+      ],
+    },
+    {
+      kind: KIND_PLAYER_INFO,
+      name: 'playerInfo',
+      global: true,
+      fields: [
+        { name: 'playerId', type: 'int' },
+        { name: 'name', type: 'string' },
+        { name: 'kills', type: 'int' },
+        { name: 'deaths', type: 'int' },
+        { name: 'score', type: 'int' },
+      ],
+    },
+    {
+      kind: KIND_PROJECTILE,
+      name: 'projectile',
+      fields: [
+        { name: 'x', type: 'int', delta: true },
+        { name: 'y', type: 'int', delta: true },
+        { name: 'vx', type: 'int' },
+        { name: 'vy', type: 'int' },
+        { name: 'owner', type: 'int' },
+      ],
+    },
+    {
+      kind: KIND_MATCH,
+      name: 'match',
+      global: true,
+      fields: [
+        { name: 'matchNumber', type: 'int' },
+        /** The tick the match ends at (its last step). */
+        { name: 'endTick', type: 'int' },
+        { name: 'durationTicks', type: 'int' },
+      ],
+    },
+  ],
+};
+
+/** The replicated entities: players (id order), their score lines, rockets (creation order), the match. */
+export function viewArena(world: ArenaWorld): EntityView[] {
+  const out: EntityView[] = [];
+  for (const p of world.players) {
+    const flags = (p.alive ? PLAYER_FLAG_ALIVE : 0) | (p.alive && p.protectTicks > 0 ? PLAYER_FLAG_PROTECTED : 0);
+    const respawnTick = p.alive ? 0 : world.tick + p.respawnTicks;
+    out.push({ id: p.id, kind: KIND_PLAYER, x: p.x, y: p.y, values: [p.x, p.y, p.vx, p.vy, p.aim, p.hp, flags, respawnTick] });
+  }
+  for (const p of world.players) {
+    out.push({
+      id: PLAYER_INFO_ID_BASE + p.id,
+      kind: KIND_PLAYER_INFO,
+      x: 0,
+      y: 0,
+      values: [p.id, p.name, p.kills, p.deaths, p.score],
+    });
+  }
+  for (const r of world.projectiles) {
+    out.push({ id: r.id, kind: KIND_PROJECTILE, x: r.x, y: r.y, values: [r.x, r.y, r.vx, r.vy, r.owner] });
+  }
+  out.push({
+    id: MATCH_ENTITY_ID,
+    kind: KIND_MATCH,
+    x: 0,
+    y: 0,
+    values: [world.matchNumber, world.tick + world.matchTicksLeft, MATCH_TICKS],
+  });
+  return out;
+}
+
+/** Where a player's interest area is centred: where it stands, or where it fell while it waits to respawn. */
+export function arenaFocusOf(world: ArenaWorld, playerId: number): { x: number; y: number } | null {
+  const p = findPlayer(world, playerId);
+  return p ? { x: p.x, y: p.y } : null;
+}
+
+export function arenaScores(world: ArenaWorld): PlayerScore[] {
+  return world.players.map((p) => ({ playerId: p.id, name: p.name, kills: p.kills, deaths: p.deaths, score: p.score }));
+}
+
+function intField(values: readonly FieldValue[], index: number, name: string): number {
+  const v = values[index];
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`arena: player entity field ${name} is not an integer`);
+  return v;
+}
+
+/** The motion of a replicated player entity (its field values), the starting point of prediction. */
+export function motionFromEntity(values: readonly FieldValue[]): PlayerMotion {
+  return {
+    x: intField(values, PLAYER_FIELD.x, 'x'),
+    y: intField(values, PLAYER_FIELD.y, 'y'),
+    vx: intField(values, PLAYER_FIELD.vx, 'vx'),
+    vy: intField(values, PLAYER_FIELD.vy, 'vy'),
+  };
+}

@@ -1,0 +1,74 @@
+// A game is a plain object of pure functions over its world (boardgame.io's model). The server, the
+// browser (prediction), the bots and the replay tools all run the same definition; a second game can be
+// plugged in by writing another object of this shape, without touching the server.
+//
+// Determinism rules for every function that touches the world: no Math.random (use the world's seeded
+// PRNG), no clocks, no iteration over unordered keys, integer (quantized) state at the end of each step.
+
+import type { EntityView, GameEvent, ReplicationSchema } from '../codec/schema.js';
+
+/** What the server knows about an input beyond the game's own payload. */
+export interface InputContext {
+  /** Tick being simulated. */
+  readonly tick: number;
+  /**
+   * The tick the player was rendering when it produced this input (for lag compensation); already
+   * clamped by the server to [tick - lagCompensationTicks, tick].
+   */
+  readonly renderTick: number;
+}
+
+export interface GameDefinition<World, Input> {
+  /** Stable identifier, written into recordings and checked at join. */
+  readonly name: string;
+  readonly schema: ReplicationSchema;
+  /** Upper bound on players per room for this game. */
+  readonly maxPlayers: number;
+  /**
+   * Radius, in world units, of what a player needs to see (about half the screen diagonal plus a
+   * margin); the server sends each client only the entities in this area plus the global kinds.
+   * Omitted: everything is sent to everyone.
+   */
+  readonly interestRadius?: number;
+
+  createWorld(seed: number): World;
+  addPlayer(world: World, playerId: number, name: string): void;
+  removePlayer(world: World, playerId: number): void;
+
+  /** Validates an untrusted input payload from the wire; null when it is malformed or impossible. */
+  parseInput(raw: unknown): Input | null;
+  /** The input applied on a tick for which a player sent nothing (e.g. keep moving, never fire). */
+  idleInput(previous: Input | null): Input;
+  /** Applies one player's input for this tick (at most one per player per tick). */
+  applyInput(world: World, playerId: number, input: Input, ctx: InputContext): void;
+  /** Advances the world by one fixed step and quantizes it; returns the events of this tick. */
+  step(world: World, tick: number): GameEvent[];
+
+  /** The replicated view of the world for this tick. */
+  view(world: World): EntityView[];
+  /** Where a player's interest area is centred (null when it has no body, e.g. dead and waiting). */
+  focusOf(world: World, playerId: number): { x: number; y: number } | null;
+  /** Per-player score lines for match results and recordings. */
+  scores(world: World): PlayerScore[];
+
+  /** A 32-bit hash of the whole world state, for determinism checks and recordings. */
+  hash(world: World): number;
+  /** A msgpack-encodable deep copy of the world (keyframes, reconnect-safe snapshots). */
+  serialize(world: World): unknown;
+  /** Inverse of serialize; throws on a value that is not a serialized world. */
+  deserialize(data: unknown): World;
+}
+
+export interface PlayerScore {
+  readonly playerId: number;
+  readonly name: string;
+  readonly kills: number;
+  readonly deaths: number;
+  readonly score: number;
+}
+
+/**
+ * A type-erased game definition, as the server holds it. Methods are declared in method syntax, so a
+ * GameDefinition<ArenaWorld, ArenaInput> is assignable to this (the server never looks inside a world).
+ */
+export type AnyGame = GameDefinition<unknown, unknown>;

@@ -1,0 +1,343 @@
+// Our socket.io parser: the wire format of socket.io-msgpack-parser (one msgpack map per socket.io
+// packet: {type, data, nsp, id?}), built on @msgpack/msgpack with hard limits and socket.io's own
+// packet validation, so a crafted frame can only get its own connection closed.
+//
+// Why not the stock socket.io-msgpack-parser 3.0.2: on socket.io 4.8.4 an event whose name is a map
+// ({toString: "x"}) throws in a nextTick and kills the server, an event named "disconnect" spoofs a
+// disconnect, and its msgpack library (notepack.io) lets a "__proto__" key set an object's prototype.
+// We keep its byte format so a client using it can still talk to us (see the interop tests).
+//
+// Runs unchanged in Node and the browser: no Buffer, no Node events module.
+
+import { Decoder as MsgpackDecoder, Encoder as MsgpackEncoder, type ExtensionCodecType } from '@msgpack/msgpack';
+import { LIMITS, RESERVED_EVENTS } from '../protocol.js';
+
+/** socket.io packet types (protocol v5). The msgpack format has no BINARY_* types: bytes travel inline. */
+export const PacketType = {
+  CONNECT: 0,
+  DISCONNECT: 1,
+  EVENT: 2,
+  ACK: 3,
+  CONNECT_ERROR: 4,
+} as const;
+
+export interface ParserLimits {
+  /** Reject a binary frame larger than this before decoding it. */
+  maxPacketBytes: number;
+  /** UTF-8 bytes of one string (map keys included). Passed to the msgpack Decoder. */
+  maxStrLength: number;
+  /** Bytes of one bin value. Passed to the msgpack Decoder. */
+  maxBinLength: number;
+  /** Elements of one array. Passed to the msgpack Decoder. */
+  maxArrayLength: number;
+  /** Entries of one map. Passed to the msgpack Decoder. */
+  maxMapLength: number;
+  /**
+   * Payload bytes of one ext value. Extensions are always rejected, except notepack.io's 3-byte encoding
+   * of `undefined` (fixext 1, type 0, payload 0x00) that stock-parser peers send for any undefined value
+   * (e.g. a CONNECT without auth, `{roomId: undefined}`): 1 admits that marker, 0 rejects it too.
+   */
+  maxExtLength: number;
+  /**
+   * Deepest nesting of arrays/maps in a frame, the packet map itself being level 1 and its `data` level 2
+   * (so an event argument that is an object is level 3).
+   */
+  maxDepth: number;
+  /** socket.io packet types this side accepts. */
+  acceptedTypes: readonly number[];
+}
+
+/** Decoding what clients send: small packets, no binary to speak of, shallow payloads. */
+export const SERVER_PARSER_LIMITS: ParserLimits = Object.freeze({
+  maxPacketBytes: LIMITS.maxClientPacketBytes,
+  maxStrLength: 1024,
+  maxBinLength: 64,
+  maxArrayLength: 32,
+  maxMapLength: 16,
+  maxExtLength: 1,
+  maxDepth: 6,
+  acceptedTypes: Object.freeze([PacketType.CONNECT, PacketType.DISCONNECT, PacketType.EVENT, PacketType.ACK]),
+});
+
+/** Decoding what the server sends: snapshots are large bins, room lists are long arrays. */
+export const CLIENT_PARSER_LIMITS: ParserLimits = Object.freeze({
+  maxPacketBytes: LIMITS.maxServerPacketBytes,
+  maxStrLength: 4096,
+  maxBinLength: LIMITS.maxServerPacketBytes,
+  maxArrayLength: 10_000,
+  maxMapLength: 1024,
+  maxExtLength: 1,
+  maxDepth: 8,
+  acceptedTypes: Object.freeze([
+    PacketType.CONNECT,
+    PacketType.DISCONNECT,
+    PacketType.EVENT,
+    PacketType.ACK,
+    PacketType.CONNECT_ERROR,
+  ]),
+});
+
+/** Thrown by Decoder.add on any invalid input; socket.io then closes that connection only. */
+export class PacketRejected extends Error {
+  constructor(readonly reason: string) {
+    super(`packet rejected: ${reason}`);
+    this.name = 'PacketRejected';
+  }
+}
+
+/** A validated packet, as handed to socket.io. Always the same four keys (one hidden class). */
+export interface DecodedPacket {
+  type: number;
+  nsp: string;
+  data: unknown;
+  id: number | undefined;
+}
+
+/** What socket.io (server Socket, client Manager) passes to Encoder.encode; other fields are ignored. */
+export interface OutgoingPacket {
+  type: number;
+  nsp: string;
+  data?: unknown;
+  id?: number;
+}
+
+export type DecodedListener = (packet: DecodedPacket) => void;
+
+export interface PacketEncoder {
+  encode(packet: OutgoingPacket): [Uint8Array];
+}
+
+export interface PacketDecoder {
+  add(chunk: unknown): void;
+  destroy(): void;
+  on(event: string, listener: DecodedListener): this;
+  off(event: string, listener: DecodedListener): this;
+  removeListener(event: string, listener: DecodedListener): this;
+}
+
+export interface SocketIoParser {
+  readonly protocol: 5;
+  readonly Encoder: new () => PacketEncoder;
+  readonly Decoder: new () => PacketDecoder;
+}
+
+// ---- extensions ----
+
+const NOTEPACK_UNDEFINED_EXT_TYPE = 0;
+
+/**
+ * Our ext policy for both directions. Encoding: never produce an extension (the default codec would turn a
+ * Date into a timestamp ext that peers reject). Decoding: reject every extension but notepack's undefined.
+ */
+const extensionPolicy: ExtensionCodecType<undefined> = {
+  tryToEncode(object: unknown) {
+    // An ArrayBuffer is not a view, so msgpack would silently send it as an empty map.
+    if (object instanceof ArrayBuffer) throw new TypeError('cannot send an ArrayBuffer: wrap it in a Uint8Array');
+    return null;
+  },
+  decode(data: Uint8Array, extType: number): unknown {
+    if (extType === NOTEPACK_UNDEFINED_EXT_TYPE && data.length === 1 && data[0] === 0) return undefined;
+    throw new PacketRejected(`extension type ${extType} not accepted`);
+  },
+};
+
+// ---- encoding ----
+
+/** One encoder for every packet of every parser: encode() is synchronous and returns a fresh copy. */
+const wireEncoder = new MsgpackEncoder({ ignoreUndefined: true, extensionCodec: extensionPolicy });
+
+class MsgpackPacketEncoder implements PacketEncoder {
+  encode(packet: OutgoingPacket): [Uint8Array] {
+    // A fresh envelope rather than the packet itself: drops socket.io-client's `options` ({compress}, ~19
+    // bytes) without mutating the packet, which the client Manager still reads after encoding.
+    // `encode` (not `encodeSharedRef`): socket.io queues and broadcasts these bytes, they must not be reused.
+    return [wireEncoder.encode({ type: packet.type, data: packet.data, nsp: packet.nsp, id: packet.id })];
+  }
+}
+
+// ---- decoding ----
+
+/** Views a frame as bytes; engine.io hands us a Buffer in Node and an ArrayBuffer in browsers. */
+function frameBytes(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new PacketRejected(typeof chunk === 'string' ? 'text frame (expected msgpack binary)' : 'not a binary frame');
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  // The msgpack Decoder (with our ext policy) only yields null, booleans, numbers, strings, Uint8Array,
+  // arrays and `{}` maps, so any other object is a map.
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+/**
+ * True when arrays/maps nest more than `levels` deep inside `value` (a scalar or bin is 0 deep).
+ * Recursion stops after `levels` steps, so the stack stays shallow whatever the input.
+ */
+function nestsDeeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return false;
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (nestsDeeperThan(value[i], levels - 1)) return true;
+    }
+    return false;
+  }
+  const map = value as Record<string, unknown>;
+  for (const key in map) {
+    if (nestsDeeperThan(map[key], levels - 1)) return true;
+  }
+  return false;
+}
+
+/** Checks `data` against the packet type, as socket.io-parser's isPacketValid does (a bit stricter). */
+function dataProblem(type: number, data: unknown, id: number | undefined): string | undefined {
+  switch (type) {
+    case PacketType.CONNECT:
+      return data === undefined || isMap(data) ? undefined : 'CONNECT data must be a map or absent';
+    case PacketType.DISCONNECT:
+      return data === undefined ? undefined : 'DISCONNECT must not carry data';
+    case PacketType.EVENT: {
+      if (!Array.isArray(data) || data.length === 0) return 'EVENT data must be a non-empty array';
+      const name: unknown = data[0];
+      // A non-string name reaches EventEmitter.emit, where a {toString: "x"} map throws in a nextTick.
+      if (typeof name !== 'string') return 'event name must be a string';
+      // "disconnect" & co. would be dispatched to socket.io's own handlers: spoofing.
+      if (RESERVED_EVENTS.has(name)) return `reserved event name "${name}"`;
+      return undefined;
+    }
+    case PacketType.ACK:
+      if (!Array.isArray(data)) return 'ACK data must be an array';
+      return id === undefined ? 'ACK without id' : undefined;
+    case PacketType.CONNECT_ERROR:
+      return typeof data === 'string' || isMap(data) ? undefined : 'CONNECT_ERROR data must be a string or a map';
+    default:
+      return `unknown packet type ${type}`;
+  }
+}
+
+/** Validates a decoded msgpack value as a socket.io packet and returns a clean copy of its four fields. */
+function toPacket(value: unknown, limits: ParserLimits, accepted: readonly boolean[]): DecodedPacket {
+  if (!isMap(value)) return reject(value === null ? 'packet is nil, not a map' : `packet is ${describeValue(value)}, not a map`);
+  const { type, nsp, data, id } = value;
+  if (typeof type !== 'number' || !Number.isInteger(type) || accepted[type] !== true) {
+    return reject(`packet type ${describeValue(type)} not accepted`);
+  }
+  if (typeof nsp !== 'string' || nsp.charCodeAt(0) !== 0x2f /* '/' */) return reject('namespace must be a string starting with "/"');
+  let ackId: number | undefined;
+  if (id !== undefined) {
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return reject('ack id must be an integer >= 0');
+    ackId = id;
+  }
+  const problem = dataProblem(type, data, ackId);
+  if (problem !== undefined) return reject(problem);
+  // The packet map is level 1, so `data` may nest maxDepth - 1 levels.
+  if (nestsDeeperThan(data, limits.maxDepth - 1)) return reject(`nested deeper than ${limits.maxDepth} levels`);
+  // `type | 0` turns a msgpack float -0 into 0. Extra keys (a stock client's `options`) are dropped here.
+  return { type: type | 0, nsp, data, id: ackId };
+}
+
+function reject(reason: string): never {
+  throw new PacketRejected(reason);
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `string "${value.length > 16 ? `${value.slice(0, 16)}...` : value}"`;
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Uint8Array) return 'binary';
+  return value === undefined ? 'absent' : typeof value;
+}
+
+function checkLimits(limits: ParserLimits): void {
+  const counts = [
+    limits.maxPacketBytes,
+    limits.maxStrLength,
+    limits.maxBinLength,
+    limits.maxArrayLength,
+    limits.maxMapLength,
+    limits.maxExtLength,
+  ];
+  if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new RangeError('parser limits must be integers >= 0');
+  // Level 1 is the packet map and level 2 its data array: anything less rejects every event.
+  if (!Number.isSafeInteger(limits.maxDepth) || limits.maxDepth < 2) throw new RangeError('maxDepth must be >= 2');
+}
+
+/** The slice of an event emitter socket.io uses on a Decoder: on('decoded'), off / removeListener, and emit. */
+class DecodedEmitter {
+  // Replaced, never mutated, so emitting iterates a stable list without copying it per packet.
+  #listeners = new Map<string, readonly DecodedListener[]>();
+
+  on(event: string, listener: DecodedListener): this {
+    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), listener]);
+    return this;
+  }
+
+  off(event: string, listener: DecodedListener): this {
+    const list = this.#listeners.get(event);
+    const index = list === undefined ? -1 : list.indexOf(listener);
+    if (list !== undefined && index >= 0) this.#listeners.set(event, [...list.slice(0, index), ...list.slice(index + 1)]);
+    return this;
+  }
+
+  removeListener(event: string, listener: DecodedListener): this {
+    return this.off(event, listener);
+  }
+
+  protected emitDecoded(packet: DecodedPacket): void {
+    const list = this.#listeners.get('decoded');
+    if (list === undefined) return;
+    for (const listener of list) listener(packet);
+  }
+}
+
+/** Builds the object passed as socket.io's `parser` option (Server and socket.io-client's io()). */
+export function createParser(limits: ParserLimits): SocketIoParser {
+  checkLimits(limits);
+  const { maxPacketBytes } = limits;
+  const accepted: boolean[] = [];
+  for (const type of limits.acceptedTypes) accepted[type] = true;
+
+  // One msgpack Decoder per parser, shared by every connection's Decoder: decode() is synchronous.
+  // Bin values it returns are views into the received frame (no copy).
+  // It also refuses "__proto__" map keys (DecodeError), so a map can never set an object's prototype.
+  const wireDecoder = new MsgpackDecoder({
+    maxStrLength: limits.maxStrLength,
+    maxBinLength: limits.maxBinLength,
+    maxArrayLength: limits.maxArrayLength,
+    maxMapLength: limits.maxMapLength,
+    maxExtLength: limits.maxExtLength,
+    extensionCodec: extensionPolicy,
+  });
+
+  function decodeFrame(chunk: unknown): DecodedPacket {
+    const bytes = frameBytes(chunk);
+    if (bytes.byteLength > maxPacketBytes) reject(`frame of ${bytes.byteLength} bytes exceeds ${maxPacketBytes}`);
+    let value: unknown;
+    try {
+      value = wireDecoder.decode(bytes);
+    } catch (error) {
+      if (error instanceof PacketRejected) throw error;
+      return reject(`malformed msgpack: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return toPacket(value, limits, accepted);
+  }
+
+  class MsgpackPacketDecoder extends DecodedEmitter implements PacketDecoder {
+    /** Decodes one whole frame (msgpack packets are never split), then emits 'decoded'. Throws PacketRejected. */
+    add(chunk: unknown): void {
+      const packet = decodeFrame(chunk);
+      // Outside the try above: a listener's own error must not be reported as a bad packet.
+      this.emitDecoded(packet);
+    }
+
+    /** Nothing to release: unlike socket.io-parser there is no partial packet held between frames. */
+    destroy(): void {}
+  }
+
+  return { protocol: 5, Encoder: MsgpackPacketEncoder, Decoder: MsgpackPacketDecoder };
+}
+
+export const serverParser = createParser(SERVER_PARSER_LIMITS);
+export const clientParser = createParser(CLIENT_PARSER_LIMITS);

@@ -1,0 +1,186 @@
+// Every event name, payload type, error code and limit of the client/server protocol, in one place.
+// The byte layout of snapshots is in docs/SNAPSHOT-SPEC.md; the socket.io packet format in
+// shared/net/msgpack-parser.ts. Validators for client payloads live in shared/protocol-validate.ts.
+
+/** Bumped on any incompatible change; exchanged in the handshake and echoed in every join result. */
+export const PROTOCOL_VERSION = 1;
+
+/** Event names. Hot-path events are one character to keep per-packet overhead down. */
+export const EV = {
+  // client -> server, fire-and-forget
+  input: 'i',
+  // client -> server requests, each answered through the socket.io ack with a Reply<T>
+  listRooms: 'room:list',
+  quickPlay: 'room:quick',
+  createRoom: 'room:create',
+  joinRoom: 'room:join',
+  rejoinRoom: 'room:rejoin',
+  leaveRoom: 'room:leave',
+  sendChat: 'chat:send',
+  // server -> client
+  snapshot: 's',
+  chat: 'chat',
+  notice: 'notice',
+  roomClosed: 'room:closed',
+} as const;
+
+export type ClientRequestEvent =
+  | typeof EV.listRooms
+  | typeof EV.quickPlay
+  | typeof EV.createRoom
+  | typeof EV.joinRoom
+  | typeof EV.rejoinRoom
+  | typeof EV.leaveRoom
+  | typeof EV.sendChat;
+
+export const LIMITS = {
+  maxNameLength: 16,
+  maxChatLength: 200,
+  /** Room ids are server-generated; join codes are 6 characters from JOIN_CODE_ALPHABET. */
+  maxRoomIdLength: 32,
+  joinCodeLength: 6,
+  maxTokenLength: 256,
+  /** Largest legitimate client packet is a chat line: 200 chars x 4 UTF-8 bytes + envelope. */
+  maxClientPacketBytes: 1024,
+  /**
+   * engine.io maxHttpBufferSize: one long-polling POST may batch a round trip's worth of inputs plus a
+   * chat line, so it is a few packets, not one.
+   */
+  maxHttpBufferSize: 16 * 1024,
+  /** Largest server packet a client accepts (a full snapshot of a crowded area). */
+  maxServerPacketBytes: 1024 * 1024,
+  /** Rooms returned by one room:list. */
+  maxListedRooms: 100,
+} as const;
+
+export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNKNOWN_EVENT'
+  | 'PROTOCOL_MISMATCH'
+  | 'AUTH_FAILED'
+  | 'ROOM_NOT_FOUND'
+  | 'ROOM_FULL'
+  | 'SERVER_FULL'
+  | 'ALREADY_IN_ROOM'
+  | 'NOT_IN_ROOM'
+  | 'BAD_TOKEN'
+  | 'RATE_LIMITED'
+  | 'SHUTTING_DOWN'
+  | 'INTERNAL';
+
+export interface ErrorBody {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export type Reply<T> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: ErrorBody };
+
+/** Handshake `auth` field, checked in io.use before the connection is accepted. */
+export interface HandshakeAuth {
+  readonly protocol: number;
+  readonly name?: string;
+  /** Opaque credential for a custom verifier (the default guest verifier ignores it). */
+  readonly token?: string;
+}
+
+// ---- requests ----
+
+export type ListRoomsRequest = Record<string, never>;
+export interface RoomSummary {
+  readonly roomId: string;
+  readonly game: string;
+  readonly players: number;
+  readonly maxPlayers: number;
+  readonly tick: number;
+}
+export type ListRoomsReply = Reply<{ readonly rooms: readonly RoomSummary[] }>;
+
+export type QuickPlayRequest = Record<string, never>;
+export interface CreateRoomRequest {
+  /** Private rooms are not listed and not used by quick play; they are joined by code. */
+  readonly private: boolean;
+}
+export interface JoinRoomRequest {
+  /** Either a room id (from room:list) or a join code. */
+  readonly roomId?: string;
+  readonly code?: string;
+}
+export interface RejoinRoomRequest {
+  /** The reconnect token from the last JoinInfo. */
+  readonly token: string;
+}
+
+/** What a client needs to play, returned by quick play, create, join and rejoin. */
+export interface JoinInfo {
+  readonly protocol: number;
+  readonly game: string;
+  readonly roomId: string;
+  /** Present for private rooms: the code to share. */
+  readonly code?: string;
+  readonly playerId: number;
+  readonly name: string;
+  readonly tickRate: number;
+  readonly snapshotRate: number;
+  /** Server tick at the moment of joining. */
+  readonly tick: number;
+  /** Lag compensation cap, in ticks. */
+  readonly lagCompensationTicks: number;
+  /** The last input sequence the server applied for this player (0 for a new player). */
+  readonly lastInputSeq: number;
+  /** Signed credential to take the same seat back after a disconnect, within the grace period. */
+  readonly reconnectToken: string;
+  readonly reconnectGraceMs: number;
+}
+export type JoinReply = Reply<{ readonly join: JoinInfo }>;
+export type LeaveReply = Reply<Record<string, never>>;
+
+export interface SendChatRequest {
+  readonly text: string;
+}
+export type SendChatReply = Reply<{ readonly id: number }>;
+
+// ---- fire-and-forget ----
+
+/**
+ * An input, as a tuple to keep it small: [seq, ackTick, renderTick, payload].
+ * - seq: strictly increasing per player (1, 2, ...), echoed back in snapshots once applied.
+ * - ackTick: the newest snapshot tick the client has applied (-1 for none): the server's baseline.
+ * - renderTick: the tick the player was looking at (remote entities), for lag compensation.
+ * - payload: the game's own input, validated by GameDefinition.parseInput.
+ */
+export type InputMessage = readonly [seq: number, ackTick: number, renderTick: number, payload: unknown];
+
+// ---- server -> client ----
+
+/** A snapshot is sent as raw bytes (see docs/SNAPSHOT-SPEC.md): spliced from pre-encoded entities. */
+export type SnapshotMessage = Uint8Array;
+
+export interface ChatMessage {
+  readonly id: number;
+  readonly playerId: number;
+  readonly name: string;
+  readonly text: string;
+  readonly tick: number;
+}
+
+export interface NoticeMessage {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface RoomClosedMessage {
+  readonly reason: 'shutdown' | 'disposed' | 'kicked';
+  readonly message: string;
+}
+
+/** socket.io's reserved event names: never valid as application events in either direction. */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'newListener',
+  'removeListener',
+]);
