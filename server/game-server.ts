@@ -65,7 +65,11 @@ export class GameServer {
   private readonly startedAt = Date.now();
 
   constructor(private readonly options: GameServerOptions) {
-    const { config } = options;
+    const { config, game } = options;
+    if (config.tickRate !== game.tickRate) {
+      // Game rules are tuned per tick: stepping them faster would make the whole game faster.
+      throw new Error(`config: TICK_RATE is ${config.tickRate} but the "${game.name}" game is tuned for ${game.tickRate} Hz`);
+    }
     this.log = options.logger ?? createLogger(config.logLevel, { svc: 'game-server' });
     this.registry = options.registry ?? new InMemoryRoomRegistry();
     this.tokens = new ReconnectTokens(config.secret);
@@ -181,7 +185,11 @@ export class GameServer {
   private newRoom(isPrivate: boolean): Room {
     const { config, game } = this.options;
     const id = randomBytes(6).toString('base64url');
-    const lagCompensationTicks = Math.round((config.lagCompensationMs / 1000) * config.tickRate);
+    // The configured rewind cap, never beyond the history the game keeps.
+    const lagCompensationTicks = Math.min(
+      game.lagCompensationTicks,
+      Math.round((config.lagCompensationMs / 1000) * config.tickRate),
+    );
     return new Room({
       id,
       code: isPrivate ? this.newJoinCode() : null,

@@ -109,6 +109,8 @@ export class Room {
     this.replicator = new Replicator(options.game.schema, {
       historyTicks: options.snapshotHistoryTicks ?? 64,
       interestRadius: options.interestRadius,
+      // Half-radius cells: a client sees a 5x5 block, a tighter fit to its radius than 3x3 full cells.
+      cellSize: Math.max(1, options.interestRadius / 2),
     });
     this.emptySince = this.now();
   }

@@ -4,7 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NetClient } from '../../shared/client/net-client.js';
 import type { EntityState, EntityView } from '../../shared/codec/schema.js';
+import { arenaGame, PLAYER_INFO_ID_BASE, type ArenaInput, type ArenaWorld } from '../../shared/game/arena/index.js';
 import { KEY_RIGHT, KEY_LEFT } from '../../shared/game/arena/input.js';
+import type { GameDefinition } from '../../shared/game/game-definition.js';
 import type { RoomObserver } from '../room.js';
 import { connectClient, kindId, numberField, sleep, waitFor } from '../test-support/test-client.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
@@ -97,8 +99,8 @@ describe('rooms', () => {
     drive(b, () => 0);
     // b sees a through the global player info (names) and a's body once it is in b's view, or at least
     // a's position changing in b's mirror when it is. Both spawn inside the arena; a moves right, then left.
-    await waitFor(() => b.mirror.entities.has(256 + ja.playerId), 3000, 'b to see alice in the scoreboard');
-    const info = b.mirror.entities.get(256 + ja.playerId)!;
+    await waitFor(() => b.mirror.entities.has(PLAYER_INFO_ID_BASE + ja.playerId), 3000, 'b to see alice in the scoreboard');
+    const info = b.mirror.entities.get(PLAYER_INFO_ID_BASE + ja.playerId)!;
     expect(info.values).toContain('alice');
 
     await waitFor(() => a.mirror.entities.has(ja.playerId), 3000, 'a to see itself');
@@ -221,10 +223,20 @@ describe('rooms', () => {
     expect(message).toMatchObject({ id, text: 'hello there', name: 'a' });
   });
 
-  it('keeps the seat, position and input sequence across a reconnect within grace', async () => {
-    const s = await server({ reconnectGraceMs: 5000 });
+  it('keeps the seat, score, position and input sequence across a reconnect within grace', async () => {
+    // Capture the room's world so the test can give the player a score without staging a fight.
+    let world: ArenaWorld | null = null;
+    const game: GameDefinition<ArenaWorld, ArenaInput> = {
+      ...arenaGame,
+      createWorld: (seed) => (world = arenaGame.createWorld(seed)),
+    };
+    const s = await server({ reconnectGraceMs: 5000 }, { game });
     const c = await client(s.url, 'flaky', { reconnection: true });
     const join = await c.quickPlay();
+    const me = world!.players.find((p) => p.id === join.playerId)!;
+    me.kills = 3;
+    me.score = 3;
+    me.deaths = 1;
     let sent = 0;
     timers.push(
       setInterval(() => {
@@ -251,6 +263,8 @@ describe('rooms', () => {
     expect(numberField(after, 'x')).toBe(numberField(before, 'x'));
     expect(numberField(after, 'y')).toBe(numberField(before, 'y'));
     expect(kindId('player')).toBe(after.kind);
+    const card = c.mirror.entities.get(PLAYER_INFO_ID_BASE + join.playerId)!;
+    expect([numberField(card, 'kills'), numberField(card, 'deaths'), numberField(card, 'score')]).toEqual([3, 1, 3]);
   });
 
   it('frees the seat when the player does not come back within grace', async () => {
@@ -260,9 +274,9 @@ describe('rooms', () => {
     const watcher = await client(s.url, 'watcher');
     await watcher.quickPlay();
     drive(watcher, () => 0);
-    await waitFor(() => watcher.mirror.entities.has(256 + join.playerId), 3000, 'watcher sees the player');
+    await waitFor(() => watcher.mirror.entities.has(PLAYER_INFO_ID_BASE + join.playerId), 3000, 'watcher sees the player');
     a.close();
-    await waitFor(() => !watcher.mirror.entities.has(256 + join.playerId), 3000, 'the seat to be freed');
+    await waitFor(() => !watcher.mirror.entities.has(PLAYER_INFO_ID_BASE + join.playerId), 3000, 'the seat to be freed');
     expect(s.server.registry.get(join.roomId)?.playerCount).toBe(1);
   });
 });

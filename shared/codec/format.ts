@@ -2,17 +2,16 @@
 // (replicator.ts) and the decoder (snapshot-mirror.ts) both read them from here, so the two cannot drift.
 
 /**
- * A snapshot is one msgpack array. Its first HEADER_LENGTH elements are the header; the sections follow
- * in this order, and trailing empty sections are omitted (a tick where nothing changed is header only).
+ * A snapshot is one msgpack array. Its first HEADER_LENGTH elements are the header:
+ *   0 tick
+ *   1 baseline: nil for a full snapshot, else `tick - baselineTick` (one byte when the ack is < 128 ticks old)
+ *   2 lastInputSeq
+ *   3 `tick - lastInputTick` (signed; small for a player whose inputs arrive on time)
+ *   4 inputQueueDepth
+ * The sections follow at these indices, and trailing empty sections are omitted (a tick where nothing
+ * changed is the header alone).
  */
 export const HEADER_LENGTH = 5;
-export const SLOT_TICK = 0;
-/** nil for a full snapshot, else `tick - baselineTick` (a one-byte fixint when the ack is < 128 ticks old). */
-export const SLOT_BASELINE = 1;
-export const SLOT_LAST_INPUT_SEQ = 2;
-/** `tick - lastInputTick`, signed: small for a player whose inputs arrive on time. */
-export const SLOT_LAST_INPUT_TICK = 3;
-export const SLOT_INPUT_QUEUE_DEPTH = 4;
 
 /** Flat [id, mask, value x popcount(mask), ...] of entities the client keeps. */
 export const SECTION_CHANGES = 5;

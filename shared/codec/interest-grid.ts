@@ -16,7 +16,7 @@ import type { ReplicatorStats } from './replicator-stats.js';
 /** The entities visible from one focus cell: ids ascending, with their indices in the tick's views. */
 export interface InterestList {
   readonly ids: readonly number[];
-  readonly indices: Int32Array;
+  readonly indices: readonly number[];
 }
 
 /** Cell coordinates are clamped so that a cell key stays an exact integer (< 2^52). */
@@ -33,6 +33,8 @@ export class InterestGrid {
   private globals: number[] = [];
   private views: readonly EntityView[] = [];
   private readonly lists = new Map<number, InterestList>();
+  /** Scratch for gathering and sorting a list's indices (no typed-array allocation per list). */
+  private gather = new Int32Array(256);
 
   constructor(
     readonly cellSize: number,
@@ -78,7 +80,7 @@ export class InterestGrid {
     return c < -CELL_LIMIT ? -CELL_LIMIT : c > CELL_LIMIT ? CELL_LIMIT : c;
   }
 
-  /** What a client focused at (focusX, focusY) sees; null focus sees global entities only. */
+  /** What a client focused at `focus` sees (cached per focus cell); null sees global entities only. */
   listFor(focus: { readonly x: number; readonly y: number } | null): InterestList {
     const cx = focus === null ? 0 : this.cellOf(focus.x);
     const cy = focus === null ? 0 : this.cellOf(focus.y);
@@ -89,33 +91,47 @@ export class InterestGrid {
       return cached;
     }
     this.stats.interestBuilt++;
-    const gathered: number[] = this.globals.slice();
+    let count = this.append(0, this.globals);
     if (focus !== null) {
       const r = this.rings;
       for (let x = cx - r; x <= cx + r; x++) {
         for (let y = cy - r; y <= cy + r; y++) {
           const cell = this.cells.get(cellKey(x, y));
-          if (cell !== undefined) for (const index of cell) gathered.push(index);
+          if (cell !== undefined) count = this.append(count, cell);
         }
       }
     }
-    // Views are sorted by id, so sorting indices numerically sorts by id.
-    const indices = Int32Array.from(gathered).sort();
-    const ids = new Array<number>(indices.length);
-    for (let i = 0; i < indices.length; i++) ids[i] = this.views[indices[i]].id;
+    // Views are sorted by id, so sorting indices numerically sorts by id (native numeric sort).
+    const sorted = this.gather.subarray(0, count).sort();
+    const indices: number[] = [];
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) {
+      indices.push(sorted[i]);
+      ids.push(this.views[sorted[i]].id);
+    }
     const list: InterestList = { ids, indices };
     this.lists.set(key, list);
     return list;
   }
 
-  /** Whether the entity at `index` is close enough to `focus` to be kept by a client that already has it. */
-  keeps(index: number, focus: { readonly x: number; readonly y: number }): boolean {
-    if (this.keepCells <= 0) return false;
+  /** Appends `indices` to the gather scratch at `count`; returns the new count. */
+  private append(count: number, indices: readonly number[]): number {
+    if (count + indices.length > this.gather.length) {
+      const grown = new Int32Array(Math.max(this.gather.length * 2, count + indices.length));
+      grown.set(this.gather.subarray(0, count));
+      this.gather = grown;
+    }
+    for (let i = 0; i < indices.length; i++) this.gather[count + i] = indices[i];
+    return count + indices.length;
+  }
+
+  /**
+   * Whether the entity at `index` is close enough to the focus cell (focusCx, focusCy) to be kept by a
+   * client that already has it.
+   */
+  keeps(index: number, focusCx: number, focusCy: number): boolean {
     const reach = this.rings + this.keepCells;
-    return (
-      Math.abs(this.cellX[index] - this.cellOf(focus.x)) <= reach &&
-      Math.abs(this.cellY[index] - this.cellOf(focus.y)) <= reach
-    );
+    return Math.abs(this.cellX[index] - focusCx) <= reach && Math.abs(this.cellY[index] - focusCy) <= reach;
   }
 }
 

@@ -12,6 +12,7 @@ import {
   DEFAULT_HYSTERESIS_CELLS,
   HEADER_LENGTH,
 } from './format.js';
+import { ByteSlab } from './byte-slab.js';
 import { InterestGrid } from './interest-grid.js';
 import { MsgpackWriter } from './msgpack-writer.js';
 import { emptyStats, type ReplicatorStats } from './replicator-stats.js';
@@ -86,7 +87,9 @@ class NumberList {
   }
 
   toArray(): number[] {
-    return Array.from(this.data.subarray(0, this.length));
+    const out: number[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.data[i]);
+    return out;
   }
 }
 
@@ -98,6 +101,8 @@ export class Replicator {
   private readonly grid: InterestGrid;
   private readonly cache: TickEncodingCache;
   private readonly historyTicks: number;
+  private readonly hysteresis: boolean;
+  private readonly slab = new ByteSlab();
   private nextClientId = 1;
 
   // Scratch reused by every encodeFor call.
@@ -127,6 +132,7 @@ export class Replicator {
     const rings = Math.max(1, Math.ceil(radius / cellSize));
     if (rings > MAX_RINGS) throw new RangeError(`interestRadius / cellSize must be <= ${MAX_RINGS}`);
     this.historyTicks = historyTicks;
+    this.hysteresis = hysteresis > 0;
     this.history = new TickHistory(historyTicks);
     const isGlobal = schema.kinds.map((kind) => kind.global === true);
     this.grid = new InterestGrid(cellSize, rings, hysteresis, isGlobal, this.stats);
@@ -193,6 +199,7 @@ export class Replicator {
    * baseline if that is still in the ring, else a full snapshot. `focus` is the centre of its interest
    * area (null: global entities only). Encoding the same tick twice for a client repeats the entity set
    * of the first encoding, so whichever copy the client applies and acknowledges, its state is the same.
+   * The result is a view into a pooled buffer (see byte-slab.ts): honour its byteOffset, never write to it.
    */
   encodeFor(
     client: ReplicationClient,
@@ -220,7 +227,7 @@ export class Replicator {
 
     const resent = state.sent.latestTick === now.tick ? state.sent.idsAt(now.tick) : undefined;
     let targetIds: readonly number[];
-    let targetIndices: Int32Array | null = null;
+    let targetIndices: readonly number[] | null = null;
     if (resent !== undefined) {
       targetIds = resent;
     } else {
@@ -229,7 +236,7 @@ export class Replicator {
       targetIndices = list.indices;
     }
     const delta = base === undefined ? null : this.cache.deltaAgainst(base);
-    const keepFocus = resent === undefined && delta !== null ? focus : null;
+    const keepFocus = resent === undefined && delta !== null && this.hysteresis ? focus : null;
     this.merge(now, delta, baseIds, targetIds, targetIndices, keepFocus);
 
     const bytes = this.write(now, base, header);
@@ -253,7 +260,7 @@ export class Replicator {
     delta: DeltaCache | null,
     baseIds: readonly number[],
     targetIds: readonly number[],
-    targetIndices: Int32Array | null,
+    targetIndices: readonly number[] | null,
     keepFocus: { readonly x: number; readonly y: number } | null,
   ): void {
     this.changePieces.length = 0;
@@ -265,6 +272,8 @@ export class Replicator {
     this.kept = 0;
     const nb = baseIds.length;
     const nt = targetIds.length;
+    const focusCx = keepFocus === null ? 0 : this.grid.cellOf(keepFocus.x);
+    const focusCy = keepFocus === null ? 0 : this.grid.cellOf(keepFocus.y);
     let i = 0;
     let j = 0;
     while (i < nb || j < nt) {
@@ -277,7 +286,9 @@ export class Replicator {
       } else if (idBase < idNow) {
         if (keepFocus !== null && delta !== null) {
           const index = now.indexById.get(idBase);
-          if (index !== undefined && this.grid.keeps(index, keepFocus) && this.addChange(now, delta, index, false)) {
+          const keep =
+            index !== undefined && this.grid.keeps(index, focusCx, focusCy) && this.addChange(now, delta, index, false);
+          if (keep) {
             this.nextIds.push(idBase);
             this.kept++;
             i++;
@@ -331,7 +342,15 @@ export class Replicator {
     for (let seq = firstSeq; seq <= now.seq; seq++) eventCount += this.committedAt(seq).events.length;
 
     const sections =
-      eventCount > 0 ? 4 : this.leaves.length > 0 ? 3 : this.enterPieces.length > 0 ? 2 : this.changePieces.length > 0 ? 1 : 0;
+      eventCount > 0
+        ? 4
+        : this.leaves.length > 0
+          ? 3
+          : this.enterPieces.length > 0
+            ? 2
+            : this.changePieces.length > 0
+              ? 1
+              : 0;
     const w = this.out;
     w.reset();
     w.writeArrayHeader(HEADER_LENGTH + sections);
@@ -341,33 +360,33 @@ export class Replicator {
     w.writeInt(header.lastInputSeq);
     w.writeInt(now.tick - header.lastInputTick);
     w.writeInt(header.inputQueueDepth);
-    if (sections === 0) return w.toBytes();
-
     const arena = this.cache.arena.bytes;
-    w.writeArrayHeader(this.changeElements);
-    writePieces(w, arena, this.changePieces);
-    if (sections === 1) return w.toBytes();
-
-    w.writeArrayHeader(this.enterElements);
-    writePieces(w, arena, this.enterPieces);
-    if (sections === 2) return w.toBytes();
-
-    w.writeArrayHeader(this.leaves.length);
-    for (let k = 0; k < this.leaves.length; k++) w.writeInt(this.leaves.data[k]);
-    if (sections === 3) return w.toBytes();
-
-    w.writeArrayHeader(eventCount * 2);
-    for (let seq = firstSeq; seq <= now.seq; seq++) {
-      const committed = this.committedAt(seq);
-      let start = 0;
-      for (let e = 0; e < committed.events.length; e++) {
-        const end = committed.eventEnds[e];
-        w.writeInt(now.tick - committed.events[e].tick);
-        w.writeRaw(committed.eventBytes, start, end - start);
-        start = end;
+    if (sections >= 1) {
+      w.writeArrayHeader(this.changeElements);
+      writePieces(w, arena, this.changePieces);
+    }
+    if (sections >= 2) {
+      w.writeArrayHeader(this.enterElements);
+      writePieces(w, arena, this.enterPieces);
+    }
+    if (sections >= 3) {
+      w.writeArrayHeader(this.leaves.length);
+      for (let k = 0; k < this.leaves.length; k++) w.writeInt(this.leaves.data[k]);
+    }
+    if (sections >= 4) {
+      w.writeArrayHeader(eventCount * 2);
+      for (let seq = firstSeq; seq <= now.seq; seq++) {
+        const committed = this.committedAt(seq);
+        let start = 0;
+        for (let e = 0; e < committed.events.length; e++) {
+          const end = committed.eventEnds[e];
+          w.writeInt(now.tick - committed.events[e].tick);
+          w.writeRaw(committed.eventBytes, start, end - start);
+          start = end;
+        }
       }
     }
-    return w.toBytes();
+    return this.slab.copy(w.bytes, w.pos);
   }
 
   private committedAt(seq: number): CommittedTick {

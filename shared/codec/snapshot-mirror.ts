@@ -128,7 +128,9 @@ export class SnapshotMirror {
     if (length > SECTION_ENTERS) replaced = this.readEnters(r, baseline, next, entered);
     if (length > SECTION_LEAVES) this.readLeaves(r, baseline, next, left, replaced);
     if (length > SECTION_EVENTS) this.readEvents(r, tick, baselineTick, events);
-    if (!r.atEnd) throw new SnapshotError('malformed', `${bytes.length - r.pos} trailing bytes after the snapshot`);
+    if (!r.atEnd) {
+      throw new SnapshotError('malformed', `${bytes.length - r.pos} trailing bytes after the snapshot`);
+    }
     if (replaced !== undefined) {
       for (const [id, resolved] of replaced) {
         if (!resolved) throw new SnapshotError('inconsistent', `entity ${id} entered while still present`);
@@ -168,12 +170,15 @@ export class SnapshotMirror {
     while (section.elements > 0) {
       const id = r.readInt('change id');
       const before = baseline.get(id);
-      if (before === undefined) throw new SnapshotError('inconsistent', `change of entity ${id}, absent from the baseline`);
+      if (before === undefined) {
+        throw new SnapshotError('inconsistent', `change of entity ${id}, absent from the baseline`);
+      }
       if (next.get(id) !== before) throw new SnapshotError('inconsistent', `entity ${id} changed twice`);
       const fields = this.schema.kinds[before.kind].fields;
       const mask = r.readUint('change mask', 0xffffffff);
       if (mask === 0 || mask >= 2 ** fields.length) {
-        throw new SnapshotError('malformed', `change mask ${mask} of entity ${id} does not fit its ${fields.length} fields`);
+        const message = `change mask ${mask} of entity ${id} does not fit its ${fields.length} fields`;
+        throw new SnapshotError('malformed', message);
       }
       section.consume(2 + popcount(mask));
       const values = before.values.slice();
@@ -186,7 +191,8 @@ export class SnapshotMirror {
           const value = r.readInt(`int field ${field.name} of entity ${id}`);
           values[f] = field.delta ? (values[f] as number) + value : value;
           if (!Number.isSafeInteger(values[f])) {
-            throw new SnapshotError('malformed', `delta of ${field.name} of entity ${id} leaves the safe integer range`);
+            const message = `delta of ${field.name} of entity ${id} leaves the safe integer range`;
+            throw new SnapshotError('malformed', message);
           }
         }
       }
@@ -241,7 +247,9 @@ export class SnapshotMirror {
     for (let k = 0; k < count; k++) {
       const id = r.readInt('leave id');
       const before = baseline.get(id);
-      if (before === undefined) throw new SnapshotError('inconsistent', `leave of entity ${id}, absent from the baseline`);
+      if (before === undefined) {
+        throw new SnapshotError('inconsistent', `leave of entity ${id}, absent from the baseline`);
+      }
       if (replaced?.get(id) === false) {
         replaced.set(id, true); // the entered entity stays, the baseline one is gone
       } else if (next.get(id) === before) {

@@ -24,6 +24,10 @@ export interface GameDefinition<World, Input> {
   readonly schema: ReplicationSchema;
   /** Upper bound on players per room for this game. */
   readonly maxPlayers: number;
+  /** The fixed step rate the rules are tuned for (speeds and durations are per tick). */
+  readonly tickRate: number;
+  /** How many past ticks of hit volumes the world keeps for lag compensation (the rewind cap). */
+  readonly lagCompensationTicks: number;
   /**
    * Radius, in world units, of what a player needs to see (about half the screen diagonal plus a
    * margin); the server sends each client only the entities in this area plus the global kinds.

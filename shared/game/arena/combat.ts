@@ -32,7 +32,6 @@ export function applyDamage(
   target.alive = false;
   target.vx = 0;
   target.vy = 0;
-  target.fireRequest = 0;
   target.respawnTicks = RESPAWN_TICKS;
   target.deaths += 1;
   if (attackerId === target.id) {

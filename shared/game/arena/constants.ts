@@ -54,6 +54,13 @@ export const MATCH_TICKS = seconds(5 * 60);
 export const KILL_SCORE = 1;
 export const SUICIDE_SCORE = -1;
 
+// ---- replication ----
+/**
+ * What a player needs to see: half the diagonal of a 1280x720 view (734 px) plus room for what is about
+ * to enter the screen. Entities farther than this are not sent to that player.
+ */
+export const ARENA_INTEREST_RADIUS = px(900);
+
 // ---- entity ids (unique across kinds) ----
 /** playerInfo entity id = PLAYER_INFO_ID_BASE + playerId. */
 export const PLAYER_INFO_ID_BASE = 256;

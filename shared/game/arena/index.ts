@@ -2,7 +2,9 @@
 // Everything a server, client, bot or replay tool needs is exported from here.
 
 import type { GameDefinition } from '../game-definition.js';
-import { ARENA_MAX_PLAYERS } from './constants.js';
+import { ARENA_INTEREST_RADIUS, ARENA_MAX_PLAYERS } from './constants.js';
+import { LAG_COMPENSATION_TICKS } from './lag-compensation.js';
+import { ARENA_TICK_RATE } from './units.js';
 import { idleArenaInput, parseArenaInput, type ArenaInput } from './input.js';
 import { deserializeArenaWorld, hashArenaWorld, serializeArenaWorld } from './serialize.js';
 import { applyArenaInput, stepArena } from './step.js';
@@ -15,6 +17,9 @@ export const arenaGame: GameDefinition<ArenaWorld, ArenaInput> = {
   name: ARENA_GAME_NAME,
   schema: ARENA_SCHEMA,
   maxPlayers: ARENA_MAX_PLAYERS,
+  tickRate: ARENA_TICK_RATE,
+  lagCompensationTicks: LAG_COMPENSATION_TICKS,
+  interestRadius: ARENA_INTEREST_RADIUS,
   createWorld: createArenaWorld,
   addPlayer: addArenaPlayer,
   removePlayer: removeArenaPlayer,

@@ -1,5 +1,5 @@
 // The arena's input: which keys are held and where the mouse points. On the wire it is the tuple
-// [keys, aim]: two small integers, 2-4 bytes of msgpack.
+// [keys, aim]: two small integers, 3-5 bytes of msgpack.
 
 import { AIM_STEPS } from './units.js';
 
@@ -33,8 +33,9 @@ export function parseArenaInput(raw: unknown): ArenaInput | null {
   if (!Array.isArray(raw) || raw.length !== 2) return null;
   const keys: unknown = raw[0];
   const aim: unknown = raw[1];
-  if (typeof keys !== 'number' || !Number.isSafeInteger(keys) || keys < 0 || (keys & ~ALL_KEYS) !== 0) return null;
-  if (keys > ALL_KEYS) return null;
+  // The range test comes first: `&` truncates to 32 bits, so 2^32 + 1 alone would pass the bit test.
+  if (typeof keys !== 'number' || !Number.isSafeInteger(keys) || keys < 0 || keys > ALL_KEYS) return null;
+  if ((keys & ~ALL_KEYS) !== 0) return null;
   if (typeof aim !== 'number' || !Number.isSafeInteger(aim) || aim < 0 || aim >= AIM_STEPS) return null;
   // `| 0` turns a -0 into 0, so equal inputs are identical numbers.
   return { keys: keys | 0, aim: aim | 0 };

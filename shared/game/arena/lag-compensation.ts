@@ -12,6 +12,10 @@
 // Walls do not move, so they are traced as they are. The shooter itself fires from its current
 // position (it predicts itself, so that is where it saw itself). Rockets are not compensated: they are
 // simulated on the server as they fly.
+//
+// For clients: renderTick is an integer; a client interpolating between two snapshots should send its
+// render time rounded to the nearest tick (at most half a tick of motion, 15 units, off the target's
+// 64-unit radius).
 
 import { PLAYER_RADIUS } from './constants.js';
 import type { ArenaWorld } from './world.js';

@@ -1,16 +1,23 @@
 // The arena's static geometry: a 2400 x 1600 px floor with a hand-designed wall layout and spawn points.
 // Walls are axis-aligned rectangles. The layout is point-symmetric around the centre (every wall and
-// spawn in HALF_LAYOUT has a twin rotated by 180 degrees) so neither side of the map is favoured:
+// spawn listed below has a twin rotated by 180 degrees), so neither side of the map is favoured:
 //
-//   +------------------------------------------------+
-//   | []              [ ]                     |      |   crates and pillars in the corners,
-//   |        =========      =========      |        |   two long lanes (top and bottom walls)
-//   |  ==   |      ,__  __,         |      |        |   with a gap in the middle,
-//   |  []   |      |  []  |                |  []    |   a central block ringed by four L covers,
-//   |       |         '--  --'      |       |        |   side dividers making flanking corridors.
-//   |        =========      =========                |
-//   |      |                   [ ]                []  |
-//   +------------------------------------------------+
+//   #S############################################S#    rendered from the data below: one character
+//   #  ###                 ##               ##     #    is 50 x 100 px, '#' a wall, 'S' a spawn.
+//   #  ###                 #S               ##     #
+//   #       ###########          ###########       #    Two long lanes (top and bottom) with a gap
+//   ######        S                    #           #    in the middle, a central block ringed by
+//   #      #         ####      ####    #    #      #    four L covers, side dividers making flanking
+//   #   S  #    ###  ##     S    ##    #    #      #    corridors, crates and pillars for cover.
+//   #  ##  #         ##   ####   ##         #  ##  #
+//   #  ##  #         ##   ####   ##         #  ##  #
+//   #      #    #    ##     S    ##  ###    #   S  #
+//   #      #    #    ####      ####         #      #
+//   #           #                     S       ######
+//   #       ###########          ###########       #
+//   #     ##               #S                 ###  #
+//   #     ##               ##                 ###  #
+//   #S############################################S#
 //
 // Everything is exported in simulation units (1 unit = 1/4 px); the client divides by UNITS_PER_PX.
 

@@ -18,15 +18,14 @@ export function acceptedFireKeys(player: ArenaPlayer, keys: number): number {
 }
 
 /**
- * Fires every accepted request, players in id order. The requests were taken at the start of the tick,
- * so a player killed by a lower id's shot in the same tick still gets its own shot off (a trade: both
- * pulled the trigger on the same tick). Firing ends spawn protection.
+ * Fires every accepted request, players in id order. All requests are taken before the first shot, so
+ * a player killed by a lower id's shot on this tick still gets its own shot off: both pulled the
+ * trigger on the same tick, so they trade. Firing ends spawn protection.
  */
 export function fireWeapons(world: ArenaWorld, events: GameEvent[]): void {
-  const shooters = world.players.filter((p) => p.fireRequest !== 0);
-  for (const shooter of shooters) {
-    const request = shooter.fireRequest;
-    shooter.fireRequest = 0;
+  const requests = world.players.filter((p) => p.fireRequest !== 0).map((p) => [p, p.fireRequest] as const);
+  for (const [shooter] of requests) shooter.fireRequest = 0;
+  for (const [shooter, request] of requests) {
     shooter.protectTicks = 0;
     if (request & KEY_FIRE_PRIMARY) {
       shooter.primaryCooldown = RIFLE_COOLDOWN_TICKS;

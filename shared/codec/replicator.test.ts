@@ -1,0 +1,292 @@
+import { decode } from '@msgpack/msgpack';
+import { describe, expect, it } from 'vitest';
+import { KIND, matchClock, plain, player, testSchema, view } from './codec-test-fixtures.js';
+import { Replicator, type SnapshotHeader } from './replicator.js';
+import type { EntityView } from './schema.js';
+import { SnapshotMirror, type AppliedSnapshot } from './snapshot-mirror.js';
+
+const H: SnapshotHeader = { lastInputSeq: 0, lastInputTick: -1, inputQueueDepth: 0 };
+const ORIGIN = { x: 50, y: 50 };
+
+/** A replicator and one connected client with a mirror, acking everything it applies. */
+function setup(options: { historyTicks?: number; hysteresisCells?: number } = {}) {
+  const replicator = new Replicator(testSchema, { interestRadius: 100, ...options });
+  const client = replicator.addClient();
+  const mirror = new SnapshotMirror(testSchema);
+  const step = (
+    tick: number,
+    views: readonly EntityView[],
+    focus: { x: number; y: number } | null = ORIGIN,
+    ack = true,
+  ): AppliedSnapshot => {
+    if (replicator.latestTick !== tick) replicator.commitTick(tick, views, []);
+    const applied = mirror.apply(replicator.encodeFor(client, focus, H));
+    if (applied === null) throw new Error('stale');
+    if (ack) replicator.acknowledge(client, tick);
+    return applied;
+  };
+  return { replicator, client, mirror, step };
+}
+
+describe('interest management', () => {
+  it('does not send far entities, always sends global kinds', () => {
+    const { step } = setup();
+    const world = [player(1, 50, 50), player(2, 250, 50), player(3, 350, 50), player(4, -1000, 900), matchClock(9, 0)];
+    // Focus cell (0,0): cells -1..1 are visible, so x in [-100, 200).
+    expect([...step(1, world).state.keys()].sort()).toEqual([1, 9]);
+    const { step: globalsOnly } = setup();
+    expect([...globalsOnly(1, world, null).state.keys()]).toEqual([9]);
+  });
+
+  it('an entity leaving interest gets a leave; re-entering gets an enter with all fields', () => {
+    const { step } = setup({ hysteresisCells: 0 });
+    step(1, [player(1, 50, 50), player(2, 150, 50, 90, 'bob', 3)]);
+    const gone = step(2, [player(1, 50, 50), player(2, 250, 50, 90, 'bob', 3)]);
+    expect(gone.left).toEqual([2]);
+    expect(gone.state.has(2)).toBe(false);
+    const back = step(3, [player(1, 50, 50), player(2, 160, 55, 80, 'bob', 4)]);
+    expect(back.entered).toEqual([2]);
+    expect(back.state.get(2)).toEqual({ id: 2, kind: KIND.player, values: [160, 55, 80, 'bob', 4] });
+  });
+
+  it('hysteresis keeps an entity one cell beyond the interest area, then lets it go', () => {
+    const { step } = setup({ hysteresisCells: 1 });
+    step(1, [player(2, 150, 50)]);
+    const kept = step(2, [player(2, 250, 50)]); // cell 2: outside 3x3, inside 5x5
+    expect(kept.left).toEqual([]);
+    expect(kept.changed).toEqual([2]);
+    const gone = step(3, [player(2, 350, 50)]); // cell 3
+    expect(gone.left).toEqual([2]);
+    // Not kept when first seen out there: hysteresis only keeps what the client already has.
+    const { step: fresh } = setup({ hysteresisCells: 1 });
+    expect(fresh(1, [player(2, 250, 50)]).state.size).toBe(0);
+  });
+
+  it('a player wobbling across a cell border causes no enter/leave churn with hysteresis', () => {
+    const { step } = setup({ hysteresisCells: 1 });
+    const world = [player(1, 0, 0), player(2, 210, 50), player(3, -110, 50)];
+    step(1, world, { x: 95, y: 50 });
+    let churn = 0;
+    for (let t = 2; t < 20; t++) {
+      const a = step(t, world, { x: t % 2 === 0 ? 105 : 95, y: 50 });
+      churn += a.entered.length + a.left.length;
+    }
+    expect(churn).toBe(1); // entity 2 enters once, then stays
+  });
+
+  it('a larger interest radius than the cell size widens the block of cells', () => {
+    const replicator = new Replicator(testSchema, { interestRadius: 200, cellSize: 100, hysteresisCells: 0 });
+    const client = replicator.addClient();
+    replicator.commitTick(1, [player(1, 250, 50), player(2, 350, 50)], []);
+    const state = new SnapshotMirror(testSchema).apply(replicator.encodeFor(client, ORIGIN, H))?.state;
+    expect([...(state?.keys() ?? [])]).toEqual([1]);
+  });
+});
+
+describe('baselines and acknowledgements', () => {
+  it('deltas against the last ACKNOWLEDGED snapshot, so a dropped one does not matter', () => {
+    const { replicator, client, mirror, step } = setup();
+    step(1, [player(1, 10, 10)]);
+    replicator.commitTick(2, [player(1, 11, 10)], []);
+    replicator.encodeFor(client, ORIGIN, H); // dropped
+    replicator.commitTick(3, [player(1, 12, 10)], []);
+    const applied = mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    expect(applied?.baselineTick).toBe(1);
+    expect(applied?.state.get(1)?.values[0]).toBe(12);
+  });
+
+  it('ignores acks of ticks never sent, older than the baseline, or out of the ring', () => {
+    const { replicator, client, step } = setup({ historyTicks: 3 });
+    step(1, [player(1, 0, 0)], ORIGIN, false);
+    replicator.commitTick(2, [player(1, 0, 0)], []); // not sent to the client
+    expect(replicator.acknowledge(client, 2)).toBe(false);
+    expect(replicator.acknowledge(client, 99)).toBe(false);
+    expect(replicator.acknowledge(client, 1)).toBe(true);
+    expect(replicator.acknowledge(client, 1)).toBe(false);
+    step(3, [player(1, 0, 0)], ORIGIN, false);
+    expect(replicator.acknowledge(client, 3)).toBe(true);
+    expect(replicator.acknowledge(client, 1)).toBe(false);
+    expect(client.baselineTick).toBe(3);
+    step(4, [player(1, 0, 0)], ORIGIN, false);
+    replicator.commitTick(5, [], []);
+    replicator.commitTick(6, [], []);
+    replicator.commitTick(7, [], []);
+    expect(replicator.acknowledge(client, 4)).toBe(false); // fell out of the 3-tick ring
+  });
+
+  it('a client whose baseline fell out of the ring gets a full snapshot and converges', () => {
+    const { replicator, client, mirror, step } = setup({ historyTicks: 4 });
+    step(1, [player(1, 10, 10), player(2, 20, 20)]);
+    for (let t = 2; t <= 6; t++) replicator.commitTick(t, [player(1, 10 + t, 10)], []);
+    const full = mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    expect(full?.baselineTick).toBeNull();
+    expect(plain(full?.state ?? new Map())).toEqual([[1, KIND.player, [16, 10, 100, 'p1', 0]]]);
+    replicator.acknowledge(client, 6);
+    expect(step(7, [player(1, 17, 10)]).baselineTick).toBe(6);
+  });
+
+  it('a client that never acks gets full snapshots', () => {
+    const { step } = setup();
+    for (let t = 1; t <= 5; t++) {
+      const applied = step(t, [player(1, t, 0), matchClock(9, t)], ORIGIN, false);
+      expect(applied.baselineTick).toBeNull();
+      expect(applied.state.get(9)?.values[0]).toBe(t);
+    }
+  });
+
+  it('encoding the same tick twice repeats its entity set, so either copy is a valid baseline', () => {
+    const { replicator, client, mirror } = setup({ hysteresisCells: 0 });
+    replicator.commitTick(1, [player(1, 50, 50), player(2, 350, 50)], []);
+    const first = replicator.encodeFor(client, ORIGIN, H);
+    const again = replicator.encodeFor(client, { x: 350, y: 50 }, H); // focus moved: still the first set
+    expect(again).toEqual(first);
+    mirror.apply(again);
+    replicator.acknowledge(client, 1);
+    replicator.commitTick(2, [player(1, 50, 50), player(2, 350, 50)], []);
+    const next = mirror.apply(replicator.encodeFor(client, { x: 350, y: 50 }, H));
+    expect(next?.entered).toEqual([2]);
+    expect(next?.left).toEqual([1]);
+  });
+
+  it('an id reused by an entity of another kind is sent as leave + enter', () => {
+    const { step } = setup();
+    step(1, [player(1, 50, 50)]);
+    const swapped = step(2, [view(1, KIND.projectile, 50, 50, [5, 6, 7])]);
+    expect(swapped.left).toEqual([1]);
+    expect(swapped.entered).toEqual([1]);
+    expect(swapped.state.get(1)).toEqual({ id: 1, kind: KIND.projectile, values: [5, 6, 7] });
+  });
+
+  it('ignores stale snapshots on the client (returns null, state unchanged)', () => {
+    const { replicator, client, mirror } = setup();
+    replicator.commitTick(1, [player(1, 0, 0)], []);
+    const old = replicator.encodeFor(client, ORIGIN, H);
+    replicator.commitTick(2, [player(1, 1, 0)], []);
+    mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    const state = mirror.entities;
+    expect(mirror.apply(old)).toBeNull();
+    expect(mirror.entities).toBe(state);
+    expect(mirror.latestTick).toBe(2);
+  });
+});
+
+describe('shared encoding', () => {
+  it('gives clients with the same baseline and focus byte-identical snapshots from the cache', () => {
+    const replicator = new Replicator(testSchema, { interestRadius: 100 });
+    const clients = Array.from({ length: 50 }, () => replicator.addClient());
+    const world = (t: number) => Array.from({ length: 20 }, (_, i) => player(i + 1, (i * 13 + t) % 200, (i * 7) % 200));
+    replicator.commitTick(1, world(1), []);
+    const full = clients.map((c) => replicator.encodeFor(c, ORIGIN, H));
+    for (const bytes of full) expect(bytes).toEqual(full[0]);
+    expect(replicator.stats.enterEncoded).toBe(20);
+    expect(replicator.stats.enterReused).toBe(20 * 49);
+    for (const c of clients) replicator.acknowledge(c, 1);
+
+    replicator.commitTick(2, world(2), []);
+    const deltas = clients.map((c) => replicator.encodeFor(c, ORIGIN, H));
+    for (const bytes of deltas) expect(bytes).toEqual(deltas[0]);
+    expect(replicator.stats.changeEncoded).toBe(20);
+    expect(replicator.stats.changeReused).toBe(20 * 49);
+    expect(replicator.stats.interestBuilt).toBe(2);
+    expect(replicator.stats.interestReused).toBe(2 * 49);
+
+    // A client on another baseline gets its own (baseline, tick) pieces, encoded once.
+    const late = replicator.addClient();
+    replicator.encodeFor(late, ORIGIN, H);
+    expect(replicator.stats.enterEncoded).toBe(40);
+    expect(replicator.stats.enterReused).toBe(20 * 49); // the new tick's enters were not needed before
+  });
+
+  it('output is valid msgpack for @msgpack/msgpack', () => {
+    const { replicator, client } = setup();
+    const events = [{ tick: 1, event: [1, 'x', -70000] }];
+    replicator.commitTick(1, [player(1, 1, 2, 3, 'ünïcødé ✓'), matchClock(2, -5)], events);
+    const bytes = replicator.encodeFor(client, ORIGIN, { lastInputSeq: 70000, lastInputTick: -1, inputQueueDepth: 3 });
+    expect(decode(bytes)).toEqual([
+      1,
+      null,
+      70000,
+      2,
+      3,
+      [],
+      [1, 0, 1, 2, 3, 'ünïcødé ✓', 0, 2, 2, -5, 'live'],
+      [],
+      [0, [1, 'x', -70000]],
+    ]);
+  });
+});
+
+describe('events', () => {
+  it('carries the events of (baseline, tick] so a dropped snapshot loses none; the client dedups', () => {
+    const { replicator, client, mirror, step } = setup();
+    step(1, []);
+    replicator.commitTick(2, [], [{ tick: 2, event: [1, 'a'] }]);
+    const dropped = replicator.encodeFor(client, ORIGIN, H);
+    replicator.commitTick(4, [], [{ tick: 3, event: [2, 'b'] }, { tick: 4, event: [3, 'c'] }]); // tick 3 skipped
+    const applied = mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    expect(applied?.events).toEqual([
+      { tick: 2, event: [1, 'a'] },
+      { tick: 3, event: [2, 'b'] },
+      { tick: 4, event: [3, 'c'] },
+    ]);
+    expect(mirror.apply(dropped)).toBeNull(); // arrives late: stale
+    replicator.commitTick(5, [], [{ tick: 5, event: [4, 'd'] }]);
+    // Still against baseline 1 (no ack yet): ticks 2..4 are re-sent but not re-delivered.
+    const next = mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    expect(next?.baselineTick).toBe(1);
+    expect(next?.events).toEqual([{ tick: 5, event: [4, 'd'] }]);
+  });
+
+  it('recovers events a dropped full snapshot carried when a later delta covers them again', () => {
+    const { replicator, client, mirror } = setup();
+    const send = () => replicator.encodeFor(client, ORIGIN, H);
+    replicator.commitTick(1, [], []);
+    mirror.apply(send()); // full; its ack is late
+    replicator.commitTick(2, [], [{ tick: 2, event: [2] }]);
+    send(); // full (no ack yet), dropped: event 2 is not delivered
+    replicator.commitTick(3, [], [{ tick: 3, event: [3] }]);
+    expect(mirror.apply(send())?.events).toEqual([{ tick: 3, event: [3] }]); // full: own commit only
+    replicator.acknowledge(client, 1);
+    replicator.commitTick(4, [], [{ tick: 4, event: [4] }]);
+    // Delta against 1 carries ticks 2..4: 2 is new to the client although older than its tick 3.
+    expect(mirror.apply(send())?.events).toEqual([
+      { tick: 2, event: [2] },
+      { tick: 4, event: [4] },
+    ]);
+  });
+
+  it('rejects events outside (previous commit, tick]', () => {
+    const replicator = new Replicator(testSchema, { interestRadius: 100 });
+    replicator.commitTick(5, [], []);
+    expect(() => replicator.commitTick(6, [], [{ tick: 5, event: [1] }])).toThrow(RangeError);
+    expect(() => replicator.commitTick(6, [], [{ tick: 7, event: [1] }])).toThrow(RangeError);
+  });
+});
+
+describe('contract checks on the game side', () => {
+  const r = () => new Replicator(testSchema, { interestRadius: 100 });
+  it('rejects bad views, ticks and headers with clear errors', () => {
+    expect(() => r().commitTick(1, [view(1, 7, 0, 0, [])], [])).toThrow(/unknown kind 7/);
+    expect(() => r().commitTick(1, [view(1, KIND.player, 0, 0, [1, 2])], [])).toThrow(/2 values, schema has 5/);
+    expect(() => r().commitTick(1, [view(1, KIND.player, 0, 0, [1.5, 2, 3, 'a', 4])], [])).toThrow(/not a safe integer/);
+    expect(() => r().commitTick(1, [view(1, KIND.player, 0, 0, [2 ** 52, 2, 3, 'a', 4])], [])).toThrow(/2\^52/);
+    expect(() => r().commitTick(1, [view(1, KIND.player, NaN, 0, [1, 2, 3, 'a', 4])], [])).toThrow(/non-finite/);
+    expect(() => r().commitTick(1, [player(1, 0, 0), player(1, 0, 0)], [])).toThrow(/duplicate/);
+    const replicator = r();
+    replicator.commitTick(3, [], []);
+    expect(() => replicator.commitTick(3, [], [])).toThrow(/after tick 3/);
+    const client = replicator.addClient();
+    const badHeader = { lastInputSeq: 0.5, lastInputTick: 0, inputQueueDepth: 0 };
+    expect(() => replicator.encodeFor(client, ORIGIN, badHeader)).toThrow(RangeError);
+    replicator.removeClient(client);
+    expect(() => replicator.encodeFor(client, ORIGIN, H)).toThrow(/removed/);
+    expect(() => r().encodeFor(r().addClient(), ORIGIN, H)).toThrow(/does not belong/);
+  });
+
+  it('rejects schemas the format cannot carry', () => {
+    const fields = Array.from({ length: 32 }, (_, i) => ({ name: `f${i}`, type: 'int' as const }));
+    const tooWide = { kinds: [{ kind: 0, name: 'w', fields }] };
+    expect(() => new Replicator(tooWide, { interestRadius: 1 })).toThrow(/at most 31/);
+    expect(() => new SnapshotMirror({ kinds: [{ kind: 1, name: 'x', fields: [] }] })).toThrow(/expected 0/);
+  });
+});

@@ -1,0 +1,105 @@
+// How a bot plays the arena, from what it can see: wander (change direction now and then, turn away
+// from walls it is pushing against) and fight (aim at the nearest visible enemy, fire the rifle when
+// in range, a rocket now and then). Pure and seeded, so a load run or benchmark is reproducible.
+
+import {
+  AIM_STEPS,
+  KEY_DOWN,
+  KEY_FIRE_PRIMARY,
+  KEY_FIRE_SECONDARY,
+  KEY_LEFT,
+  KEY_RIGHT,
+  KEY_UP,
+  RIFLE_RANGE,
+  aimFromVector,
+  type ArenaInput,
+} from '../../shared/game/arena/index.js';
+
+export type BotBehaviour = 'idle' | 'wander' | 'fight';
+
+export interface BotView {
+  readonly self: { readonly x: number; readonly y: number; readonly alive: boolean } | null;
+  /** Living enemies the bot can see (world units). */
+  readonly enemies: readonly { readonly x: number; readonly y: number }[];
+}
+
+const DIRECTIONS = [
+  KEY_UP,
+  KEY_UP | KEY_RIGHT,
+  KEY_RIGHT,
+  KEY_DOWN | KEY_RIGHT,
+  KEY_DOWN,
+  KEY_DOWN | KEY_LEFT,
+  KEY_LEFT,
+  KEY_UP | KEY_LEFT,
+];
+
+export class ArenaBrain {
+  private state: number;
+  private moveKeys = 0;
+  private ticksUntilTurn = 0;
+  private aim = 0;
+  private lastPosition: { x: number; y: number } | null = null;
+
+  constructor(
+    private readonly behaviour: BotBehaviour,
+    seed: number,
+  ) {
+    this.state = seed >>> 0 || 1;
+  }
+
+  /** The input for this tick. */
+  think(view: BotView): ArenaInput {
+    if (this.behaviour === 'idle' || !view.self || !view.self.alive) return { keys: 0, aim: this.aim };
+    const self = view.self;
+    const stuck = this.lastPosition !== null && this.lastPosition.x === self.x && this.lastPosition.y === self.y;
+    this.lastPosition = { x: self.x, y: self.y };
+    if (--this.ticksUntilTurn <= 0 || (stuck && this.moveKeys !== 0)) {
+      this.moveKeys = DIRECTIONS[this.next(DIRECTIONS.length)]!;
+      this.ticksUntilTurn = 15 + this.next(60);
+    }
+    let keys = this.moveKeys;
+    if (this.behaviour === 'fight') {
+      const target = nearest(self, view.enemies);
+      if (target) {
+        const dx = target.x - self.x;
+        const dy = target.y - self.y;
+        // A little aim error so not every shot lands.
+        this.aim = (aimFromVector(dx, dy) + this.next(61) - 30 + AIM_STEPS) % AIM_STEPS;
+        if (dx * dx + dy * dy <= RIFLE_RANGE * RIFLE_RANGE) {
+          keys |= KEY_FIRE_PRIMARY;
+          if (this.next(40) === 0) keys |= KEY_FIRE_SECONDARY;
+        }
+      }
+    } else if (this.next(30) === 0) {
+      this.aim = this.next(AIM_STEPS);
+    }
+    return { keys, aim: this.aim };
+  }
+
+  /** xorshift32: a tiny seeded generator (bots need no more). */
+  private next(n: number): number {
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.state = x >>> 0;
+    return this.state % n;
+  }
+}
+
+function nearest(
+  self: { readonly x: number; readonly y: number },
+  others: readonly { readonly x: number; readonly y: number }[],
+): { x: number; y: number } | null {
+  let best: { x: number; y: number } | null = null;
+  let bestD = Infinity;
+  for (const o of others) {
+    const d = (o.x - self.x) ** 2 + (o.y - self.y) ** 2;
+    if (d < bestD) {
+      bestD = d;
+      best = o;
+    }
+  }
+  return best;
+}
