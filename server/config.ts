@@ -15,6 +15,11 @@ export interface ServerConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Built game client served at `/`. */
   readonly staticDir: string | null;
+  /**
+   * Baseline mode for benchmarks: socket.io's default JSON parser and the full world state broadcast to
+   * the whole room every snapshot tick, no deltas, no interest management.
+   */
+  readonly naive: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -30,6 +35,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   secret: null,
   logLevel: 'info',
   staticDir: null,
+  naive: false,
 };
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -65,5 +71,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     secret: env.SECRET && env.SECRET.length > 0 ? env.SECRET : null,
     logLevel,
     staticDir: env.STATIC_DIR && env.STATIC_DIR.length > 0 ? env.STATIC_DIR : null,
+    naive: env.NAIVE === '1' || env.NAIVE === 'true',
   };
 }

@@ -5,9 +5,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer, type Socket } from 'socket.io';
+import { fullStateMessage } from '../shared/codec/full-state.js';
+import type { EntityView } from '../shared/codec/schema.js';
 import type { AnyGame } from '../shared/game/game-definition.js';
 import { serverParser } from '../shared/net/msgpack-parser.js';
-import { JOIN_CODE_ALPHABET, LIMITS } from '../shared/protocol.js';
+import { JOIN_CODE_ALPHABET, LIMITS, NAIVE_STATE_EVENT } from '../shared/protocol.js';
 import { authenticate, guestVerifier, isErrorBody, type AuthVerifier, type Identity } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { createHttpHandler } from './http-routes.js';
@@ -30,10 +32,10 @@ export interface GameServerOptions {
   readonly registry?: RoomRegistry;
 }
 
-/** socket.io settings tuned for games (see DESIGN.md "The wire"). */
-function socketOptions() {
+/** socket.io settings tuned for games (see DESIGN.md "The wire"). The naive baseline keeps the default JSON parser. */
+function socketOptions(naive: boolean) {
   return {
-    parser: serverParser,
+    ...(naive ? {} : { parser: serverParser }),
     // WebSocket first; a client that cannot open one falls back to long-polling.
     transports: ['polling', 'websocket'] as ('polling' | 'websocket')[],
     maxHttpBufferSize: LIMITS.maxHttpBufferSize,
@@ -87,7 +89,7 @@ export class GameServer {
         staticDir: config.staticDir,
       }),
     );
-    this.io = new SocketServer(this.http, socketOptions());
+    this.io = new SocketServer(this.http, socketOptions(config.naive));
     this.io.use((socket, next) => {
       void this.admit(socket).then(
         (identity) => {
@@ -123,7 +125,8 @@ export class GameServer {
     });
     this.scheduler.start();
     this.listening = true;
-    this.log.info('listening', { port: this.port, host, tickRate: this.options.config.tickRate, game: this.options.game.name });
+    const { tickRate, naive } = this.options.config;
+    this.log.info('listening', { port: this.port, host, tickRate, game: this.options.game.name, naive });
     return this.port;
   }
 
@@ -203,6 +206,11 @@ export class GameServer {
       emptyRoomGraceMs: config.emptyRoomGraceMs,
       interestRadius: game.interestRadius ?? 1e9,
       observer: this.options.observeRoom?.(id),
+      ...(config.naive
+        ? { broadcast: (room: Room, tick: number, views: readonly EntityView[]) => {
+              this.io.to(room.id).emit(NAIVE_STATE_EVENT, fullStateMessage(tick, views, game.schema));
+            } }
+        : {}),
     });
   }
 

@@ -12,7 +12,8 @@ import { createLogger } from './logger.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<void> {
-  const config = configFromEnv();
+  const fromEnv = configFromEnv();
+  const config = process.argv.includes('--naive') ? { ...fromEnv, naive: true } : fromEnv;
   const staticDir = config.staticDir ?? (existsSync(join(root, 'dist', 'client')) ? join(root, 'dist', 'client') : null);
   const log = createLogger(config.logLevel, { svc: 'game-server' });
   const server = new GameServer({ config: { ...config, staticDir }, game: arenaGame, logger: log });

@@ -107,6 +107,7 @@ export class PlayerConnection implements PlayerLink {
 
   sendRoomClosed(message: RoomClosedMessage): void {
     this.socket.emit(EV.roomClosed, message);
+    if (this.room) void this.socket.leave(this.room.id);
     this.room = null;
     this.seat = null;
   }
@@ -219,6 +220,7 @@ export class PlayerConnection implements PlayerLink {
     if (!seat) return fail('BAD_TOKEN', 'the seat is no longer held');
     this.room = room;
     this.seat = seat;
+    void this.socket.join(room.id);
     this.log.info('player rejoined', { room: room.id, player: seat.playerId });
     return { ok: true, join: this.joinInfo(room, seat) };
   }
@@ -228,6 +230,7 @@ export class PlayerConnection implements PlayerLink {
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
     if (!this.room || !this.seat) return fail('NOT_IN_ROOM', 'not in a room');
     this.room.leave(this.seat.playerId);
+    void this.socket.leave(this.room.id);
     this.room = null;
     this.seat = null;
     return { ok: true };
@@ -250,6 +253,8 @@ export class PlayerConnection implements PlayerLink {
     const seat = room.join(this.identity.name, this);
     this.room = room;
     this.seat = seat;
+    // socket.io room membership: used by room-wide broadcasts (the naive baseline's full state).
+    void this.socket.join(room.id);
     this.log.info('player joined', { room: room.id, player: seat.playerId, name: seat.name });
     return { ok: true, join: this.joinInfo(room, seat) };
   }

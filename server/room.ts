@@ -52,6 +52,11 @@ export interface RoomOptions {
   readonly snapshotHistoryTicks?: number;
   readonly now?: () => number;
   readonly observer?: RoomObserver;
+  /**
+   * Replaces per-client acked deltas with one room-wide message per snapshot tick. Only the --naive
+   * baseline uses it (full state as JSON to everyone, as a tutorial server does), for benchmarks.
+   */
+  readonly broadcast?: (room: Room, tick: number, views: readonly EntityView[]) => void;
 }
 
 interface QueuedInput {
@@ -303,6 +308,12 @@ export class Room {
 
   private broadcastSnapshot(tick: number): void {
     const views = this.game.view(this.world);
+    if (this.options.broadcast) {
+      this.pendingEvents.length = 0;
+      this.options.observer?.onSnapshot?.(this, tick, views);
+      this.options.broadcast(this, tick, views);
+      return;
+    }
     this.replicator.commitTick(tick, views, this.pendingEvents);
     this.pendingEvents.length = 0;
     this.options.observer?.onSnapshot?.(this, tick, views);

@@ -175,6 +175,9 @@ export interface RoomClosedMessage {
   readonly message: string;
 }
 
+/** The --naive baseline server's full-state broadcast (JSON, see shared/codec/full-state.ts). */
+export const NAIVE_STATE_EVENT = 'state';
+
 /** socket.io's reserved event names: never valid as application events in either direction. */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'connect',

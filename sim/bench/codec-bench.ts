@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Encoder as JsonPacketEncoder } from 'socket.io-parser';
 import { Replicator, type ReplicationClient } from '../../shared/codec/index.js';
-import type { EntityView, GameEvent, ReplicationSchema } from '../../shared/codec/schema.js';
+import { fullStateMessage } from '../../shared/codec/full-state.js';
+import type { GameEvent } from '../../shared/codec/schema.js';
 import { arenaGame, type ArenaWorld } from '../../shared/game/arena/index.js';
 import { serverParser } from '../../shared/net/msgpack-parser.js';
 import { EV } from '../../shared/protocol.js';
@@ -47,18 +48,6 @@ interface Column {
 const msgpack = new Encoder({ ignoreUndefined: true });
 const ourPacket = new serverParser.Encoder();
 const jsonPacket = new JsonPacketEncoder();
-
-/** The naive full state: every entity as an object with named fields, as a tutorial server sends it. */
-function fullState(tick: number, views: readonly EntityView[], schema: ReplicationSchema) {
-  return {
-    tick,
-    entities: views.map((v) => {
-      const entity: Record<string, unknown> = { id: v.id, kind: schema.kinds[v.kind]!.name };
-      schema.kinds[v.kind]!.fields.forEach((f, i) => (entity[f.name] = v.values[i]));
-      return entity;
-    }),
-  };
-}
 
 function framedSize(encoded: (string | Uint8Array)[]): number {
   return encoded.reduce((n, part) => n + (typeof part === 'string' ? Buffer.byteLength(part) + 1 : part.byteLength), 0);
@@ -112,12 +101,12 @@ function run() {
       const t0 = performance.now();
       if (which === 0) {
         // Broadcast: encoded once per tick for the whole room (as io.to(room).emit does).
-        const packet = jsonPacket.encode({ type: 2, nsp: '/', data: ['state', fullState(tick, views, game.schema)] });
+        const packet = jsonPacket.encode({ type: 2, nsp: '/', data: ['state', fullStateMessage(tick, views, game.schema)] });
         const size = framedSize(packet);
-        bytes = (Buffer.byteLength(JSON.stringify(fullState(tick, views, game.schema)))) * PLAYERS;
+        bytes = (Buffer.byteLength(JSON.stringify(fullStateMessage(tick, views, game.schema)))) * PLAYERS;
         framed = size * PLAYERS;
       } else if (which === 1) {
-        const payload = msgpack.encode(fullState(tick, views, game.schema));
+        const payload = msgpack.encode(fullStateMessage(tick, views, game.schema));
         const size = ourPacket.encode({ type: 2, nsp: '/', data: ['state', payload] })[0]!.byteLength;
         bytes = payload.byteLength * PLAYERS;
         framed = size * PLAYERS;
