@@ -20,6 +20,15 @@ export interface ServerConfig {
    * the whole room every snapshot tick, no deltas, no interest management.
    */
   readonly naive: boolean;
+  /**
+   * Directory of match recordings; null: recording off. RECORDINGS_DIR ("off" disables); when it is unset
+   * configFromEnv leaves this null and the entry point (server/main.ts) uses data/recordings.
+   */
+  readonly recordingsDir: string | null;
+  /** Retention: most recordings kept (RECORDINGS_MAX_COUNT). */
+  readonly recordingsMaxCount: number;
+  /** Retention: most bytes of recordings kept (RECORDINGS_MAX_BYTES). */
+  readonly recordingsMaxBytes: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -36,6 +45,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'info',
   staticDir: null,
   naive: false,
+  recordingsDir: null,
+  recordingsMaxCount: 500,
+  recordingsMaxBytes: 1024 ** 3,
 };
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -72,5 +84,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logLevel,
     staticDir: env.STATIC_DIR && env.STATIC_DIR.length > 0 ? env.STATIC_DIR : null,
     naive: env.NAIVE === '1' || env.NAIVE === 'true',
+    recordingsDir: env.RECORDINGS_DIR && env.RECORDINGS_DIR !== 'off' ? env.RECORDINGS_DIR : null,
+    recordingsMaxCount: intFrom(env, 'RECORDINGS_MAX_COUNT', DEFAULT_CONFIG.recordingsMaxCount, 1, 1_000_000),
+    recordingsMaxBytes: intFrom(env, 'RECORDINGS_MAX_BYTES', DEFAULT_CONFIG.recordingsMaxBytes, 1, Number.MAX_SAFE_INTEGER),
   };
 }

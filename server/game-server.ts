@@ -19,6 +19,8 @@ import { ServerMetrics } from './metrics.js';
 import { PlayerConnection } from './player-connection.js';
 import { ReconnectTokens } from './reconnect-token.js';
 import { Room, type RoomObserver } from './room.js';
+import { handleRecordingApi } from './recording/http-api.js';
+import { RecordingService, combineObservers } from './recording/service.js';
 import { InMemoryRoomRegistry, type RoomRegistry } from './room-registry.js';
 import { TickScheduler } from './tick-scheduler.js';
 
@@ -30,6 +32,8 @@ export interface GameServerOptions {
   /** Creates the observer (e.g. a recorder) of each new room. */
   readonly observeRoom?: (roomId: string) => RoomObserver | undefined;
   readonly registry?: RoomRegistry;
+  /** Map name written into match recordings (the game interface has no notion of maps). */
+  readonly mapName?: string;
 }
 
 /** socket.io settings tuned for games (see DESIGN.md "The wire"). The naive baseline keeps the default JSON parser. */
@@ -65,6 +69,8 @@ export class GameServer {
   private listening = false;
   private droppedReported = 0;
   private readonly startedAt = Date.now();
+  /** Match recording (config.recordingsDir), null when off. */
+  readonly recordings: RecordingService | null;
 
   constructor(private readonly options: GameServerOptions) {
     const { config, game } = options;
@@ -75,6 +81,15 @@ export class GameServer {
     this.log = options.logger ?? createLogger(config.logLevel, { svc: 'game-server' });
     this.registry = options.registry ?? new InMemoryRoomRegistry();
     this.tokens = new ReconnectTokens(config.secret);
+    this.recordings = config.recordingsDir
+      ? new RecordingService({
+          dir: config.recordingsDir,
+          maxCount: config.recordingsMaxCount,
+          maxBytes: config.recordingsMaxBytes,
+          log: this.log,
+          map: options.mapName ?? null,
+        })
+      : null;
     this.matchmaker = new LocalMatchmaker(
       this.registry,
       (isPrivate) => this.newRoom(isPrivate),
@@ -87,6 +102,7 @@ export class GameServer {
         metricsText: () => this.collectMetrics(),
         metricsContentType: this.metrics.contentType,
         staticDir: config.staticDir,
+        api: (req, res, url) => handleRecordingApi(this.recordings?.store ?? null, req, res, url),
       }),
     );
     this.io = new SocketServer(this.http, socketOptions(config.naive));
@@ -105,7 +121,9 @@ export class GameServer {
       () => this.tickAllRooms(),
       (report) => {
         this.metrics.tickDuration.observe(report.durationMs / 1000);
+        this.metrics.tickDurationRecent.observe(report.durationMs / 1000);
         this.metrics.tickLateness.observe(report.latenessMs / 1000);
+        this.metrics.tickLatenessRecent.observe(report.latenessMs / 1000);
       },
     );
   }
@@ -116,6 +134,7 @@ export class GameServer {
 
   async listen(): Promise<number> {
     const { port, host } = this.options.config;
+    await this.recordings?.start();
     await new Promise<void>((resolveListen, reject) => {
       this.http.once('error', reject);
       this.http.listen(port, host, () => {
@@ -140,8 +159,8 @@ export class GameServer {
       room.close('shutdown', reason);
       this.registry.remove(room.id);
     }
-    // Give the room:closed messages a moment to flush before the transports close.
-    await new Promise((r) => setTimeout(r, 100));
+    // Give the room:closed messages a moment to flush before the transports close; recordings finalize.
+    await Promise.all([new Promise((r) => setTimeout(r, 100)), this.recordings?.close()]);
     await new Promise<void>((resolveClose) => {
       this.io.close(() => resolveClose());
     });
@@ -205,7 +224,7 @@ export class GameServer {
       reconnectGraceMs: config.reconnectGraceMs,
       emptyRoomGraceMs: config.emptyRoomGraceMs,
       interestRadius: game.interestRadius ?? 1e9,
-      observer: this.options.observeRoom?.(id),
+      observer: combineObservers(this.recordings?.observeRoom(id), this.options.observeRoom?.(id)),
       ...(config.naive
         ? { broadcast: (room: Room, tick: number, views: readonly EntityView[]) => {
               this.io.to(room.id).emit(NAIVE_STATE_EVENT, fullStateMessage(tick, views, game.schema));

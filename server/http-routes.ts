@@ -1,8 +1,9 @@
 // Plain HTTP routes next to socket.io: health, Prometheus metrics, and the built game client.
 
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 export interface HttpRouteDeps {
   health(): { ready: boolean; body: Record<string, unknown> };
@@ -10,6 +11,8 @@ export interface HttpRouteDeps {
   metricsContentType: string;
   /** Directory of the built client (index.html at its root), or null when not built. */
   staticDir: string | null;
+  /** Answers every request under /api/ (match recordings); absent: 404. */
+  api?: (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 }
 
 const MIME: Record<string, string> = {
@@ -47,11 +50,16 @@ export function createHttpHandler(deps: HttpRouteDeps) {
         .catch((err: unknown) => sendJson(res, 500, { error: { code: 'INTERNAL', message: String(err) } }));
       return;
     }
-    serveStatic(deps.staticDir, url.pathname, res);
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      if (deps.api) deps.api(req, res, url);
+      else sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no API route ${url.pathname}` } });
+      return;
+    }
+    serveStatic(deps.staticDir, url.pathname, req, res);
   };
 }
 
-function serveStatic(dir: string | null, pathname: string, res: ServerResponse): void {
+function serveStatic(dir: string | null, pathname: string, req: IncomingMessage, res: ServerResponse): void {
   if (!dir || !existsSync(join(dir, 'index.html'))) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(
@@ -76,8 +84,28 @@ function serveStatic(dir: string | null, pathname: string, res: ServerResponse):
   if (!existsSync(target) || statSync(target).isDirectory()) target = join(root, 'index.html');
   const type = MIME[extname(target)] ?? 'application/octet-stream';
   const cache = target.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  const accepts = String(req.headers['accept-encoding'] ?? '').includes('gzip');
+  if (accepts && COMPRESSIBLE.has(extname(target))) {
+    // The Phaser chunk is 1.4 MB raw and ~0.36 MB gzipped: compress once per file version, keep it.
+    const body = gzipped(target);
+    res.writeHead(200, { 'content-type': type, 'cache-control': cache, 'content-encoding': 'gzip', 'content-length': body.length, vary: 'accept-encoding' });
+    res.end(body);
+    return;
+  }
   res.writeHead(200, { 'content-type': type, 'cache-control': cache });
   createReadStream(target).pipe(res);
+}
+
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.map']);
+const gzipCache = new Map<string, { mtimeMs: number; body: Buffer }>();
+
+function gzipped(file: string): Buffer {
+  const { mtimeMs } = statSync(file);
+  const cached = gzipCache.get(file);
+  if (cached && cached.mtimeMs === mtimeMs) return cached.body;
+  const body = gzipSync(readFileSync(file));
+  gzipCache.set(file, { mtimeMs, body });
+  return body;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arenaGame } from '../shared/game/arena/index.js';
+import { ARENA_MAP, arenaGame } from '../shared/game/arena/index.js';
 import { configFromEnv } from './config.js';
 import { GameServer } from './game-server.js';
 import { createLogger } from './logger.js';
@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const config = process.argv.includes('--naive') ? { ...fromEnv, naive: true } : fromEnv;
   const staticDir = config.staticDir ?? (existsSync(join(root, 'dist', 'client')) ? join(root, 'dist', 'client') : null);
   const log = createLogger(config.logLevel, { svc: 'game-server' });
-  const server = new GameServer({ config: { ...config, staticDir }, game: arenaGame, logger: log });
+  // Matches are recorded unless RECORDINGS_DIR=off; unset, they go to data/recordings.
+  const recordingsDir = process.env.RECORDINGS_DIR ? config.recordingsDir : join(process.cwd(), 'data', 'recordings');
+  const server = new GameServer({ config: { ...config, staticDir, recordingsDir }, game: arenaGame, logger: log, mapName: ARENA_MAP.name });
   await server.listen();
 
   let stopping = false;

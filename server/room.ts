@@ -170,6 +170,11 @@ export class Room {
     return this.game.hash(this.world);
   }
 
+  /** A deep copy of the world (game.serialize), e.g. a recording keyframe. */
+  serializeWorld(): unknown {
+    return this.game.serialize(this.world);
+  }
+
   /** Seats a new player; the caller checked hasFreeSeat. */
   join(name: string, link: PlayerLink): Seat {
     if (!this.hasFreeSeat) throw new Error(`room ${this.id} is full`);
@@ -201,7 +206,8 @@ export class Room {
     seat.link = link;
     seat.replication = this.replicator.addClient();
     seat.disconnectedAt = null;
-    seat.queue.length = 0;
+    // Inputs still queued from before the drop stay: they are applied in order, exactly once (the seat's
+    // input stream continues across connections; JoinInfo.lastInputSeq counts them as received).
     this.emptySince = null;
     return seat;
   }
@@ -213,7 +219,7 @@ export class Room {
     seat.link = null;
     if (seat.replication) this.replicator.removeClient(seat.replication);
     seat.replication = null;
-    seat.queue.length = 0;
+    // What the player sent before the link dropped is still applied, one per tick, then the idle input.
     seat.disconnectedAt = this.now();
   }
 

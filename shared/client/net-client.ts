@@ -41,6 +41,12 @@ export interface NetClientOptions {
    * emit would. Default: deliver at once.
    */
   readonly snapshotGate?: (bytes: Uint8Array, deliver: () => void) => void;
+  /**
+   * Sees every outgoing input and request and decides when to send it (`bytes`: its approximate size):
+   * the hook the network-conditions layer uses to delay the uplink. It must keep the order. A message
+   * whose connection dropped while it was held back is lost, as it would be on the wire. Default: send at once.
+   */
+  readonly outgoingGate?: (send: () => void, bytes?: number) => void;
 }
 
 export class RequestError extends Error {
@@ -83,6 +89,8 @@ export class NetClient extends Emitter<NetClientEvents> {
   private mirrorState: SnapshotMirror;
   private joinInfo: JoinInfo | null = null;
   private seq = 0;
+  /** Bumped whenever the mirror is replaced, so a snapshot held back by the gate cannot reach the new one. */
+  private generation = 0;
   private readonly options: NetClientOptions;
 
   constructor(options: NetClientOptions) {
@@ -209,8 +217,17 @@ export class NetClient extends Emitter<NetClientEvents> {
   sendInput(payload: unknown, renderTick: number = Math.max(0, this.mirrorState.latestTick)): number {
     const seq = ++this.seq;
     const message: InputMessage = [seq, this.mirrorState.latestTick, renderTick, payload];
-    this.socket.emit(EV.input, message);
     this.stats.inputsSent++;
+    const gate = this.options.outgoingGate;
+    if (!gate) {
+      this.socket.emit(EV.input, message);
+      return seq;
+    }
+    const connection = this.socket.id;
+    gate(() => {
+      // Held back by the gate: if the connection it was sent on is gone, so is the message.
+      if (this.socket.connected && this.socket.id === connection) this.socket.emit(EV.input, message);
+    }, 16 + estimateSize(payload));
     return seq;
   }
 
@@ -218,6 +235,8 @@ export class NetClient extends Emitter<NetClientEvents> {
 
   private async request<T extends object>(event: string, payload: unknown): Promise<T> {
     if (!this.socket.connected) throw new RequestError('DISCONNECTED', `not connected (sending ${event})`);
+    const gate = this.options.outgoingGate;
+    if (gate) await new Promise<void>((resolve) => gate(resolve, 32 + estimateSize(payload)));
     let reply: Reply<T>;
     try {
       reply = (await this.socket.timeout(this.options.requestTimeoutMs ?? 5000).emitWithAck(event, payload)) as Reply<T>;
@@ -243,6 +262,7 @@ export class NetClient extends Emitter<NetClientEvents> {
   }
 
   private newMirror(): SnapshotMirror {
+    this.generation++;
     return new SnapshotMirror(this.options.schema, { historyTicks: this.options.historyTicks ?? 64 });
   }
 
@@ -280,8 +300,14 @@ export class NetClient extends Emitter<NetClientEvents> {
   private onSnapshot(bytes: unknown): void {
     if (!(bytes instanceof Uint8Array) || !this.joinInfo) return;
     const gate = this.options.snapshotGate;
-    if (gate) gate(bytes, () => this.applySnapshot(bytes));
-    else this.applySnapshot(bytes);
+    if (!gate) {
+      this.applySnapshot(bytes);
+      return;
+    }
+    const generation = this.generation;
+    gate(bytes, () => {
+      if (generation === this.generation) this.applySnapshot(bytes);
+    });
   }
 
   private applySnapshot(bytes: Uint8Array): void {
@@ -297,6 +323,17 @@ export class NetClient extends Emitter<NetClientEvents> {
       this.emit('decodeError', err instanceof Error ? err : new Error(String(err)));
     }
   }
+}
+
+/** Rough msgpack size of a small payload, for the outgoing gate's bandwidth accounting. */
+function estimateSize(value: unknown): number {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= -32 && value < 128 ? 1 : 5;
+  if (typeof value === 'string') return value.length + 2;
+  if (Array.isArray(value)) return value.reduce((n: number, v: unknown) => n + estimateSize(v), 1);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).reduce((n, [k, v]) => n + k.length + 1 + estimateSize(v), 1);
+  }
+  return 1;
 }
 
 function sizeOf(data: unknown): number {

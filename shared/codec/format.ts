@@ -2,10 +2,16 @@
 // (replicator.ts) and the decoder (snapshot-mirror.ts) both read them from here, so the two cannot drift.
 
 /**
+ * Version of the byte format and of its decoding rules (docs/SNAPSHOT-SPEC.md). 2: velocity-predicted
+ * delta fields, lastInputSeq of a delta relative to its baseline's, events sent once unless reliable.
+ */
+export const SNAPSHOT_FORMAT_VERSION = 2;
+
+/**
  * A snapshot is one msgpack array. Its first HEADER_LENGTH elements are the header:
  *   0 tick
  *   1 baseline: nil for a full snapshot, else `tick - baselineTick` (one byte when the ack is < 128 ticks old)
- *   2 lastInputSeq
+ *   2 lastInputSeq: absolute in a full snapshot, `lastInputSeq - baseline's lastInputSeq` in a delta
  *   3 `tick - lastInputTick` (signed; small for a player whose inputs arrive on time)
  *   4 inputQueueDepth
  * The sections follow at these indices, and trailing empty sections are omitted (a tick where nothing
@@ -32,6 +38,20 @@ export const MAX_KIND = 127;
  * is still a safe integer and `baseline + difference` reconstructs the value exactly on the client.
  */
 export const DELTA_VALUE_LIMIT = 2 ** 52;
+
+/**
+ * The value a velocity-predicted delta field is expected to have `dt` ticks after a baseline where it was
+ * `base` with velocity `velocity` (docs/SNAPSHOT-SPEC.md, "Velocity prediction"). Both ends call this with
+ * the baseline's values, so they agree bit for bit. Integer math throughout: when the prediction would
+ * leave (-DELTA_VALUE_LIMIT, DELTA_VALUE_LIMIT) it is not made (the result is `base`), which keeps every
+ * product and sum exact and every residual `value - predicted` a safe integer.
+ */
+export function predictValue(base: number, velocity: number, dt: number): number {
+  if (velocity === 0 || dt === 0) return base;
+  const step = velocity * dt;
+  const predicted = base + step;
+  return Math.abs(step) < DELTA_VALUE_LIMIT && Math.abs(predicted) < DELTA_VALUE_LIMIT ? predicted : base;
+}
 
 export const DEFAULT_HISTORY_TICKS = 64;
 export const DEFAULT_HYSTERESIS_CELLS = 1;

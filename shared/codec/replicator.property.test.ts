@@ -1,13 +1,14 @@
 // Property tests of the whole codec: Replicator on one side, SnapshotMirror on the other, checked
-// against an independent model of what a client should see (codec-test-fixtures.visible).
+// against an independent model of what a client should see (codec-test-fixtures.visible) and of velocity
+// prediction (codec-test-fixtures.modelPredict, in BigInt).
 
 import { decode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KIND, plain, testSchema, view, visible } from './codec-test-fixtures.js';
-import { DELTA_VALUE_LIMIT } from './format.js';
+import { coast, EVT, expectedValues, KIND, plain, testSchema, view, visible } from './codec-test-fixtures.js';
+import { DELTA_VALUE_LIMIT, popcount, SECTION_CHANGES } from './format.js';
 import { Replicator, type SnapshotHeader } from './replicator.js';
-import type { EntityState, EntityView, FieldValue } from './schema.js';
+import type { EntityState, EntityView, FieldValue, ReplicationSchema } from './schema.js';
 import { SnapshotMirror, type AppliedSnapshot } from './snapshot-mirror.js';
 
 const CELL = 100;
@@ -42,7 +43,7 @@ function valueArb(kind: number, field: number): fc.Arbitrary<FieldValue> {
 }
 
 function entityArb(id: number): fc.Arbitrary<EntityView> {
-  return fc.constantFrom(KIND.player, KIND.projectile, KIND.match, KIND.wide).chain((kind) =>
+  return fc.constantFrom(KIND.player, KIND.projectile, KIND.match, KIND.wide, KIND.mover, KIND.mover).chain((kind) =>
     fc
       .record({
         x: coord,
@@ -82,8 +83,12 @@ function bump(value: FieldValue, d: number): FieldValue {
   return Math.abs(v + d) < DELTA_VALUE_LIMIT ? v + d : v - d;
 }
 
-function applyEdits(world: readonly EntityView[], edits: readonly Edit[]): EntityView[] {
-  const next = world.slice();
+/**
+ * `coastTicks` ticks of constant-velocity motion of every entity (what prediction expects, so free on the
+ * wire), then the edits (which cost residuals when they touch a predicted field or a velocity).
+ */
+function applyEdits(world: readonly EntityView[], edits: readonly Edit[], coastTicks = 0): EntityView[] {
+  const next = coastTicks === 0 ? world.slice() : world.map((e) => coast(testSchema, e, coastTicks));
   for (const edit of edits) {
     if (edit.op === 'add') {
       if (!next.some((e) => e.id === edit.fresh.id)) next.push(edit.fresh);
@@ -128,8 +133,8 @@ function applyEdits(world: readonly EntityView[], edits: readonly Edit[]): Entit
 }
 
 const pairArb = fc
-  .tuple(worldArb, fc.array(editArb, { maxLength: 25 }))
-  .map(([a, edits]) => [a, applyEdits(a, edits)] as const);
+  .tuple(worldArb, fc.array(editArb, { maxLength: 25 }), fc.boolean())
+  .map(([a, edits, coasting]) => [a, applyEdits(a, edits, coasting ? 1 : 0)] as const);
 
 // ---- model checks ----
 
@@ -139,6 +144,15 @@ function ids(state: ReadonlyMap<number, unknown>): number[] {
 
 function sameEntity(a: EntityState | undefined, b: EntityState): boolean {
   return a !== undefined && a.kind === b.kind && a.values.every((v, i) => v === b.values[i]);
+}
+
+/** Ids of the changes section of a snapshot, read from the bytes with @msgpack/msgpack. */
+function wireChangeIds(bytes: Uint8Array): number[] {
+  const top = decode(bytes) as unknown[];
+  const changes = (top[SECTION_CHANGES] ?? []) as number[];
+  const out: number[] = [];
+  for (let k = 0; k < changes.length; k += 2 + popcount(changes[k + 1])) out.push(changes[k]);
+  return out;
 }
 
 /**
@@ -213,6 +227,10 @@ describe('Replicator -> SnapshotMirror properties', () => {
         expect([...applied.left].sort((x, y) => x - y)).toEqual(
           ids(before).filter((id) => !expected.has(id) || swapped.includes(id)),
         );
+        // On the wire, only entities that differ from the model's expectation (the baseline values, the
+        // prediction for velocity fields): an entity moving at constant velocity costs 0 bytes too.
+        const onWire = kept.filter((e) => !sameEntity({ ...e, values: expectedValues(testSchema, before.get(e.id)!, 1) }, e));
+        expect(wireChangeIds(bytes)).toEqual(onWire.map((e) => e.id).sort((x, y) => x - y));
         // Unchanged entities are shared between the two states, not copied.
         for (const e of kept) if (sameEntity(before.get(e.id), e)) expect(applied.state.get(e.id)).toBe(before.get(e.id));
       }),
@@ -237,33 +255,45 @@ describe('Replicator -> SnapshotMirror properties', () => {
     );
   });
 
-  it('a tick without changes is just the header, whatever the world', () => {
+  it('a tick where everything is unchanged or moving at constant velocity is just the header', () => {
     fc.assert(
-      fc.property(worldArb, focusArb, fc.boolean(), (world, focus, sameObjects) => {
+      fc.property(worldArb, focusArb, fc.boolean(), fc.integer({ min: 1, max: 40 }), (world, focus, sameObjects, dt) => {
         const replicator = new Replicator(testSchema, { interestRadius: CELL });
         const client = replicator.addClient();
         const mirror = new SnapshotMirror(testSchema);
         replicator.commitTick(5, world, []);
         mirror.apply(replicator.encodeFor(client, focus, HEADER));
         replicator.acknowledge(client, 5);
-        const copy = sameObjects ? world : world.map((e) => view(e.id, e.kind, e.x, e.y, e.values.slice()));
-        replicator.commitTick(6, copy, []);
+        const moved = world.map((e) => coast(testSchema, e, dt));
+        const copy = sameObjects ? moved : moved.map((e) => view(e.id, e.kind, e.x, e.y, e.values.slice()));
+        replicator.commitTick(5 + dt, copy, []);
         const bytes = replicator.encodeFor(client, focus, HEADER);
-        expect(decode(bytes)).toEqual([6, 1, 7, 3, 1]);
+        // lastInputSeq is relative to the baseline's: the same seq is 0.
+        expect(decode(bytes)).toEqual([5 + dt, dt, 0, 2 + dt, 1]);
         expect(bytes.length).toBe(6);
         const applied = mirror.apply(bytes) as AppliedSnapshot;
-        expect(applied.changed.length + applied.entered.length + applied.left.length).toBe(0);
+        expect(applied.lastInputSeq).toBe(HEADER.lastInputSeq);
+        expect(applied.entered.length + applied.left.length).toBe(0);
+        // ...yet the mirror moved every coasting entity, exactly.
+        expect(plain(applied.state)).toEqual(plain(visible(testSchema, copy, focus, CELL)));
+        const moving = copy.filter((e, i) => e.values.some((v, f) => v !== world[i].values[f]) && applied.state.has(e.id));
+        expect(applied.changed).toEqual(moving.map((e) => e.id).sort((x, y) => x - y));
       }),
-      { numRuns: 100 },
+      { numRuns: 150 },
     );
   });
 
   interface Step {
     readonly edits: Edit[];
+    /** Every entity first moves this step's ticks along its velocities (free on the wire). */
+    readonly coast: boolean;
     readonly drop: boolean;
     readonly ackDelay: number;
     readonly skip: number;
-    readonly events: number;
+    /** Type codes of this step's events (reliable or sent once, per the schema). */
+    readonly events: readonly number[];
+    /** How the client's lastInputSeq moves (any safe change; the wire sends it relative to the baseline). */
+    readonly seq: number;
     /** Mostly the client drifts (its focus moves by `drift`); sometimes it jumps to `focus`. */
     readonly jump: boolean;
     readonly drift: number;
@@ -271,24 +301,41 @@ describe('Replicator -> SnapshotMirror properties', () => {
   }
   const stepArb: fc.Arbitrary<Step> = fc.record({
     edits: fc.array(editArb, { maxLength: 8 }),
+    coast: fc.boolean(),
     drop: fc.boolean(),
     ackDelay: fc.nat(6),
     skip: fc.integer({ min: 1, max: 3 }),
-    events: fc.nat(2),
+    events: fc.array(fc.constantFrom(EVT.reliable, EVT.alsoReliable, EVT.cosmetic, EVT.cosmetic), { maxLength: 3 }),
+    seq: fc.oneof(fc.integer({ min: -2, max: 3 }), fc.integer({ min: -(2 ** 51), max: 2 ** 51 })),
     jump: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))), // 1 in 4
     drift: smallInt,
     focus: focusArb,
   });
 
   interface ChainResult {
-    readonly delivered: number[];
-    readonly emitted: number[];
+    /** Serial numbers of the delivered events, by class. */
+    readonly delivered: { reliable: number[]; once: number[] };
+    readonly emitted: { reliable: number[]; once: number[] };
+    /** Serials of the events whose own commit's snapshot the client applied. */
+    readonly inAppliedCommits: number[];
   }
 
-  /** Serial numbers of the events whose tick lies in (after, upTo]. */
-  function eventsIn(eventTicks: ReadonlyMap<number, number>, after: number, upTo: number): number[] {
-    return [...eventTicks].filter(([, t]) => t > after && t <= upTo).map(([serial]) => serial);
+  interface EmittedEvent {
+    readonly tick: number;
+    readonly reliable: boolean;
   }
+
+  /** Serial numbers of the events whose tick lies in (after, upTo] and that pass `which`. */
+  function eventsIn(
+    emitted: ReadonlyMap<number, EmittedEvent>,
+    after: number,
+    upTo: number,
+    which: (e: EmittedEvent) => boolean,
+  ): number[] {
+    return [...emitted].filter(([, e]) => e.tick > after && e.tick <= upTo && which(e)).map(([serial]) => serial);
+  }
+
+  const sorted = (xs: readonly number[]) => [...xs].sort((x, y) => x - y);
 
   /**
    * Runs ticks through a lossy link: dropped snapshots, acks delivered late and out of order, and
@@ -297,59 +344,95 @@ describe('Replicator -> SnapshotMirror properties', () => {
   function runChain(
     initial: readonly EntityView[],
     steps: readonly Step[],
-    options: { historyTicks: number; hysteresisCells: number; acks: boolean; tail: number },
+    options: {
+      historyTicks: number;
+      hysteresisCells: number;
+      acks: boolean;
+      tail: number;
+      schema?: ReplicationSchema;
+    },
   ): ChainResult {
-    const replicator = new Replicator(testSchema, {
+    const schema = options.schema ?? testSchema;
+    const isReliable = (code: number) => schema.reliableEvents?.includes(code) ?? true;
+    const replicator = new Replicator(schema, {
       interestRadius: CELL,
       historyTicks: options.historyTicks,
       hysteresisCells: options.hysteresisCells,
     });
     const client = replicator.addClient();
-    const mirror = new SnapshotMirror(testSchema, { historyTicks: options.historyTicks });
+    const mirror = new SnapshotMirror(schema, { historyTicks: options.historyTicks });
     const appliedStates = new Map<number, ReadonlyMap<number, EntityState>>();
     const pendingAcks: { due: number; tick: number }[] = [];
-    const delivered: number[] = [];
-    const emitted: number[] = [];
-    /** Events some applied snapshot carried: a delta (B, T] covers ticks B+1..T, a full one its commit. */
+    const delivered = { reliable: [] as number[], once: [] as number[] };
+    const emittedSerials = { reliable: [] as number[], once: [] as number[] };
+    const inAppliedCommits: number[] = [];
+    /**
+     * Events some applied snapshot carried: a delta (B, T] carries the reliable events of ticks B+1..T
+     * and every event of its own commit; a full snapshot every event of its own commit.
+     */
     const covered = new Set<number>();
-    const eventTicks = new Map<number, number>();
+    const emitted = new Map<number, EmittedEvent>();
     let world: EntityView[] = initial.slice();
     let tick = 0;
     let serial = 0;
-    const clean: Step = { edits: [], drop: false, ackDelay: 0, skip: 1, events: 1, jump: false, drift: 0, focus: null };
+    let seq = 0;
+    const clean: Step = {
+      edits: [],
+      coast: true,
+      drop: false,
+      ackDelay: 0,
+      skip: 1,
+      events: [EVT.reliable, EVT.cosmetic],
+      seq: 1,
+      jump: false,
+      drift: 0,
+      focus: null,
+    };
     let focus: { x: number; y: number } | null = { x: 0, y: 0 };
     const all = [...steps, ...Array.from({ length: options.tail }, () => clean)];
     all.forEach((step, s) => {
-      world = applyEdits(world, step.edits);
+      world = applyEdits(world, step.edits, step.coast ? step.skip : 0);
       const previousTick = tick;
       tick += step.skip;
-      const events = Array.from({ length: step.events }, (_, e) => {
+      const events = step.events.map((type, e) => {
         const eventTick = previousTick + 1 + (e % step.skip);
-        emitted.push(serial);
-        eventTicks.set(serial, eventTick);
-        return { tick: eventTick, event: [serial++, eventTick, 'kill'] as const };
+        const reliable = isReliable(type);
+        (reliable ? emittedSerials.reliable : emittedSerials.once).push(serial);
+        emitted.set(serial, { tick: eventTick, reliable });
+        return { tick: eventTick, event: [type, serial++, eventTick, 'kill'] as const };
       });
       events.sort((x, y) => x.tick - y.tick);
       replicator.commitTick(tick, world, events);
       if (step.jump) focus = step.focus;
       else if (focus !== null) focus = { x: focus.x + step.drift * 4, y: focus.y - step.drift * 3 };
-      const bytes = replicator.encodeFor(client, focus, HEADER);
+      seq = Math.abs(seq + step.seq) < DELTA_VALUE_LIMIT ? seq + step.seq : 0;
+      const header: SnapshotHeader = { lastInputSeq: seq, lastInputTick: tick - (s % 5), inputQueueDepth: s % 3 };
+      const bytes = replicator.encodeFor(client, focus, header);
       if (!step.drop) {
         const applied = mirror.apply(bytes) as AppliedSnapshot;
         expect(applied.tick).toBe(tick);
+        expect(applied.lastInputSeq).toBe(header.lastInputSeq);
+        expect(applied.lastInputTick).toBe(header.lastInputTick);
+        expect(applied.inputQueueDepth).toBe(header.inputQueueDepth);
         if (!options.acks) expect(applied.baselineTick).toBeNull();
         if (options.hysteresisCells === 0) {
-          expect(plain(applied.state)).toEqual(plain(visible(testSchema, world, focus, CELL)));
+          expect(plain(applied.state)).toEqual(plain(visible(schema, world, focus, CELL)));
         } else {
           const baseline = applied.baselineTick === null ? undefined : appliedStates.get(applied.baselineTick);
           expectWithHysteresis(applied.state, baseline ?? new Map(), world, focus, options.hysteresisCells);
         }
         appliedStates.set(applied.tick, applied.state);
         const after = applied.baselineTick ?? previousTick;
-        for (const serial of eventsIn(eventTicks, after, applied.tick)) covered.add(serial);
+        for (const n of eventsIn(emitted, after, applied.tick, (e) => e.reliable)) covered.add(n);
+        for (const n of eventsIn(emitted, previousTick, applied.tick, () => true)) {
+          covered.add(n);
+          inAppliedCommits.push(n);
+        }
         for (const { tick: eventTick, event } of applied.events) {
-          expect(event[1]).toBe(eventTick);
-          delivered.push(event[0] as number);
+          expect(event[2]).toBe(eventTick);
+          const n = event[1] as number;
+          expect(emitted.get(n)?.reliable).toBe(isReliable(event[0] as number));
+          (isReliable(event[0] as number) ? delivered.reliable : delivered.once).push(n);
         }
         if (options.acks) pendingAcks.push({ due: s + step.ackDelay, tick: applied.tick });
       }
@@ -359,9 +442,10 @@ describe('Replicator -> SnapshotMirror properties', () => {
       }
     });
     // Delivered at most once each, whatever was dropped, and every event a snapshot carried was delivered.
-    expect(new Set(delivered).size).toBe(delivered.length);
-    expect([...delivered].sort((x, y) => x - y)).toEqual([...covered].sort((x, y) => x - y));
-    return { delivered, emitted };
+    const both = [...delivered.reliable, ...delivered.once];
+    expect(new Set(both).size).toBe(both.length);
+    expect(sorted(both)).toEqual(sorted([...covered]));
+    return { delivered, emitted: emittedSerials, inAppliedCommits };
   }
 
   it('a chain of ticks with dropped snapshots and late acks always matches the server view', () => {
@@ -388,21 +472,63 @@ describe('Replicator -> SnapshotMirror properties', () => {
     );
   });
 
-  it('events are delivered exactly once despite drops and late acks within the ring', () => {
-    const lossyStep = stepArb.map((s) => ({ ...s, ackDelay: Math.min(s.ackDelay, 4) }));
+  const lossyStep = stepArb.map((s) => ({ ...s, ackDelay: Math.min(s.ackDelay, 4) }));
+  /** First a clean tick (no events) to get a baseline, then a lossy link, then clean ticks. */
+  const start: Step = {
+    edits: [],
+    coast: false,
+    drop: false,
+    ackDelay: 0,
+    skip: 1,
+    events: [],
+    seq: 0,
+    jump: true,
+    drift: 0,
+    focus: null,
+  };
+
+  it('reliable events are delivered exactly once despite drops and late acks within the ring; the others at most once, with their own snapshot', () => {
     fc.assert(
       fc.property(worldArb, fc.array(lossyStep, { minLength: 1, maxLength: 30 }), (initial, steps) => {
-        // First a clean tick (no events) to get a baseline, then a lossy link, then clean ticks.
-        const start: Step = { edits: [], drop: false, ackDelay: 0, skip: 1, events: 0, jump: true, drift: 0, focus: null };
-        const { delivered, emitted } = runChain(initial, [start, ...steps], {
+        const { delivered, emitted, inAppliedCommits } = runChain(initial, [start, ...steps], {
           historyTicks: 64,
           hysteresisCells: 1,
           acks: true,
           tail: 2,
         });
-        expect([...delivered].sort((x, y) => x - y)).toEqual(emitted);
+        expect(sorted(delivered.reliable)).toEqual(emitted.reliable);
+        // Sent once: delivered exactly when the snapshot of their own commit was applied.
+        expect(sorted(delivered.once)).toEqual(emitted.once.filter((n) => inAppliedCommits.includes(n)));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('without reliableEvents every event is reliable; with [] none is', () => {
+    fc.assert(
+      fc.property(worldArb, fc.array(lossyStep, { minLength: 1, maxLength: 20 }), (initial, steps) => {
+        const allReliable = runChain(initial, [start, ...steps], {
+          historyTicks: 64,
+          hysteresisCells: 1,
+          acks: true,
+          tail: 2,
+          schema: { kinds: testSchema.kinds },
+        });
+        expect(allReliable.emitted.once).toEqual([]);
+        expect(sorted(allReliable.delivered.reliable)).toEqual(allReliable.emitted.reliable);
+        const noneReliable = runChain(initial, [start, ...steps], {
+          historyTicks: 64,
+          hysteresisCells: 1,
+          acks: true,
+          tail: 2,
+          schema: { kinds: testSchema.kinds, reliableEvents: [] },
+        });
+        expect(noneReliable.emitted.reliable).toEqual([]);
+        expect(sorted(noneReliable.delivered.once)).toEqual(
+          noneReliable.emitted.once.filter((n) => noneReliable.inAppliedCommits.includes(n)),
+        );
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -1,8 +1,8 @@
 import { decode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
-import { KIND, matchClock, plain, player, testSchema, view } from './codec-test-fixtures.js';
+import { EVT, KIND, matchClock, mover, plain, player, testSchema, view } from './codec-test-fixtures.js';
 import { Replicator, type SnapshotHeader } from './replicator.js';
-import type { EntityView } from './schema.js';
+import type { EntityView, FieldSpec, ReplicationSchema } from './schema.js';
 import { SnapshotMirror, type AppliedSnapshot } from './snapshot-mirror.js';
 
 const H: SnapshotHeader = { lastInputSeq: 0, lastInputTick: -1, inputQueueDepth: 0 };
@@ -217,15 +217,15 @@ describe('shared encoding', () => {
 });
 
 describe('events', () => {
-  it('carries the events of (baseline, tick] so a dropped snapshot loses none; the client dedups', () => {
+  it('carries the reliable events of (baseline, tick] so a dropped snapshot loses none; the client dedups', () => {
     const { replicator, client, mirror, step } = setup();
     step(1, []);
-    replicator.commitTick(2, [], [{ tick: 2, event: [1, 'a'] }]);
+    replicator.commitTick(2, [], [{ tick: 2, event: [EVT.reliable, 'a'] }]);
     const dropped = replicator.encodeFor(client, ORIGIN, H);
     replicator.commitTick(4, [], [{ tick: 3, event: [2, 'b'] }, { tick: 4, event: [3, 'c'] }]); // tick 3 skipped
     const applied = mirror.apply(replicator.encodeFor(client, ORIGIN, H));
     expect(applied?.events).toEqual([
-      { tick: 2, event: [1, 'a'] },
+      { tick: 2, event: [EVT.reliable, 'a'] },
       { tick: 3, event: [2, 'b'] },
       { tick: 4, event: [3, 'c'] },
     ]);
@@ -237,12 +237,12 @@ describe('events', () => {
     expect(next?.events).toEqual([{ tick: 5, event: [4, 'd'] }]);
   });
 
-  it('recovers events a dropped full snapshot carried when a later delta covers them again', () => {
+  it('recovers reliable events a dropped full snapshot carried when a later delta covers them again', () => {
     const { replicator, client, mirror } = setup();
     const send = () => replicator.encodeFor(client, ORIGIN, H);
     replicator.commitTick(1, [], []);
     mirror.apply(send()); // full; its ack is late
-    replicator.commitTick(2, [], [{ tick: 2, event: [2] }]);
+    replicator.commitTick(2, [], [{ tick: 2, event: [2] }]); // EVT.alsoReliable
     send(); // full (no ack yet), dropped: event 2 is not delivered
     replicator.commitTick(3, [], [{ tick: 3, event: [3] }]);
     expect(mirror.apply(send())?.events).toEqual([{ tick: 3, event: [3] }]); // full: own commit only
@@ -255,11 +255,180 @@ describe('events', () => {
     ]);
   });
 
+  it('sends other events once, with their own commit: a dropped snapshot loses them, a later one never repeats them', () => {
+    const { replicator, client, mirror, step } = setup();
+    step(1, []);
+    const shot = (n: number) => [EVT.cosmetic, n];
+    const kill = (n: number) => [EVT.reliable, n];
+    replicator.commitTick(2, [], [
+      { tick: 2, event: shot(1) },
+      { tick: 2, event: kill(1) },
+    ]);
+    const two = replicator.encodeFor(client, ORIGIN, H);
+    expect((decode(two) as unknown[])[8]).toEqual([0, shot(1), 0, kill(1)]); // both, in commit order
+    // Tick 2 dropped; tick 3 (still against 1) carries the kill of tick 2 but not its shot.
+    replicator.commitTick(3, [], [{ tick: 3, event: shot(2) }]);
+    const three = mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    expect(three?.events).toEqual([
+      { tick: 2, event: kill(1) },
+      { tick: 3, event: shot(2) },
+    ]);
+    // Tick 4, still against 1 (no ack yet): tick 3's shot is not resent, tick 2's kill is but is deduped.
+    replicator.commitTick(4, [], []);
+    const four = replicator.encodeFor(client, ORIGIN, H);
+    expect((decode(four) as unknown[])[8]).toEqual([2, kill(1)]);
+    expect(mirror.apply(four)?.events).toEqual([]);
+    replicator.acknowledge(client, 4);
+    replicator.commitTick(5, [], [{ tick: 5, event: shot(3) }]);
+    expect(mirror.apply(replicator.encodeFor(client, ORIGIN, H))?.events).toEqual([{ tick: 5, event: shot(3) }]);
+    // A full snapshot carries every event of its own commit, of both classes.
+    const late = replicator.addClient();
+    const full = new SnapshotMirror(testSchema).apply(replicator.encodeFor(late, ORIGIN, H));
+    expect(full?.events).toEqual([{ tick: 5, event: shot(3) }]);
+  });
+
   it('rejects events outside (previous commit, tick]', () => {
     const replicator = new Replicator(testSchema, { interestRadius: 100 });
     replicator.commitTick(5, [], []);
     expect(() => replicator.commitTick(6, [], [{ tick: 5, event: [1] }])).toThrow(RangeError);
     expect(() => replicator.commitTick(6, [], [{ tick: 7, event: [1] }])).toThrow(RangeError);
+  });
+});
+
+describe('velocity prediction', () => {
+  const sections = (bytes: Uint8Array) => (decode(bytes) as unknown[]).length - 5;
+
+  it('a body moving at constant velocity costs zero bytes, whatever the ack delay', () => {
+    const { replicator, client, mirror } = setup();
+    const at = (t: number) => [mover(1, 10 + 3 * t, 50 - 2 * t, 3, -2), mover(2, 40, 40)];
+    replicator.commitTick(0, at(0), []);
+    mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    replicator.acknowledge(client, 0);
+    for (let t = 1; t <= 20; t++) {
+      replicator.commitTick(t, at(t), []);
+      const bytes = replicator.encodeFor(client, ORIGIN, H);
+      expect(sections(bytes)).toBe(0); // header only
+      const applied = mirror.apply(bytes);
+      expect(plain(applied?.state ?? new Map())).toEqual(plain(new Map(at(t).map((e) => [e.id, e]))));
+      expect(applied?.changed).toEqual([1]); // moved by prediction alone
+      if (t % 5 === 0) replicator.acknowledge(client, t); // baselines 0..4 ticks old
+    }
+  });
+
+  it('turning, stopping or hitting a wall costs a residual against the prediction', () => {
+    const { replicator, client, mirror } = setup();
+    replicator.commitTick(1, [mover(1, 10, 10, 4, 0)], []);
+    mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    replicator.acknowledge(client, 1);
+    // Blocked at x = 12 two ticks later: velocity 0, position 12 where 10 + 4 * 2 = 18 was predicted.
+    replicator.commitTick(3, [mover(1, 12, 10, 0, 0)], []);
+    const bytes = replicator.encodeFor(client, ORIGIN, H);
+    expect((decode(bytes) as unknown[])[5]).toEqual([1, 0b101, -6, 0]); // x residual -6, vx 0
+    expect(mirror.apply(bytes)?.state.get(1)?.values).toEqual([12, 10, 0, 0, 100]);
+    replicator.acknowledge(client, 3);
+    // Standing still again: nothing.
+    replicator.commitTick(4, [mover(1, 12, 10, 0, 0)], []);
+    expect(sections(replicator.encodeFor(client, ORIGIN, H))).toBe(0);
+  });
+
+  it('an unchanged object with a velocity is sent: the client would have moved it', () => {
+    const { replicator, client, mirror } = setup();
+    const stuck = mover(1, 10, 10, 5, 0); // e.g. a game that forgot to zero a blocked velocity
+    replicator.commitTick(1, [stuck], []);
+    mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    replicator.acknowledge(client, 1);
+    replicator.commitTick(2, [stuck], []);
+    const applied = mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    expect(applied?.state.get(1)).toBe(mirror.stateAt(1)?.get(1)); // residual cancels: shared, unchanged
+    expect(applied?.changed).toEqual([]);
+  });
+
+  it('falls back to the plain baseline when a prediction would leave the exact integer range', () => {
+    const { replicator, client, mirror } = setup();
+    const fast = 2 ** 50;
+    const far = (x: number) => view(1, KIND.mover, 50, 50, [x, 0, fast, 0, 100]); // interest position (50, 50)
+    replicator.commitTick(1, [far(2 ** 51)], []);
+    mirror.apply(replicator.encodeFor(client, ORIGIN, H));
+    replicator.acknowledge(client, 1);
+    replicator.commitTick(9, [far(2 ** 51 + 1)], []); // 2^51 + 8 * 2^50 is out of range
+    const bytes = replicator.encodeFor(client, ORIGIN, H);
+    expect((decode(bytes) as unknown[])[5]).toEqual([1, 1, 1]); // residual against the baseline value
+    expect(mirror.apply(bytes)?.state.get(1)?.values[0]).toBe(2 ** 51 + 1);
+  });
+
+  it('shares change pieces per (baseline, tick): same baseline -> same bytes, other baseline -> own piece', () => {
+    const replicator = new Replicator(testSchema, { interestRadius: 100 });
+    const [a, b, c] = [replicator.addClient(), replicator.addClient(), replicator.addClient()];
+    const world = (t: number) => [mover(1, 10 + 2 * t + (t > 2 ? t - 2 : 0), 10, t > 2 ? 3 : 2, 0), mover(2, 20, 20 + t, 0, 1)];
+    const mirrors = [a, b, c].map(() => new SnapshotMirror(testSchema));
+    const send = (t: number) => {
+      replicator.commitTick(t, world(t), []);
+      return [a, b, c].map((client, i) => {
+        const bytes = replicator.encodeFor(client, ORIGIN, H);
+        expect(plain(mirrors[i].apply(bytes)?.state ?? new Map())).toEqual(plain(new Map(world(t).map((e) => [e.id, e]))));
+        return bytes;
+      });
+    };
+    send(1);
+    for (const client of [a, b, c]) replicator.acknowledge(client, 1);
+    send(2);
+    replicator.acknowledge(c, 2); // c moves on, a and b stay on baseline 1
+    const before = replicator.stats.changeEncoded;
+    const [ba, bb, bc] = send(4);
+    expect(ba).toEqual(bb);
+    expect(bc).not.toEqual(ba);
+    expect(replicator.stats.changeEncoded - before).toBe(4); // 2 entities x 2 baselines
+  });
+
+  it('an entity moving by prediction alone can still leave, or be replaced by another kind', () => {
+    const { step } = setup({ hysteresisCells: 0 });
+    step(1, [mover(1, 50, 50, 1, 0), mover(2, 60, 60, 1, 0)]);
+    const applied = step(2, [view(1, KIND.projectile, 51, 50, [1, 2, 3])]);
+    expect(applied.left).toEqual([1, 2]);
+    expect(applied.entered).toEqual([1]);
+    expect(applied.changed).toEqual([]);
+    expect(plain(applied.state)).toEqual([[1, KIND.projectile, [1, 2, 3]]]);
+  });
+});
+
+describe('lastInputSeq relative to the baseline', () => {
+  const seq = (s: number): SnapshotHeader => ({ lastInputSeq: s, lastInputTick: -1, inputQueueDepth: 0 });
+
+  it('is absolute in a full snapshot and a difference in a delta', () => {
+    const { replicator, client, mirror } = setup();
+    replicator.commitTick(1, [], []);
+    const full = replicator.encodeFor(client, ORIGIN, seq(70000));
+    expect((decode(full) as unknown[])[2]).toBe(70000);
+    expect(mirror.apply(full)?.lastInputSeq).toBe(70000);
+    replicator.acknowledge(client, 1);
+    replicator.commitTick(2, [], []);
+    const delta = replicator.encodeFor(client, ORIGIN, seq(70003));
+    expect((decode(delta) as unknown[])[2]).toBe(3); // one byte instead of five
+    expect(mirror.apply(delta)?.lastInputSeq).toBe(70003);
+    replicator.commitTick(3, [], []);
+    expect(mirror.apply(replicator.encodeFor(client, ORIGIN, seq(5)))?.lastInputSeq).toBe(5); // may go down
+  });
+
+  it('a tick encoded twice with different seqs cannot become a baseline (the client may hold either)', () => {
+    const { replicator, client, mirror } = setup();
+    replicator.commitTick(1, [], []);
+    mirror.apply(replicator.encodeFor(client, ORIGIN, seq(10)));
+    replicator.acknowledge(client, 1);
+    replicator.commitTick(2, [], []);
+    replicator.encodeFor(client, ORIGIN, seq(11));
+    const second = replicator.encodeFor(client, ORIGIN, seq(12));
+    expect(mirror.apply(second)?.lastInputSeq).toBe(12);
+    expect(replicator.acknowledge(client, 2)).toBe(false);
+    replicator.commitTick(3, [], []);
+    const next = mirror.apply(replicator.encodeFor(client, ORIGIN, seq(13)));
+    expect(next?.baselineTick).toBe(1);
+    expect(next?.lastInputSeq).toBe(13);
+    // The same seq twice is fine; so is a re-encode after the client acknowledged the first copy.
+    replicator.encodeFor(client, ORIGIN, seq(13));
+    expect(replicator.acknowledge(client, 3)).toBe(true);
+    replicator.encodeFor(client, ORIGIN, seq(99)); // stale for the client
+    replicator.commitTick(4, [], []);
+    expect(mirror.apply(replicator.encodeFor(client, ORIGIN, seq(14)))?.lastInputSeq).toBe(14);
   });
 });
 
@@ -288,5 +457,23 @@ describe('contract checks on the game side', () => {
     const tooWide = { kinds: [{ kind: 0, name: 'w', fields }] };
     expect(() => new Replicator(tooWide, { interestRadius: 1 })).toThrow(/at most 31/);
     expect(() => new SnapshotMirror({ kinds: [{ kind: 1, name: 'x', fields: [] }] })).toThrow(/expected 0/);
+    const kind = (...f: FieldSpec[]): ReplicationSchema => ({ kinds: [{ kind: 0, name: 'k', fields: f }] });
+    const vx: FieldSpec = { name: 'vx', type: 'int' };
+    expect(() => new Replicator(kind({ name: 'x', type: 'int', velocity: 'vx' }, vx), { interestRadius: 1 })).toThrow(
+      /needs a delta/,
+    );
+    expect(() => new SnapshotMirror(kind({ name: 'x', type: 'int', delta: true, velocity: 'v' }, vx))).toThrow(/not another int/);
+    expect(() => new SnapshotMirror(kind({ name: 'x', type: 'int', delta: true, velocity: 'x' }))).toThrow(/not another int/);
+    const label: FieldSpec = { name: 'vx', type: 'string' };
+    expect(() => new SnapshotMirror(kind({ name: 'x', type: 'int', delta: true, velocity: 'vx' }, label))).toThrow(/not another int/);
+    expect(() => new SnapshotMirror(kind(vx, { ...vx }))).toThrow(/same name/);
+    expect(() => new SnapshotMirror({ kinds: [], reliableEvents: [1.5] })).toThrow(/not an integer/);
+  });
+
+  it('rejects a lastInputSeq whose differences could leave the safe integer range', () => {
+    const replicator = r();
+    replicator.commitTick(1, [], []);
+    const header = { lastInputSeq: 2 ** 52, lastInputTick: 0, inputQueueDepth: 0 };
+    expect(() => replicator.encodeFor(replicator.addClient(), ORIGIN, header)).toThrow(RangeError);
   });
 });

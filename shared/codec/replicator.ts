@@ -6,18 +6,23 @@
 // Work is shared between clients: enter pieces are encoded once per tick, change pieces once per
 // (baseline, tick), interest lists once per focus cell; the per-client work is a merge of two sorted
 // id lists and a copy of pre-encoded bytes into the output.
+//
+// What a delta leaves out: entities whose fields all match the baseline or, for velocity fields, the
+// baseline's dead-reckoning prediction (an entity moving in a straight line costs nothing); events of
+// earlier commits that are not of a reliable type (sent once, with their own commit).
 
 import {
   DEFAULT_HISTORY_TICKS,
   DEFAULT_HYSTERESIS_CELLS,
+  DELTA_VALUE_LIMIT,
   HEADER_LENGTH,
 } from './format.js';
 import { ByteSlab } from './byte-slab.js';
 import { InterestGrid } from './interest-grid.js';
 import { MsgpackWriter } from './msgpack-writer.js';
 import { emptyStats, type ReplicatorStats } from './replicator-stats.js';
-import { checkEvent, checkSchema, checkView } from './schema-check.js';
-import type { EntityView, ReplicationSchema } from './schema.js';
+import { checkEvent, checkSchema, checkView, reliableEventTest, velocityIndices } from './schema-check.js';
+import type { EntityView, GameEvent, ReplicationSchema } from './schema.js';
 import { SentHistory } from './sent-history.js';
 import { KIND_CHANGED, TickEncodingCache, type DeltaCache } from './tick-encoding-cache.js';
 import { CommittedTick, TickHistory, type TickEvent } from './tick-history.js';
@@ -38,7 +43,7 @@ export interface ReplicatorOptions {
 
 /** What the room tells each client about its inputs in every snapshot (for reconciliation). */
 export interface SnapshotHeader {
-  /** The last input sequence number the server applied for this client (0 for none). */
+  /** The last input sequence number the server applied for this client (0 for none; |seq| < 2^52). */
   readonly lastInputSeq: number;
   /** The tick at which it was applied (-1 for none). */
   readonly lastInputTick: number;
@@ -102,6 +107,7 @@ export class Replicator {
   private readonly cache: TickEncodingCache;
   private readonly historyTicks: number;
   private readonly hysteresis: boolean;
+  private readonly isReliable: (event: GameEvent) => boolean;
   private readonly slab = new ByteSlab();
   private nextClientId = 1;
 
@@ -136,7 +142,8 @@ export class Replicator {
     this.history = new TickHistory(historyTicks);
     const isGlobal = schema.kinds.map((kind) => kind.global === true);
     this.grid = new InterestGrid(cellSize, rings, hysteresis, isGlobal, this.stats);
-    this.cache = new TickEncodingCache(schema, this.stats);
+    this.cache = new TickEncodingCache(schema, velocityIndices(schema), this.stats);
+    this.isReliable = reliableEventTest(schema);
   }
 
   /** The latest committed tick, -1 before the first commit. */
@@ -164,7 +171,14 @@ export class Replicator {
       }
       checkEvent(event);
     }
-    const committed = new CommittedTick(tick, this.history.seqOfNext, sorted, events.slice(), this.eventWriter);
+    const committed = new CommittedTick(
+      tick,
+      this.history.seqOfNext,
+      sorted,
+      events.slice(),
+      this.eventWriter,
+      this.isReliable,
+    );
     this.history.push(committed);
     this.grid.rebuild(sorted);
     this.cache.reset(committed);
@@ -183,12 +197,14 @@ export class Replicator {
 
   /**
    * The client has applied the snapshot of `tick` (carried on its inputs). Returns false, and changes
-   * nothing, for a tick never sent to it, not newer than its current baseline, or out of the ring.
+   * nothing, for a tick never sent to it, not newer than its current baseline, or out of the ring (and
+   * for a tick that was encoded twice with different lastInputSeqs: the client may hold either).
    */
   acknowledge(client: ReplicationClient, tick: number): boolean {
     const state = this.own(client);
     if (!Number.isSafeInteger(tick) || tick <= state.baselineTick) return false;
     if (this.history.get(tick) === undefined || state.sent.idsAt(tick) === undefined) return false;
+    if (Number.isNaN(state.sent.seqAt(tick))) return false;
     state.baselineTick = tick;
     state.sent.pruneBefore(tick);
     return true;
@@ -198,7 +214,8 @@ export class Replicator {
    * Encodes the snapshot of the latest committed tick for `client`: a delta against its acknowledged
    * baseline if that is still in the ring, else a full snapshot. `focus` is the centre of its interest
    * area (null: global entities only). Encoding the same tick twice for a client repeats the entity set
-   * of the first encoding, so whichever copy the client applies and acknowledges, its state is the same.
+   * of the first encoding, so whichever copy the client applies and acknowledges, its state is the same
+   * (if the copies carry different lastInputSeqs, that tick cannot become the client's baseline).
    * The result is a view into a pooled buffer (see byte-slab.ts): honour its byteOffset, never write to it.
    */
   encodeFor(
@@ -216,12 +233,15 @@ export class Replicator {
 
     let base: CommittedTick | undefined;
     let baseIds = NO_IDS;
+    let baseSeq = 0;
     if (state.baselineTick >= 0) {
       const candidate = this.history.get(state.baselineTick);
       const ids = state.sent.idsAt(state.baselineTick);
-      if (candidate !== undefined && ids !== undefined) {
+      const seq = state.sent.seqAt(state.baselineTick);
+      if (candidate !== undefined && ids !== undefined && seq !== undefined && !Number.isNaN(seq)) {
         base = candidate;
         baseIds = ids;
+        baseSeq = seq;
       }
     }
 
@@ -239,10 +259,13 @@ export class Replicator {
     const keepFocus = resent === undefined && delta !== null && this.hysteresis ? focus : null;
     this.merge(now, delta, baseIds, targetIds, targetIndices, keepFocus);
 
-    const bytes = this.write(now, base, header);
+    const bytes = this.write(now, base, baseSeq, header);
     if (resent === undefined) {
       // Share the interest list when nothing was kept beyond it (the common case): no per-client copy.
-      state.sent.record(now.tick, this.kept === 0 ? targetIds : this.nextIds.toArray());
+      state.sent.record(now.tick, this.kept === 0 ? targetIds : this.nextIds.toArray(), header.lastInputSeq);
+    } else if (state.sent.seqAt(now.tick) !== header.lastInputSeq && state.baselineTick !== now.tick) {
+      // Unless the client already acknowledged the first copy, it may apply either: its seq is unknown.
+      state.sent.conflictSeq(now.tick);
     }
     if (base === undefined) this.stats.fullSnapshots++;
     else this.stats.deltaSnapshots++;
@@ -335,11 +358,20 @@ export class Replicator {
     return true;
   }
 
-  private write(now: CommittedTick, base: CommittedTick | undefined, header: SnapshotHeader): Uint8Array {
-    // Events of every commit in (baseline, now]; a full snapshot carries only this commit's events.
+  private write(
+    now: CommittedTick,
+    base: CommittedTick | undefined,
+    baseSeq: number,
+    header: SnapshotHeader,
+  ): Uint8Array {
+    // Every event of this commit, and the reliable events of the earlier commits in (baseline, now]
+    // (the client may have missed their snapshots). A full snapshot carries only this commit's events.
     let eventCount = 0;
     const firstSeq = base === undefined ? now.seq : base.seq + 1;
-    for (let seq = firstSeq; seq <= now.seq; seq++) eventCount += this.committedAt(seq).events.length;
+    for (let seq = firstSeq; seq <= now.seq; seq++) {
+      const committed = this.committedAt(seq);
+      eventCount += seq === now.seq ? committed.events.length : committed.reliableCount;
+    }
 
     const sections =
       eventCount > 0
@@ -357,7 +389,8 @@ export class Replicator {
     w.writeInt(now.tick);
     if (base === undefined) w.writeNil();
     else w.writeInt(now.tick - base.tick);
-    w.writeInt(header.lastInputSeq);
+    // In a delta, relative to the baseline's (the client holds it): small, as inputs come once per tick.
+    w.writeInt(base === undefined ? header.lastInputSeq : header.lastInputSeq - baseSeq);
     w.writeInt(now.tick - header.lastInputTick);
     w.writeInt(header.inputQueueDepth);
     const arena = this.cache.arena.bytes;
@@ -377,11 +410,15 @@ export class Replicator {
       w.writeArrayHeader(eventCount * 2);
       for (let seq = firstSeq; seq <= now.seq; seq++) {
         const committed = this.committedAt(seq);
+        const all = seq === now.seq;
+        if (!all && committed.reliableCount === 0) continue;
         let start = 0;
         for (let e = 0; e < committed.events.length; e++) {
           const end = committed.eventEnds[e];
-          w.writeInt(now.tick - committed.events[e].tick);
-          w.writeRaw(committed.eventBytes, start, end - start);
+          if (all || committed.eventReliable[e] === 1) {
+            w.writeInt(now.tick - committed.events[e].tick);
+            w.writeRaw(committed.eventBytes, start, end - start);
+          }
           start = end;
         }
       }
@@ -434,6 +471,8 @@ function sortedById(views: readonly EntityView[]): readonly EntityView[] {
 function checkHeader(tick: number, header: SnapshotHeader): void {
   if (
     !Number.isSafeInteger(header.lastInputSeq) ||
+    // A delta sends it relative to the baseline's: keep every difference of two of them a safe integer.
+    Math.abs(header.lastInputSeq) >= DELTA_VALUE_LIMIT ||
     !Number.isSafeInteger(header.lastInputTick) ||
     !Number.isSafeInteger(tick - header.lastInputTick) ||
     !Number.isSafeInteger(header.inputQueueDepth) ||

@@ -18,8 +18,50 @@ export function checkSchema(schema: ReplicationSchema): void {
       if (field.delta && field.type !== 'int') {
         throw new TypeError(`field ${kind.name}.${field.name}: only int fields can be delta-encoded`);
       }
+      if (field.velocity !== undefined) {
+        if (!field.delta) {
+          throw new TypeError(`field ${kind.name}.${field.name}: a velocity needs a delta: true int field`);
+        }
+        const target = kind.fields.find((other) => other.name === field.velocity);
+        if (target === undefined || target === field || target.type !== 'int') {
+          throw new TypeError(
+            `field ${kind.name}.${field.name}: velocity ${String(field.velocity)} is not another int field of the kind`,
+          );
+        }
+      }
     }
+    const names = new Set(kind.fields.map((field) => field.name));
+    if (names.size !== kind.fields.length) throw new TypeError(`kind ${kind.name} has two fields of the same name`);
   });
+  if (schema.reliableEvents !== undefined) {
+    if (!Array.isArray(schema.reliableEvents)) throw new TypeError('schema.reliableEvents must be an array');
+    for (const code of schema.reliableEvents) {
+      if (!Number.isSafeInteger(code)) throw new TypeError(`reliable event code ${String(code)} is not an integer`);
+    }
+  }
+}
+
+/**
+ * Per kind, per field: the index of the field holding its velocity, or -1 (no prediction). Empty for a
+ * kind without velocity fields, so `velocityOf[kind].length > 0` tells whether a kind predicts at all.
+ */
+export function velocityIndices(schema: ReplicationSchema): readonly Int8Array[] {
+  return schema.kinds.map((kind) => {
+    if (!kind.fields.some((field) => field.velocity !== undefined)) return new Int8Array(0);
+    return Int8Array.from(kind.fields, (field) =>
+      field.velocity === undefined ? -1 : kind.fields.findIndex((other) => other.name === field.velocity),
+    );
+  });
+}
+
+/** Whether an event is delivered reliably (resent until acknowledged) under `schema.reliableEvents`. */
+export function reliableEventTest(schema: ReplicationSchema): (event: GameEvent) => boolean {
+  if (schema.reliableEvents === undefined) return () => true;
+  const codes = new Set(schema.reliableEvents);
+  return (event) => {
+    const code = event[0];
+    return typeof code === 'number' && codes.has(code);
+  };
 }
 
 /** Throws unless `view` matches its kind's schema (value count, types, safe ints, delta range). */

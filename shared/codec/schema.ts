@@ -14,6 +14,16 @@ export interface FieldSpec {
    * (positions: a small step fits a 1-byte msgpack fixint where the absolute value needs 3 bytes).
    */
   readonly delta?: boolean;
+  /**
+   * Velocity prediction (dead reckoning) for a `delta: true` int field: the name of another int field of
+   * the same kind that holds this field's change per tick (x -> vx). A delta from baseline tick B to tick
+   * T then predicts `base + baseVelocity * (T - B)` from the baseline's own values, and the field is sent
+   * (as `value - predicted`) only when it differs from that prediction: an entity moving at constant
+   * velocity costs zero bytes. The game must keep the velocity field equal to the per-tick step, i.e.
+   * `x(t) = x(t-1) + vx(t)` and a constant vx means a straight line; anything else costs residuals, not
+   * correctness.
+   */
+  readonly velocity?: string;
 }
 
 export interface EntityKindSchema {
@@ -29,6 +39,14 @@ export interface EntityKindSchema {
 export interface ReplicationSchema {
   /** Indexed by kind: `kinds[k].kind === k`. */
   readonly kinds: readonly EntityKindSchema[];
+  /**
+   * Event type codes (the first element of a GameEvent) that are delivered reliably: resent in every
+   * delta until the client acknowledges a snapshot at or after their tick. Every other event is sent
+   * once, in the snapshot of the commit it belongs to, and is lost if that snapshot is dropped (tracers,
+   * explosions: whatever the replicated state shows anyway). Omitted: every event is reliable. `[]`:
+   * none is.
+   */
+  readonly reliableEvents?: readonly number[];
 }
 
 export type FieldValue = number | string;

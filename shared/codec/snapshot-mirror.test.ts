@@ -4,26 +4,37 @@
 import { encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KIND, matchClock, player, testSchema } from './codec-test-fixtures.js';
+import { KIND, matchClock, mover, player, testSchema } from './codec-test-fixtures.js';
 import { Replicator } from './replicator.js';
 import { SnapshotError, type SnapshotErrorReason } from './snapshot-error.js';
 import { SnapshotMirror } from './snapshot-mirror.js';
 
 const H = { lastInputSeq: 1, lastInputTick: 1, inputQueueDepth: 0 };
 
-/** A mirror holding ticks 10 (entities 1, 2, 9) and 11, plus valid follow-up snapshots of tick 12. */
+/**
+ * A mirror holding ticks 10 (entities 1, 2, 4, 9; 4 moves at vx 2 per tick) and 11, plus valid follow-up
+ * snapshots of tick 12.
+ */
 function fixture() {
   const replicator = new Replicator(testSchema, { interestRadius: 100 });
   const client = replicator.addClient();
   const mirror = new SnapshotMirror(testSchema);
-  replicator.commitTick(10, [player(1, 10, 10), player(2, 20, 20), matchClock(9, 0)], [{ tick: 10, event: [1] }]);
+  replicator.commitTick(
+    10,
+    [player(1, 10, 10), player(2, 20, 20), mover(4, 40, 40, 2, 0), matchClock(9, 0)],
+    [{ tick: 10, event: [1] }],
+  );
   mirror.apply(replicator.encodeFor(client, { x: 0, y: 0 }, H));
   replicator.acknowledge(client, 10);
-  replicator.commitTick(11, [player(1, 11, 10), player(2, 20, 20), matchClock(9, 1)], [{ tick: 11, event: [2, 'b'] }]);
+  replicator.commitTick(
+    11,
+    [player(1, 11, 10), player(2, 20, 20), mover(4, 42, 40, 2, 0), matchClock(9, 1)],
+    [{ tick: 11, event: [2, 'b'] }],
+  );
   mirror.apply(replicator.encodeFor(client, { x: 0, y: 0 }, H));
   replicator.commitTick(
     12,
-    [player(1, 12, 10), player(3, 30, 30, 50, 'c'), matchClock(9, 2)],
+    [player(1, 12, 10), player(3, 30, 30, 50, 'c'), mover(4, 44, 40, 2, 0), matchClock(9, 2)],
     [{ tick: 12, event: [3, 'ünï'] }],
   );
   const delta = replicator.encodeFor(client, { x: 0, y: 0 }, H);
@@ -117,12 +128,37 @@ describe('SnapshotMirror on bad input', () => {
     ['event that is not an array', [12, 1, 0, 0, 0, [], [], [], [0, 1]], 'malformed'],
     ['event with a float', [12, 1, 0, 0, 0, [], [], [], [0, [1.5]]], 'malformed'],
     ['section that is not an array', [12, 1, 0, 0, 0, 5], 'malformed'],
+    ['enter of a moving entity without leave', [12, 1, 0, 0, 0, [], [4, KIND.projectile, 1, 2, 3]], 'inconsistent'],
+    ['residual of a moving entity twice', [12, 1, 0, 0, 0, [4, 1, 1, 4, 1, 1]], 'inconsistent'],
+    ['leave after a residual', [12, 1, 0, 0, 0, [4, 1, 1], [], [4]], 'inconsistent'],
+    ['residual leaving the safe range', [12, 1, 0, 0, 0, [4, 1, Number.MAX_SAFE_INTEGER]], 'malformed'],
+    ['relative lastInputSeq leaving the safe range', [12, 1, Number.MAX_SAFE_INTEGER, 0, 0], 'malformed'],
   ];
   for (const [name, value, reason] of cases) {
     it(`rejects ${name} (${reason})`, () => {
       expect(attempt(fixture().mirror, encode(value))).toBe(reason);
     });
   }
+
+  it('moves entities by prediction on a bare header; residuals, leaves and kind changes apply on top', () => {
+    const bare = fixture().mirror;
+    const stateAt11 = bare.stateAt(11);
+    const applied = bare.apply(encode([12, 1, 0, 0, 0]));
+    expect(applied?.state.get(4)?.values).toEqual([44, 40, 2, 0, 100]); // 42 + 2 * (12 - 11)
+    expect(applied?.changed).toEqual([4]);
+    expect(applied?.state.get(1)).toBe(stateAt11?.get(1)); // not moving: shared
+    expect(applied?.lastInputSeq).toBe(1); // relative 0 to tick 11's 1
+
+    const olderBaseline = fixture().mirror.apply(encode([12, 2, 0, 0, 0, [4, 0b101, -5, 0]]));
+    expect(olderBaseline?.state.get(4)?.values).toEqual([39, 40, 0, 0, 100]); // 40 + 2 * 2 - 5, vx 0
+
+    const gone = fixture().mirror.apply(encode([12, 1, 0, 0, 0, [], [], [4]]));
+    expect(gone?.left).toEqual([4]);
+    expect(gone?.changed).toEqual([]);
+    const swapped = fixture().mirror.apply(encode([12, 1, 0, 0, 0, [], [4, KIND.projectile, 1, 2, 3], [4]]));
+    expect(swapped?.state.get(4)).toEqual({ id: 4, kind: KIND.projectile, values: [1, 2, 3] });
+    expect(swapped?.changed).toEqual([]);
+  });
 
   it('rejects trailing bytes', () => {
     const { mirror, valid } = fixture();

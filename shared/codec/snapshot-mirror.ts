@@ -2,7 +2,8 @@
 // entities the server replicates to this client.
 //
 // The mirror keeps the states of its recent snapshots because the server deltas against whichever one
-// it last saw acknowledged. States are immutable: applying a snapshot builds a new map that shares every
+// it last saw acknowledged. A delta first moves every kept entity by velocity prediction (format.ts
+// predictValue, the rule the encoder used), then applies the residuals and changes on the wire. States are immutable: applying a snapshot builds a new map that shares every
 // unchanged EntityState object with its baseline. Bytes are untrusted: everything is validated while
 // decoding into the new state, and nothing is committed unless the whole snapshot is valid.
 
@@ -12,13 +13,14 @@ import {
   MAX_KIND,
   MAX_SNAPSHOT_LENGTH,
   popcount,
+  predictValue,
   SECTION_CHANGES,
   SECTION_ENTERS,
   SECTION_EVENTS,
   SECTION_LEAVES,
 } from './format.js';
 import { MsgpackReader } from './msgpack-reader.js';
-import { checkSchema } from './schema-check.js';
+import { checkSchema, velocityIndices } from './schema-check.js';
 import type { EntityState, FieldValue, GameEvent, ReplicationSchema } from './schema.js';
 import { SnapshotError } from './snapshot-error.js';
 
@@ -31,7 +33,10 @@ export interface AppliedSnapshot {
   readonly inputQueueDepth: number;
   /** Ids that entered (also an id whose entity was replaced by one of another kind: it is in `left` too). */
   readonly entered: readonly number[];
-  /** Ids kept from the baseline with at least one changed field. */
+  /**
+   * Ids kept from the baseline whose field values differ from the baseline's, ascending: those in the
+   * changes section and those moved by velocity prediction alone.
+   */
   readonly changed: readonly number[];
   /** Ids dropped from the baseline (out of interest or destroyed). */
   readonly left: readonly number[];
@@ -52,9 +57,13 @@ const EMPTY_STATE: ReadonlyMap<number, EntityState> = new Map();
 
 export class SnapshotMirror {
   private readonly capacity: number;
-  /** Received ticks ascending and their states (oldest first). */
+  /** Per kind, per field: index of its velocity field or -1; empty for a kind that predicts nothing. */
+  private readonly velocityOf: readonly Int8Array[];
+  private readonly predicts: boolean;
+  /** Received ticks ascending, their states (oldest first) and the lastInputSeq each carried. */
   private readonly ticks: number[] = [];
   private readonly states: ReadonlyMap<number, EntityState>[] = [];
+  private readonly seqs: number[] = [];
   /** Ticks whose events were delivered and that a later delta may carry again (ascending). */
   private deliveredEventTicks: number[] = [];
 
@@ -65,6 +74,8 @@ export class SnapshotMirror {
     checkSchema(schema);
     this.capacity = options.historyTicks ?? DEFAULT_HISTORY_TICKS;
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError('historyTicks must be >= 1');
+    this.velocityOf = velocityIndices(schema);
+    this.predicts = this.velocityOf.some((table) => table.length > 0);
   }
 
   /** Tick of the newest applied snapshot, -1 before the first. */
@@ -96,7 +107,7 @@ export class SnapshotMirror {
     }
     const tick = r.readUint('tick');
     const baselineOffset = r.readNil() ? null : r.readUint('baseline offset', tick);
-    const lastInputSeq = r.readInt('lastInputSeq');
+    const seqField = r.readInt('lastInputSeq');
     const lastInputTick = tick - r.readInt('lastInputTick offset');
     const inputQueueDepth = r.readUint('inputQueueDepth');
     if (!Number.isSafeInteger(lastInputTick)) throw new SnapshotError('malformed', 'lastInputTick out of range');
@@ -104,29 +115,37 @@ export class SnapshotMirror {
 
     const baselineTick = baselineOffset === null ? null : tick - baselineOffset;
     let baseline = EMPTY_STATE;
+    let lastInputSeq = seqField;
     if (baselineTick !== null) {
-      const held = this.stateAt(baselineTick);
-      if (held === undefined) {
+      const i = this.ticks.lastIndexOf(baselineTick);
+      if (i < 0) {
         throw new SnapshotError(
           'missing-baseline',
           `snapshot ${tick} is a delta against tick ${baselineTick}, which this mirror does not hold ` +
             `(held: ${this.ticks.length === 0 ? 'none' : `${this.ticks[0]}..${this.latestTick}`})`,
         );
       }
-      baseline = held;
+      baseline = this.states[i];
+      // A delta's lastInputSeq is relative to the one its baseline carried.
+      lastInputSeq = this.seqs[i] + seqField;
+      if (!Number.isSafeInteger(lastInputSeq)) throw new SnapshotError('malformed', 'lastInputSeq out of range');
     }
 
     const next = new Map(baseline);
-    const changed: number[] = [];
+    // Velocity prediction first: every kept entity moves by its baseline velocity; the changes section
+    // then carries residuals against these predicted values.
+    if (baselineTick !== null && this.predicts) this.predict(baseline, next, tick - baselineTick);
+    /** Ids the changes, enters or leaves sections named: each may appear once (enter + leave: kind change). */
+    const touched = new Set<number>();
     const entered: number[] = [];
     const left: number[] = [];
     /** Ids entered while their baseline entity was still present: each must also leave (kind change). */
     let replaced: Map<number, boolean> | undefined;
     const events: { tick: number; event: GameEvent }[] = [];
 
-    if (length > SECTION_CHANGES) this.readChanges(r, baseline, next, changed);
-    if (length > SECTION_ENTERS) replaced = this.readEnters(r, baseline, next, entered);
-    if (length > SECTION_LEAVES) this.readLeaves(r, baseline, next, left, replaced);
+    if (length > SECTION_CHANGES) this.readChanges(r, baseline, next, touched);
+    if (length > SECTION_ENTERS) replaced = this.readEnters(r, baseline, next, touched, entered);
+    if (length > SECTION_LEAVES) this.readLeaves(r, baseline, next, touched, left, replaced);
     if (length > SECTION_EVENTS) this.readEvents(r, tick, baselineTick, events);
     if (!r.atEnd) {
       throw new SnapshotError('malformed', `${bytes.length - r.pos} trailing bytes after the snapshot`);
@@ -136,13 +155,21 @@ export class SnapshotMirror {
         if (!resolved) throw new SnapshotError('inconsistent', `entity ${id} entered while still present`);
       }
     }
+    const changed: number[] = [];
+    for (const [id, before] of baseline) {
+      const now = next.get(id);
+      if (now !== undefined && now !== before && replaced?.has(id) !== true) changed.push(id);
+    }
+    changed.sort((a, b) => a - b);
 
     // Valid: commit.
     this.ticks.push(tick);
     this.states.push(next);
+    this.seqs.push(lastInputSeq);
     if (this.ticks.length > this.capacity) {
       this.ticks.shift();
       this.states.shift();
+      this.seqs.shift();
     }
     this.rememberEvents(events);
     return {
@@ -160,11 +187,30 @@ export class SnapshotMirror {
     };
   }
 
+  /** Dead reckoning (format.ts predictValue): moves every baseline entity along its baseline velocity. */
+  private predict(baseline: ReadonlyMap<number, EntityState>, next: Map<number, EntityState>, dt: number): void {
+    for (const [id, before] of baseline) {
+      const velocity = this.velocityOf[before.kind];
+      if (velocity.length === 0) continue;
+      let values: FieldValue[] | null = null;
+      for (let f = 0; f < velocity.length; f++) {
+        const v = velocity[f];
+        if (v < 0) continue;
+        const base = before.values[f] as number;
+        const predicted = predictValue(base, before.values[v] as number, dt);
+        if (predicted === base) continue;
+        values ??= before.values.slice();
+        values[f] = predicted;
+      }
+      if (values !== null) next.set(id, { id, kind: before.kind, values });
+    }
+  }
+
   private readChanges(
     r: MsgpackReader,
     baseline: ReadonlyMap<number, EntityState>,
     next: Map<number, EntityState>,
-    changed: number[],
+    touched: Set<number>,
   ): void {
     const section = new SectionCounter('changes', r.readArrayHeader('changes section'));
     while (section.elements > 0) {
@@ -173,7 +219,8 @@ export class SnapshotMirror {
       if (before === undefined) {
         throw new SnapshotError('inconsistent', `change of entity ${id}, absent from the baseline`);
       }
-      if (next.get(id) !== before) throw new SnapshotError('inconsistent', `entity ${id} changed twice`);
+      if (touched.has(id)) throw new SnapshotError('inconsistent', `entity ${id} changed twice`);
+      touched.add(id);
       const fields = this.schema.kinds[before.kind].fields;
       const mask = r.readUint('change mask', 0xffffffff);
       if (mask === 0 || mask >= 2 ** fields.length) {
@@ -181,23 +228,30 @@ export class SnapshotMirror {
         throw new SnapshotError('malformed', message);
       }
       section.consume(2 + popcount(mask));
-      const values = before.values.slice();
+      // Start from the prediction (the baseline values where nothing is predicted).
+      const values = (next.get(id) as EntityState).values.slice();
+      let same = true;
       for (let f = 0; f < fields.length; f++) {
-        if ((mask & (1 << f)) === 0) continue;
+        if ((mask & (1 << f)) === 0) {
+          if (values[f] !== before.values[f]) same = false;
+          continue;
+        }
         const field = fields[f];
         if (field.type === 'string') {
           values[f] = r.readString(`string field ${field.name} of entity ${id}`);
         } else {
           const value = r.readInt(`int field ${field.name} of entity ${id}`);
+          // Delta: the difference from the baseline value, or from the prediction for a velocity field.
           values[f] = field.delta ? (values[f] as number) + value : value;
           if (!Number.isSafeInteger(values[f])) {
             const message = `delta of ${field.name} of entity ${id} leaves the safe integer range`;
             throw new SnapshotError('malformed', message);
           }
         }
+        if (values[f] !== before.values[f]) same = false;
       }
-      next.set(id, { id, kind: before.kind, values });
-      changed.push(id);
+      // A residual that cancels the prediction leaves the entity as it was: keep sharing the baseline object.
+      next.set(id, same ? before : { id, kind: before.kind, values });
     }
   }
 
@@ -205,6 +259,7 @@ export class SnapshotMirror {
     r: MsgpackReader,
     baseline: ReadonlyMap<number, EntityState>,
     next: Map<number, EntityState>,
+    touched: Set<number>,
     entered: number[],
   ): Map<number, boolean> | undefined {
     let replaced: Map<number, boolean> | undefined;
@@ -214,10 +269,10 @@ export class SnapshotMirror {
       const kind = r.readUint('enter kind', MAX_KIND);
       const schema = this.schema.kinds[kind];
       if (schema === undefined) throw new SnapshotError('unknown-kind', `entity ${id} has unknown kind ${kind}`);
-      const existing = next.get(id);
-      if (existing !== undefined) {
+      if (touched.has(id)) throw new SnapshotError('inconsistent', `entity ${id} sent twice`);
+      touched.add(id);
+      if (baseline.has(id)) {
         // Only legal for an untouched baseline entity that the leaves section then drops (kind change).
-        if (existing !== baseline.get(id)) throw new SnapshotError('inconsistent', `entity ${id} sent twice`);
         replaced ??= new Map();
         replaced.set(id, false);
       }
@@ -240,19 +295,20 @@ export class SnapshotMirror {
     r: MsgpackReader,
     baseline: ReadonlyMap<number, EntityState>,
     next: Map<number, EntityState>,
+    touched: Set<number>,
     left: number[],
     replaced: Map<number, boolean> | undefined,
   ): void {
     const count = r.readArrayHeader('leaves section');
     for (let k = 0; k < count; k++) {
       const id = r.readInt('leave id');
-      const before = baseline.get(id);
-      if (before === undefined) {
+      if (!baseline.has(id)) {
         throw new SnapshotError('inconsistent', `leave of entity ${id}, absent from the baseline`);
       }
       if (replaced?.get(id) === false) {
         replaced.set(id, true); // the entered entity stays, the baseline one is gone
-      } else if (next.get(id) === before) {
+      } else if (!touched.has(id)) {
+        touched.add(id);
         next.delete(id);
       } else {
         throw new SnapshotError('inconsistent', `entity ${id} left after being changed or left`);
@@ -269,7 +325,10 @@ export class SnapshotMirror {
   ): void {
     const count = r.readArrayHeader('events section');
     if (count % 2 !== 0) throw new SnapshotError('malformed', `events section has an odd length ${count}`);
-    // A delta carries the events of (baseline, tick]; a full snapshot those of its own commit only.
+    // A delta carries the reliable events of (baseline, tick] and every event of its own commit; a full
+    // snapshot the events of its own commit only. Either way a tick's events come all together (in the
+    // snapshot of their commit) or as the same reliable subset each time, so de-duplication by tick is
+    // exact: once a tick is delivered, later copies hold nothing new.
     const maxOffset = baselineTick === null ? tick : tick - baselineTick - 1;
     for (let k = 0; k < count; k += 2) {
       const eventTick = tick - r.readUint('event tick offset', maxOffset);

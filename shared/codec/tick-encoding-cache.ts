@@ -4,11 +4,14 @@
 // commit. All pieces live in one arena buffer (no allocation per entity) and are addressed by offset:
 // - enter piece of entity i: [id, kind, value...]           encoded once per tick
 // - change piece of entity i vs baseline B: [id, mask, value...] encoded once per (B, tick); an unchanged
-//   entity has a zero-length piece and costs nothing on the wire.
+//   entity has a zero-length piece and costs nothing on the wire. Velocity-predicted fields are compared
+//   with (and sent relative to) their prediction from B's values and tick - B, which is also a function of
+//   (B, tick) only, so the piece is the same for every client on that baseline.
 
+import { predictValue } from './format.js';
 import { MsgpackWriter } from './msgpack-writer.js';
 import type { ReplicatorStats } from './replicator-stats.js';
-import type { ReplicationSchema } from './schema.js';
+import type { FieldValue, ReplicationSchema } from './schema.js';
 import type { CommittedTick } from './tick-history.js';
 
 /** `counts` value of an entity whose id now belongs to an entity of another kind (sent as leave + enter). */
@@ -39,9 +42,13 @@ export class TickEncodingCache {
   private enterOffsets = new Int32Array(0);
   private enterLengths = new Int32Array(0);
   private readonly deltas = new Map<number, DeltaCache>();
+  /** Scratch: the reference value of each field (baseline value or prediction) of the entity being encoded. */
+  private readonly expected: FieldValue[] = [];
 
   constructor(
     private readonly schema: ReplicationSchema,
+    /** Per kind, per field: index of its velocity field or -1 (schema-check velocityIndices). */
+    private readonly velocityOf: readonly Int8Array[],
     private readonly stats: ReplicatorStats,
   ) {}
 
@@ -108,19 +115,27 @@ export class TickEncodingCache {
     const w = this.arena;
     delta.offsets[index] = w.pos;
     delta.lengths[index] = 0;
-    if (before === now) {
-      delta.counts[index] = 0;
-      return;
-    }
     if (before.kind !== now.kind) {
       delta.counts[index] = KIND_CHANGED;
       return;
     }
+    const velocity = this.velocityOf[now.kind];
+    // Same object, nothing predicted: unchanged without comparing (a predicting kind may still move).
+    if (before === now && velocity.length === 0) {
+      delta.counts[index] = 0;
+      return;
+    }
     const fields = this.schema.kinds[now.kind].fields;
+    const dt = this.tick().tick - delta.base.tick;
+    const expected = this.expected;
     let mask = 0;
     let changed = 0;
     for (let f = 0; f < fields.length; f++) {
-      if (now.values[f] !== before.values[f]) {
+      const v = velocity.length === 0 ? -1 : velocity[f];
+      const reference =
+        v < 0 ? before.values[f] : predictValue(before.values[f] as number, before.values[v] as number, dt);
+      expected[f] = reference;
+      if (now.values[f] !== reference) {
         mask |= 1 << f;
         changed++;
       }
@@ -135,8 +150,9 @@ export class TickEncodingCache {
     for (let f = 0; f < fields.length; f++) {
       if ((mask & (1 << f)) === 0) continue;
       const value = now.values[f];
-      // Delta fields are always sent as the difference: one rule, no per-value flag on the wire.
-      if (fields[f].delta) w.writeInt((value as number) - (before.values[f] as number));
+      // Delta fields are always sent as the difference from the baseline value or, for a velocity field,
+      // from the prediction: one rule per field, no per-value flag on the wire.
+      if (fields[f].delta) w.writeInt((value as number) - (expected[f] as number));
       else w.writeValue(value);
     }
     delta.offsets[index] = start;

@@ -18,6 +18,10 @@ export class CommittedTick {
   /** Each event's msgpack array, concatenated; event i spans eventEnds[i-1]..eventEnds[i]. */
   readonly eventBytes: Uint8Array;
   readonly eventEnds: Int32Array;
+  /** 1 for an event of a reliable type (resent by later deltas until acknowledged), by event index. */
+  readonly eventReliable: Uint8Array;
+  /** How many events are reliable: what a later delta carries of this commit. */
+  readonly reliableCount: number;
 
   constructor(
     readonly tick: number,
@@ -26,6 +30,7 @@ export class CommittedTick {
     sortedViews: readonly EntityView[],
     events: readonly TickEvent[],
     writer: MsgpackWriter,
+    isReliable: (event: GameEvent) => boolean,
   ) {
     this.views = sortedViews;
     const indexById = new Map<number, number>();
@@ -33,14 +38,21 @@ export class CommittedTick {
     this.indexById = indexById;
     this.events = events;
     this.eventEnds = new Int32Array(events.length);
+    this.eventReliable = new Uint8Array(events.length);
+    let reliableCount = 0;
     writer.reset();
     for (let i = 0; i < events.length; i++) {
       const event = events[i].event;
+      if (isReliable(event)) {
+        this.eventReliable[i] = 1;
+        reliableCount++;
+      }
       writer.writeArrayHeader(event.length);
       for (const value of event) writer.writeValue(value);
       this.eventEnds[i] = writer.pos;
     }
     this.eventBytes = writer.toBytes();
+    this.reliableCount = reliableCount;
   }
 }
 

@@ -1,10 +1,10 @@
 // `npm run bench:codec`: what our acked-baseline deltas cost against sending the full state, side by
-// side in one run. The arena runs with 16 bots moving and firing; every tick each encoder produces what
-// each of the 16 clients would receive. Reported: bytes per client per second (payload and with the
-// socket.io packet around it) and encode time per client-tick.
+// side in one run. The arena runs with 16 bots (fighting, or wandering without firing); every tick each
+// encoder produces what each of the 16 clients would receive. Reported: bytes per snapshot (payload, and
+// per socket.io packet), bytes per client per second (payload and packet) and encode time per client-tick.
 //
 // Options: --ticks N (measured ticks, default 1800 = 60 s of game time), --players N (default 16),
-//          --out DIR (default bench-results).
+//          --behaviour fight|wander|idle (default fight), --out DIR (default bench-results).
 
 import { Encoder } from '@msgpack/msgpack';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,10 +25,10 @@ const { values: args } = parseArgs({
     ticks: { type: 'string', default: '1800' },
     players: { type: 'string', default: '16' },
     out: { type: 'string', default: 'bench-results' },
-    behaviour: { type: 'string', default: 'fight' },
+    behaviour: { type: 'string', default: 'fight,wander' },
   },
 });
-const BEHAVIOUR = args.behaviour as BotBehaviour;
+const BEHAVIOURS = args.behaviour!.split(',') as BotBehaviour[];
 const MEASURED_TICKS = Number(args.ticks);
 const PLAYERS = Number(args.players);
 const WARMUP_TICKS = 150;
@@ -53,13 +53,13 @@ function framedSize(encoded: (string | Uint8Array)[]): number {
   return encoded.reduce((n, part) => n + (typeof part === 'string' ? Buffer.byteLength(part) + 1 : part.byteLength), 0);
 }
 
-function run() {
+function run(behaviour: BotBehaviour) {
   const game = arenaGame;
   const world = game.createWorld(20261125) as ArenaWorld;
   const brains: ArenaBrain[] = [];
   for (let id = 1; id <= PLAYERS; id++) {
     game.addPlayer(world, id, `bot${id}`);
-    brains.push(new ArenaBrain(BEHAVIOUR, id * 7919));
+    brains.push(new ArenaBrain(behaviour, id * 7919));
   }
   const withInterest = new Replicator(game.schema, { interestRadius: game.interestRadius!, cellSize: game.interestRadius! / 2 });
   const noInterest = new Replicator(game.schema, { interestRadius: 1e9 });
@@ -136,6 +136,7 @@ function run() {
   const rows = columns.map((c) => ({
     encoder: c.name,
     bytesPerSnapshot: c.bytes / measuredClientTicks,
+    framedBytesPerSnapshot: c.framed / measuredClientTicks,
     bytesPerClientPerSec: (c.bytes / measuredClientTicks) * TICK_RATE,
     framedBytesPerClientPerSec: (c.framed / measuredClientTicks) * TICK_RATE,
     encodeMicrosPerClientTick: (c.ms * 1000) / measuredClientTicks,
@@ -143,37 +144,50 @@ function run() {
   return { rows, entities: game.view(world).length };
 }
 
-function main(): void {
-  process.stderr.write(`codec bench: ${PLAYERS} bots moving and firing, ${MEASURED_TICKS} ticks at ${TICK_RATE} Hz\n`);
-  const { rows, entities } = run();
+/** One behaviour's table and note. */
+function report(behaviour: BotBehaviour) {
+  process.stderr.write(`codec bench: ${PLAYERS} bots (${behaviour}), ${MEASURED_TICKS} ticks at ${TICK_RATE} Hz\n`);
+  const { rows, entities } = run(behaviour);
   const base = rows[0]!;
   const table = [
-    '| encoder | B/snapshot | B/s per client (payload) | B/s per client (socket.io packet) | vs JSON | encode µs per client-tick |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| encoder | B/snapshot | B/packet (socket.io) | B/s per client (payload) | B/s per client (socket.io packet) | vs JSON | encode µs per client-tick |',
+    '|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.encoder} | ${r.bytesPerSnapshot.toFixed(1)} | ${Math.round(r.bytesPerClientPerSec)} | ${Math.round(r.framedBytesPerClientPerSec)} | ${(r.framedBytesPerClientPerSec / base.framedBytesPerClientPerSec).toFixed(3)}x | ${r.encodeMicrosPerClientTick.toFixed(2)} |`,
+        `| ${r.encoder} | ${r.bytesPerSnapshot.toFixed(1)} | ${r.framedBytesPerSnapshot.toFixed(1)} | ${Math.round(r.bytesPerClientPerSec)} | ${Math.round(r.framedBytesPerClientPerSec)} | ${(r.framedBytesPerClientPerSec / base.framedBytesPerClientPerSec).toFixed(3)}x | ${r.encodeMicrosPerClientTick.toFixed(2)} |`,
     ),
   ].join('\n');
   const note =
-    `Arena, ${PLAYERS} bots moving and firing (${entities} entities at the end, projectiles included), ` +
-    `${MEASURED_TICKS} ticks at ${TICK_RATE} Hz, snapshots every tick, acks ${ACK_DELAY_TICKS} ticks late, ${LOSS * 100}% of snapshots never acked. ` +
+    `Arena, ${PLAYERS} bots, behaviour **${behaviour}** (${entities} entities at the end, projectiles included), ` +
+    `${MEASURED_TICKS} ticks at ${TICK_RATE} Hz, snapshots every tick, acks ${ACK_DELAY_TICKS} ticks late, ${LOSS * 100}% of snapshots never acked.`;
+  process.stdout.write(`\n${note}\n\n${table}\n`);
+  return { behaviour, rows, table, note };
+}
+
+function main(): void {
+  const results = BEHAVIOURS.map(report);
+  const method =
     'Full-state encoders are encoded once per tick and broadcast (their µs are per client-tick after dividing by the room size); ' +
-    'ours encode per client, sharing entity bytes between clients with the same baseline. Node ' +
-    `${process.version}, ${new Date().toISOString().slice(0, 10)}.`;
-  process.stdout.write(`\n${table}\n\n${note}\n`);
+    'ours encode per client, sharing entity bytes between clients with the same baseline. ' +
+    `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`;
   mkdirSync(args.out!, { recursive: true });
-  writeFileSync(join(args.out!, 'codec.json'), JSON.stringify({ players: PLAYERS, ticks: MEASURED_TICKS, rows }, null, 2));
-  writeFileSync(join(args.out!, 'codec.md'), `# Codec benchmark\n\n\`npm run bench:codec\`\n\n${table}\n\n${note}\n\n![bytes per client per second](codec.svg)\n`);
   writeFileSync(
-    join(args.out!, 'codec.svg'),
-    barChartSvg({
-      title: 'Bytes per client per second (socket.io packets)',
-      unit: 'B/s',
-      bars: rows.map((r) => ({ label: r.encoder, value: r.framedBytesPerClientPerSec })),
-    }),
+    join(args.out!, 'codec.json'),
+    JSON.stringify({ players: PLAYERS, ticks: MEASURED_TICKS, results: results.map(({ behaviour, rows }) => ({ behaviour, rows })) }, null, 2),
   );
-  process.stderr.write(`wrote ${join(args.out!, 'codec.md')}, codec.json, codec.svg\n`);
+  const sections = results.map((r) => `## ${r.behaviour}\n\n${r.note}\n\n${r.table}\n\n![bytes per client per second, ${r.behaviour}](codec-${r.behaviour}.svg)\n`);
+  writeFileSync(join(args.out!, 'codec.md'), `# Codec benchmark\n\n\`npm run bench:codec\`. ${method}\n\n${sections.join('\n')}`);
+  for (const r of results) {
+    writeFileSync(
+      join(args.out!, `codec-${r.behaviour}.svg`),
+      barChartSvg({
+        title: `Bytes per client per second, 16 bots (${r.behaviour})`,
+        unit: 'B/s',
+        bars: r.rows.map((row) => ({ label: row.encoder, value: row.framedBytesPerClientPerSec })),
+      }),
+    );
+  }
+  process.stderr.write(`wrote ${join(args.out!, 'codec.md')}, codec.json, codec-*.svg\n`);
 }
 
 main();

@@ -22,6 +22,20 @@ export const EVT_EXPLODE = 6;
  */
 export const EVT_MATCH_END = 7;
 
+/**
+ * The event types delivered reliably (ARENA_SCHEMA.reliableEvents): resent in every snapshot until the
+ * client acknowledges one that carried them, so a dropped snapshot never loses them. Only what the
+ * replicated state cannot tell afterwards:
+ * - EVT_KILL: who killed whom with what (the kill feed); the state only has kill and death counts.
+ * - EVT_MATCH_END: the final standings; scores reset on the same tick.
+ * Every other type is sent once, in the snapshot of its tick, and is lost with it: they are effects whose
+ * lasting consequences are replicated state (EVT_SHOT tracer, EVT_HIT flash and damage number: hp;
+ * EVT_RESPAWN spawn flash: the alive flag and the new position; EVT_LAUNCH muzzle flash: the projectile
+ * entering; EVT_EXPLODE blast: the projectile leaving). A late copy would be wrong anyway (an effect shown
+ * 100 ms after the fact, at the wrong place relative to interpolated entities).
+ */
+export const RELIABLE_EVENTS: readonly number[] = [EVT_KILL, EVT_MATCH_END];
+
 export function shotEvent(shooter: number, x0: number, y0: number, x1: number, y1: number, hit: number): GameEvent {
   return [EVT_SHOT, shooter, x0, y0, x1, y1, hit];
 }

@@ -1,13 +1,14 @@
 // What the arena replicates, and the read-only views of the world (focus, scores, prediction input).
 //
-// Budget: only what a client needs and only what changes when something happens. A player running at
-// constant velocity changes x and y only (delta-coded: one byte each per tick at full speed); an idle
-// player changes nothing. Countdowns are sent as the absolute tick they end at (constant while they
+// Budget: only what a client needs and only what changes when something happens. A player or rocket
+// moving at constant velocity changes x and y only, exactly by vx and vy per tick, which the codec
+// predicts (x/y name vx/vy as their velocity): it costs nothing; an idle player changes nothing. Countdowns are sent as the absolute tick they end at (constant while they
 // run) instead of per-tick counters; cooldowns are not sent at all.
 
 import type { EntityView, FieldValue, ReplicationSchema } from '../../codec/schema.js';
 import type { PlayerScore } from '../game-definition.js';
 import { MATCH_ENTITY_ID, MATCH_TICKS, PLAYER_INFO_ID_BASE } from './constants.js';
+import { RELIABLE_EVENTS } from './events.js';
 import type { PlayerMotion } from './movement.js';
 import { findPlayer, type ArenaWorld } from './world.js';
 
@@ -37,11 +38,12 @@ export const ARENA_SCHEMA: ReplicationSchema = {
       kind: KIND_PLAYER,
       name: 'player',
       fields: [
-        { name: 'x', type: 'int', delta: true },
-        { name: 'y', type: 'int', delta: true },
+        { name: 'x', type: 'int', delta: true, velocity: 'vx' },
+        { name: 'y', type: 'int', delta: true, velocity: 'vy' },
         { name: 'vx', type: 'int' },
         { name: 'vy', type: 'int' },
-        { name: 'aim', type: 'int' },
+        /** Delta-coded: a tracking aim moves a few steps per tick (1-2 bytes) where the angle is 3. */
+        { name: 'aim', type: 'int', delta: true },
         { name: 'hp', type: 'int' },
         { name: 'flags', type: 'int' },
         /** The tick a dead player respawns at (0 while alive). */
@@ -64,8 +66,8 @@ export const ARENA_SCHEMA: ReplicationSchema = {
       kind: KIND_PROJECTILE,
       name: 'projectile',
       fields: [
-        { name: 'x', type: 'int', delta: true },
-        { name: 'y', type: 'int', delta: true },
+        { name: 'x', type: 'int', delta: true, velocity: 'vx' },
+        { name: 'y', type: 'int', delta: true, velocity: 'vy' },
         { name: 'vx', type: 'int' },
         { name: 'vy', type: 'int' },
         { name: 'owner', type: 'int' },
@@ -83,6 +85,8 @@ export const ARENA_SCHEMA: ReplicationSchema = {
       ],
     },
   ],
+  /** Kill feed and match results; tracers, hits, spawns, launches and blasts are sent once (events.ts). */
+  reliableEvents: RELIABLE_EVENTS,
 };
 
 /** The replicated entities: players (id order), their score lines, rockets (creation order), the match. */

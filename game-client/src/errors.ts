@@ -1,0 +1,37 @@
+// Turns request and connection failures into messages a player understands.
+
+import { RequestError } from '../../shared/client/net-client.js';
+
+export function describeError(err: unknown, context: 'connect' | 'join' | 'create' | 'quick' = 'join'): string {
+  if (err instanceof RequestError) {
+    switch (err.code) {
+      case 'ROOM_FULL':
+        return 'That room is full. Pick another one, or use Quick play.';
+      case 'ROOM_NOT_FOUND':
+        return context === 'join'
+          ? 'No room with that code or id: check the code, the match may have ended.'
+          : 'That room no longer exists.';
+      case 'SERVER_FULL':
+        return 'The server is at its room limit right now. Try Quick play or try again in a minute.';
+      case 'SHUTTING_DOWN':
+        return 'The server is restarting. Try again in a few seconds.';
+      case 'PROTOCOL_MISMATCH':
+        return 'This page is out of date with the server: reload the page.';
+      case 'RATE_LIMITED':
+        return 'Slow down a little, then try again.';
+      case 'ALREADY_IN_ROOM':
+        return 'You are already in a room.';
+      case 'TIMEOUT':
+        return context === 'connect'
+          ? 'Cannot reach the game server. Is it running? Try again once the status below says online.'
+          : 'The server did not answer in time. Try again.';
+      case 'DISCONNECTED':
+        return 'Not connected to the game server. Is it running?';
+      case 'BAD_REQUEST':
+        return `The server refused the request: ${err.message.replace(/^BAD_REQUEST: /, '')}`;
+      default:
+        return `Something went wrong (${err.code}). Try again.`;
+    }
+  }
+  return `Something went wrong: ${err instanceof Error ? err.message : String(err)}`;
+}

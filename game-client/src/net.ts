@@ -1,0 +1,96 @@
+// NetClient construction for the page (same origin: the game server in production, Vite's proxy in dev)
+// and the lobby's live room list.
+
+import { NetClient, type Transport } from '../../shared/client/net-client.js';
+import { ARENA_SCHEMA } from '../../shared/game/arena/view.js';
+import type { RoomSummary } from '../../shared/protocol.js';
+
+export function createNet(options: { name?: string; transports?: readonly Transport[] }): NetClient {
+  return new NetClient({
+    url: window.location.origin,
+    schema: ARENA_SCHEMA,
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.transports ? { transports: options.transports } : {}),
+    reconnection: true,
+    requestTimeoutMs: 5000,
+  });
+}
+
+export type ServerStatus =
+  | { readonly kind: 'connecting' }
+  | { readonly kind: 'online'; readonly transport: string | undefined }
+  | { readonly kind: 'offline'; readonly attempt: number; readonly reason: string };
+
+/**
+ * A nameless connection that polls the public room list while the lobby is shown, and reports whether
+ * the server is reachable (socket.io keeps retrying with backoff while it is not).
+ */
+export class RoomWatcher {
+  private net: NetClient | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private attempt = 0;
+
+  constructor(
+    private readonly transports: readonly Transport[] | undefined,
+    private readonly onRooms: (rooms: readonly RoomSummary[]) => void,
+    private readonly onStatus: (status: ServerStatus) => void,
+    private readonly intervalMs = 1500,
+  ) {}
+
+  start(): void {
+    if (this.net) return;
+    const net = createNet({ transports: this.transports });
+    this.net = net;
+    this.attempt = 0;
+    this.onStatus({ kind: 'connecting' });
+    net.socket.on('connect', () => {
+      this.attempt = 0;
+      this.onStatus({ kind: 'online', transport: net.transport });
+      void this.refresh();
+    });
+    net.on('connectError', (err) => {
+      this.onStatus({ kind: 'offline', attempt: this.attempt, reason: err.message });
+    });
+    net.on('disconnected', (reason) => {
+      if (this.net !== net) return;
+      this.onStatus({ kind: 'offline', attempt: this.attempt, reason });
+      // A server that shuts down disconnects us itself, and socket.io does not retry that: do it here.
+      if (reason === 'io server disconnect') {
+        setTimeout(() => {
+          if (this.net === net && !net.connected) net.socket.connect();
+        }, 1000);
+      }
+    });
+    net.on('reconnecting', (attempt) => {
+      this.attempt = attempt;
+      this.onStatus({ kind: 'offline', attempt, reason: 'retrying' });
+    });
+    net.connect(24 * 3600_000).catch(() => {
+      /* refused by the server (e.g. protocol mismatch): status shows it via connectError */
+    });
+    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
+  }
+
+  /** Fetches the list now (also called after a room action, so the list never lags behind). */
+  async refresh(): Promise<void> {
+    const net = this.net;
+    if (!net || !net.connected) return;
+    try {
+      const rooms = await net.listRooms();
+      if (this.net === net) this.onRooms(rooms);
+    } catch {
+      /* transient: next poll */
+    }
+  }
+
+  get reachable(): boolean {
+    return this.net?.connected ?? false;
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.net?.close();
+    this.net = null;
+  }
+}

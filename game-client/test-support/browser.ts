@@ -1,0 +1,152 @@
+// Real-browser test helpers: Debian's Chromium through playwright-core, the built client served by a
+// real GameServer on an ephemeral port, and the page's window.__arena hook to read what it shows.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ServerConfig } from '../../server/config.js';
+import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
+import {
+  ARENA_MAP,
+  arenaGame,
+  isPlayerPositionBlocked,
+  px,
+  type ArenaInput,
+  type ArenaWorld,
+} from '../../shared/game/arena/index.js';
+import type { AnyGame, GameDefinition } from '../../shared/game/game-definition.js';
+import type { ArenaHookState } from '../src/test-hook.js';
+import { CLIENT_DIST, REPO_ROOT, ensureClientBuilt } from '../scripts/client-build.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // Several pages play at once in these tests: none of them may be throttled as a background tab.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run: apt-get install -y chromium`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Builds dist/client if missing or stale (a no-op when it is up to date). */
+export async function ensureClient(): Promise<void> {
+  await ensureClientBuilt({ quiet: true });
+}
+
+export function artifactPath(name: string): string {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name);
+}
+
+/**
+ * Where the first players of a test room stand: facing each other across open floor, 300 px apart,
+ * without spawn protection, so a test can fight deterministically. Respawns use the normal rules.
+ */
+export const DUEL_SPOTS_PX: readonly (readonly [number, number])[] = [
+  [800, 440],
+  [1100, 440],
+  [950, 470],
+  [650, 470],
+];
+
+export const duelArena: GameDefinition<ArenaWorld, ArenaInput> = {
+  ...arenaGame,
+  addPlayer(world, playerId, name) {
+    arenaGame.addPlayer(world, playerId, name);
+    const spot = DUEL_SPOTS_PX[playerId - 1];
+    const p = world.players.find((q) => q.id === playerId);
+    if (!spot || !p) return;
+    const x = px(spot[0]);
+    const y = px(spot[1]);
+    if (isPlayerPositionBlocked(x, y, ARENA_MAP)) throw new Error(`duel spot ${spot} is inside a wall`);
+    p.x = x;
+    p.y = y;
+    p.protectTicks = 0;
+  },
+};
+
+export async function startGameServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  return startTestServer({ staticDir: CLIENT_DIST, ...overrides }, { game: duelArena as unknown as AnyGame });
+}
+
+export interface Player {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+/** A player in its own browser context (so going offline affects only it), at `url` + `query`. */
+export async function openPlayer(browser: Browser, url: string, query = ''): Promise<Player> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    // Failed connection attempts are expected while a test takes the network or the server away.
+    if (m.type() === 'error' && !/net::ERR_INTERNET_DISCONNECTED|net::ERR_CONNECTION_REFUSED|Failed to load resource/.test(m.text())) errors.push(m.text());
+  });
+  await page.goto(`${url}/${query}`);
+  await page.waitForSelector('#quick-play:not([disabled])');
+  return { context, page, errors };
+}
+
+export async function state(page: Page): Promise<ArenaHookState> {
+  return page.evaluate(() => window.__arena!.state());
+}
+
+/** Polls the page's hook until `predicate` holds; returns that state. */
+export async function waitForState(
+  page: Page,
+  predicate: (s: ArenaHookState) => boolean,
+  what: string,
+  timeoutMs = 8000,
+): Promise<ArenaHookState> {
+  const deadline = Date.now() + timeoutMs;
+  let last: ArenaHookState | null = null;
+  for (;;) {
+    last = await state(page);
+    if (predicate(last)) return last;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last state: ${JSON.stringify(last).slice(0, 1500)}`);
+    }
+    await page.waitForTimeout(50);
+  }
+}
+
+export async function quickPlay(page: Page, name: string): Promise<ArenaHookState> {
+  await page.fill('#name', name);
+  await page.click('#quick-play');
+  return waitForState(page, (s) => s.screen === 'game' && s.local !== null && s.local.screenX !== null, `${name} in the game`, 10_000);
+}
+
+/** Points page's mouse at a player as that page draws it, then holds the left button for `ms`. */
+export async function aimAt(page: Page, targetId: number): Promise<void> {
+  const s = await state(page);
+  const target = s.players.find((p) => p.id === targetId);
+  if (!target || target.screenX === null || target.screenY === null) throw new Error(`player ${targetId} is not on screen`);
+  await page.mouse.move(target.screenX, target.screenY);
+}
+
+/** Polls until the element matching `selector` contains `text` (its innerText); returns that text. */
+export async function waitForText(page: Page, selector: string, text: string, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    last = (await page.locator(selector).first().innerText({ timeout: 1000 }).catch(() => '')) ?? '';
+    if (last.includes(text)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for "${text}" in ${selector}; it says "${last}"`);
+    await page.waitForTimeout(50);
+  }
+}

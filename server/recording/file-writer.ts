@@ -1,0 +1,113 @@
+// Appends framed records to a recording file, in order, off the tick: each record is encoded and
+// compressed when appended (the recorder appends after the tick, from setImmediate), then written one
+// frame per write call, so a crash leaves whole frames plus at most one partial frame (which readers
+// report as the truncation point).
+//
+// Compression is synchronous deflate-raw at level 4: a batch of 5 s of a 16-player room is ~8 KB of
+// msgpack and deflates in ~0.15 ms. Level 4 is the knee: a third cheaper than the default 6 for 1% more
+// bytes (measured on bot matches). node:zlib's asynchronous API would move the work to the thread pool,
+// but costs more main-thread time per call (stream set-up) than the compression itself, and 2-3x the
+// total CPU.
+
+import { open, type FileHandle } from 'node:fs/promises';
+import { deflateRawSync } from 'node:zlib';
+import {
+  ENCODING_DEFLATE_RAW,
+  ENCODING_MSGPACK,
+  encodeFrame,
+  encodePrelude,
+  encodeRecordPayload,
+  shouldCompress,
+  type RecordingRecord,
+} from '../../shared/recording/index.js';
+
+export type SyncDeflate = (data: Uint8Array) => Uint8Array;
+
+export const DEFLATE_LEVEL = 4;
+
+export const nodeDeflateRaw: SyncDeflate = (data) => deflateRawSync(data, { level: DEFLATE_LEVEL });
+
+export class RecordingFileWriter {
+  private handle: Promise<FileHandle> | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private written = 0;
+  private error: Error | null = null;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly deflate: SyncDeflate = nodeDeflateRaw,
+  ) {}
+
+  /** Bytes on disk so far (frames whose write completed). */
+  get bytesWritten(): number {
+    return this.written;
+  }
+
+  /** The first write error, after which nothing more is written. */
+  get failed(): Error | null {
+    return this.error;
+  }
+
+  /** Encodes (and compresses) a record now and queues its frame for writing. Returns the frame size. */
+  append(record: RecordingRecord): number {
+    if (this.closed) throw new Error('recording file writer is closed');
+    if (this.error) return 0;
+    const payload = encodeRecordPayload(record);
+    let frame: Uint8Array | null = null;
+    if (shouldCompress(record, payload)) {
+      const packed = this.deflate(payload);
+      if (packed.length < payload.length) frame = encodeFrame(ENCODING_DEFLATE_RAW, packed);
+    }
+    frame ??= encodeFrame(ENCODING_MSGPACK, payload);
+    const bytes = frame;
+    this.enqueue((fh) => this.writeAll(fh, bytes));
+    return bytes.length;
+  }
+
+  /** Resolves when everything appended so far is on disk (or writing failed). */
+  flushed(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Writes what is queued and closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return this.chain;
+    this.closed = true;
+    await this.chain;
+    if (this.handle) {
+      const fh = await this.handle.catch(() => null);
+      await fh?.close().catch(() => {});
+    }
+  }
+
+  private enqueue(task: (fh: FileHandle) => Promise<void>): void {
+    this.chain = this.chain.then(async () => {
+      if (this.error) return;
+      try {
+        await task(await this.open());
+      } catch (err) {
+        this.error = err as Error;
+      }
+    });
+  }
+
+  private open(): Promise<FileHandle> {
+    if (!this.handle) {
+      this.handle = open(this.path, 'wx').then(async (fh) => {
+        await this.writeAll(fh, encodePrelude());
+        return fh;
+      });
+    }
+    return this.handle;
+  }
+
+  private async writeAll(fh: FileHandle, bytes: Uint8Array): Promise<void> {
+    let done = 0;
+    while (done < bytes.length) {
+      const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, null);
+      done += bytesWritten;
+    }
+    this.written += bytes.length;
+  }
+}

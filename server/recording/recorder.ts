@@ -1,0 +1,342 @@
+// Records one room, as its RoomObserver.
+//
+// On the tick (inside Room.step) the recorder only does what needs the tick's data while it is fresh:
+// it packs the inputs just applied and the tick's events into the current batch's bytes (a few changed
+// integers per seat, no allocation), takes a state digest once a second and a
+// serialized copy of the world at keyframe ticks. Everything else happens after the tick (setImmediate):
+// msgpack, deflate, CRC and the file write (RecordingFileWriter, asynchronous I/O).
+//
+// Why the inputs are packed on the tick rather than later: deferring it meant holding 5 s of applied-input
+// objects (150 ticks x 16 seats), which then survive young-generation GCs, get promoted, and are read back
+// from cold memory: measured 3-5x the CPU of packing them while they are hot (bench-results/recording.md).
+//
+// A recorder never throws into the room: a failure abandons the recording (logged; the file then reads
+// as truncated) and the match goes on. Finalized when the room closes: end record, file closed, store
+// updated (a room nobody ever joined leaves no recording).
+
+import type { GameEvent } from '../../shared/codec/schema.js';
+import type { AnyGame } from '../../shared/game/game-definition.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
+import {
+  EventsEncoder,
+  InputsEncoder,
+  newSeat,
+  stateDigest,
+  type EndRecord,
+  type HeaderRecord,
+  type KeyframeSeat,
+  type ParticipantSummary,
+  type RecordingRecord,
+  type SeatState,
+} from '../../shared/recording/index.js';
+import type { Logger } from '../logger.js';
+import type { AppliedInput, Room, RoomObserver } from '../room.js';
+import { RecordingFileWriter, type SyncDeflate } from './file-writer.js';
+import type { RecordingStore } from './store.js';
+
+export interface RecorderTimings {
+  /** ms spent inside the room's hooks (on the tick). */
+  hookMs: number;
+  /** ms spent after the tick: msgpack, compression, CRC, handing frames to the file writer. */
+  encodeMs: number;
+  /** Records handed to the writer. */
+  records: number;
+}
+
+export interface RoomRecorderOptions {
+  readonly store: RecordingStore;
+  readonly log?: Logger;
+  /** Seconds between keyframes (default 20). */
+  readonly keyframeSeconds?: number;
+  /** Seconds between state-digest checkpoints (default 1). */
+  readonly checkpointSeconds?: number;
+  /** Longest batch of ticks in one record, in seconds (default 5): at most this much is lost in a crash. */
+  readonly batchSeconds?: number;
+  readonly map?: string | null;
+  readonly deflate?: SyncDeflate;
+  /** Wall clock for the header and end record (default Date.now). */
+  readonly now?: () => number;
+  /** Where deferred work runs (default setImmediate). */
+  readonly defer?: (fn: () => void) => void;
+  /** Accumulates CPU time measurements when given (benchmarks). */
+  readonly timings?: RecorderTimings;
+}
+
+type Pending =
+  | { readonly kind: 'header'; readonly header: Omit<HeaderRecord, 'initialHash'>; readonly game: AnyGame }
+  | { readonly kind: 'record'; readonly record: RecordingRecord }
+  | { readonly kind: 'end'; readonly record: EndRecord | null };
+
+interface Participant {
+  readonly playerId: number;
+  readonly name: string;
+  readonly joinTick: number;
+  leaveTick: number | null;
+}
+
+export class RoomRecorder implements RoomObserver {
+  private started = false;
+  private closing = false;
+  private failed = false;
+  private keyframeEvery = 0;
+  private checkpointEvery = 0;
+  private batchMax = 0;
+  // The batch being captured.
+  private batchFrom = 0;
+  private batchCount = 0;
+  private readonly events = new EventsEncoder();
+  private batchCheckpoints: [number, number][] = [];
+  private readonly inputs = new InputsEncoder();
+  private readonly seats: SeatState[] = [];
+  private readonly participants: Participant[] = [];
+  private lastTick = 0;
+  // Records waiting for the deferred writer.
+  private readonly queue: Pending[] = [];
+  private scheduled = false;
+  private writer: RecordingFileWriter | null = null;
+  private id: string | null = null;
+  private resolveDone!: () => void;
+  /** Resolves when the recording is finalized (or abandoned). */
+  readonly done: Promise<void> = new Promise((r) => (this.resolveDone = r));
+
+  constructor(
+    readonly roomId: string,
+    private readonly options: RoomRecorderOptions,
+  ) {}
+
+  get recordingId(): string | null {
+    return this.id;
+  }
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  // ---- RoomObserver: on the tick ----
+
+  onPlayerJoined(room: Room, tick: number, playerId: number, name: string): void {
+    // Seated before the hook: the first join of a fresh room sees one player at tick 0.
+    this.hook(room, tick === 0 && room.playerCount === 1, () => {
+      this.closeBatch();
+      this.seats.push(newSeat(playerId, name));
+      this.participants.push({ playerId, name, joinTick: tick, leaveTick: null });
+      this.push({ type: 'join', tick, playerId, name });
+    });
+  }
+
+  onPlayerLeft(room: Room, tick: number, playerId: number): void {
+    this.hook(room, false, () => {
+      this.closeBatch();
+      const index = this.seats.findIndex((s) => s.playerId === playerId);
+      if (index < 0) throw new Error(`player ${playerId} left but was not seated`);
+      this.seats.splice(index, 1);
+      for (let i = this.participants.length - 1; i >= 0; i--) {
+        const p = this.participants[i]!;
+        if (p.playerId === playerId && p.leaveTick === null) {
+          p.leaveTick = tick;
+          break;
+        }
+      }
+      this.push({ type: 'leave', tick, playerId });
+    });
+  }
+
+  onTick(room: Room, tick: number, applied: readonly AppliedInput[], events: readonly GameEvent[]): void {
+    this.hook(room, tick === 1 && applied.length === 0, () => {
+      if (this.batchCount === 0) {
+        this.batchFrom = tick;
+        this.events.reset(tick);
+      }
+      this.inputs.encodeTick(tick, applied, this.seats);
+      this.batchCount++;
+      this.lastTick = tick;
+      if (events.length > 0) this.events.encodeTick(tick, events);
+      if (tick % this.keyframeEvery === 0) {
+        this.closeBatch();
+        const seats: KeyframeSeat[] = this.seats.map((s) => [s.playerId, s.name, s.payload, s.offset]);
+        this.push({ type: 'keyframe', tick, hash: room.worldHash(), state: room.serializeWorld(), seats });
+      } else {
+        if (tick % this.checkpointEvery === 0) this.batchCheckpoints.push([tick, stateDigest(room.serializeWorld())]);
+        if (this.batchCount >= this.batchMax) {
+          this.closeBatch();
+          this.schedule();
+        }
+      }
+    });
+  }
+
+  onClosed(room: Room, reason: string): void {
+    this.hook(room, room.tick === 0 && room.playerCount === 0, () => this.finalize(room, reason));
+  }
+
+  /** Ends the recording now (graceful shutdown of a room that was not closed). */
+  finalize(room: Room, reason: string): void {
+    if (this.closing || this.failed) return;
+    this.closing = true;
+    this.closeBatch();
+    if (room.tick !== this.lastTick) {
+      // Tick room.tick failed part-way (the game threw, and the room is closed for it): the world is the
+      // state of no recorded tick, so there is no true end hash. The file ends without an end record and
+      // reads as cut off after the last good tick.
+      this.options.log?.warn('recording ends without an end record: the room closed after a failed tick', { room: this.roomId, tick: room.tick });
+      this.queue.push({ kind: 'end', record: null });
+    } else {
+      const players: ParticipantSummary[] = this.participants.map((p) => ({ ...p }));
+      this.queue.push({
+        kind: 'end',
+        record: { type: 'end', tick: room.tick, endTime: this.now(), reason, hash: room.worldHash(), scores: room.scores(), players },
+      });
+    }
+    this.schedule();
+  }
+
+  // ---- capture helpers ----
+
+  /** Runs a hook's work: starts the recording on the first one, never lets an error reach the room. */
+  private hook(room: Room, fresh: boolean, work: () => void): void {
+    if (this.failed || this.closing) return;
+    const timings = this.options.timings;
+    const t0 = timings ? performance.now() : 0;
+    try {
+      if (!this.started) this.start(room, fresh);
+      if (!this.failed) work();
+    } catch (err) {
+      this.fail(err as Error);
+    }
+    if (timings) timings.hookMs += performance.now() - t0;
+  }
+
+  /** On the first hook: `fresh` says whether the room is as it was created (nothing unrecorded happened). */
+  private start(room: Room, fresh: boolean): void {
+    this.started = true;
+    const { tickRate, snapshotRate, lagCompensationTicks } = room.settings;
+    const o = this.options;
+    this.keyframeEvery = Math.max(1, Math.round((o.keyframeSeconds ?? 20) * tickRate));
+    this.checkpointEvery = Math.max(1, Math.round((o.checkpointSeconds ?? 1) * tickRate));
+    this.batchMax = Math.max(1, Math.round((o.batchSeconds ?? 5) * tickRate));
+    if (!fresh) {
+      // The room existed before its recorder: its start cannot be rebuilt from the seed.
+      throw new Error(`recorder attached to room ${room.id} at tick ${room.tick} with ${room.playerCount} players; rooms are recorded from creation`);
+    }
+    this.queue.push({
+      kind: 'header',
+      game: room.game,
+      header: {
+        type: 'header',
+        game: room.game.name,
+        protocol: PROTOCOL_VERSION,
+        roomId: room.id,
+        seed: room.seed,
+        tickRate,
+        snapshotRate,
+        lagCompensationTicks,
+        map: o.map ?? null,
+        startTime: this.now(),
+        startTick: 0,
+        players: [],
+        keyframeInterval: this.keyframeEvery,
+        checkpointInterval: this.checkpointEvery,
+      },
+    });
+  }
+
+  private push(record: RecordingRecord): void {
+    this.queue.push({ kind: 'record', record });
+    this.schedule();
+  }
+
+  private closeBatch(): void {
+    if (this.batchCount === 0) return;
+    this.queue.push({
+      kind: 'record',
+      record: {
+        type: 'ticks',
+        from: this.batchFrom,
+        count: this.batchCount,
+        inputs: this.inputs.finish(),
+        events: this.events.finish(),
+        checkpoints: this.batchCheckpoints,
+      },
+    });
+    this.inputs.reset();
+    this.batchCount = 0;
+    this.batchCheckpoints = [];
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.failed) return;
+    this.scheduled = true;
+    (this.options.defer ?? setImmediate)(() => {
+      this.scheduled = false;
+      this.process();
+    });
+  }
+
+  // ---- after the tick ----
+
+  private process(): void {
+    const timings = this.options.timings;
+    const t0 = timings ? performance.now() : 0;
+    try {
+      while (this.queue.length > 0 && !this.failed) {
+        const item = this.queue.shift()!;
+        let record: RecordingRecord;
+        if (item.kind === 'header') {
+          record = { ...item.header, initialHash: item.game.hash(item.game.createWorld(item.header.seed)) };
+          const { id, file } = this.options.store.begin(record);
+          this.id = id;
+          this.writer = new RecordingFileWriter(file, this.options.deflate);
+          this.options.log?.debug('recording started', { room: this.roomId, id });
+        } else if (item.kind === 'end') {
+          if (item.record) this.writer!.append(item.record);
+          void this.complete(item.record);
+          continue;
+        } else {
+          record = item.record;
+        }
+        this.writer!.append(record);
+        if (timings) timings.records++;
+      }
+      if (this.id && !this.closing) {
+        this.options.store.progress(this.id, this.lastTick, this.participants, this.writer?.bytesWritten ?? 0);
+      }
+    } catch (err) {
+      this.fail(err as Error);
+    }
+    if (timings) timings.encodeMs += performance.now() - t0;
+  }
+
+  private async complete(end: EndRecord | null): Promise<void> {
+    const writer = this.writer!;
+    const id = this.id!;
+    await writer.close();
+    if (writer.failed) {
+      this.options.log?.error('recording write failed', { room: this.roomId, id, err: writer.failed.message });
+      await this.options.store.finish(id, null, writer.bytesWritten);
+    } else if (this.participants.length === 0) {
+      await this.options.store.discard(id);
+      this.options.log?.debug('recording discarded: nobody played', { room: this.roomId, id });
+    } else {
+      await this.options.store.finish(id, end, writer.bytesWritten, this.lastTick);
+      this.options.log?.info('recording finished', { room: this.roomId, id, bytes: writer.bytesWritten, ticks: this.lastTick, complete: end !== null });
+    }
+    this.resolveDone();
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.queue.length = 0;
+    this.options.log?.error('recording abandoned', { room: this.roomId, id: this.id, err: err.message });
+    void (async () => {
+      if (this.writer && this.id) {
+        await this.writer.close();
+        await this.options.store.finish(this.id, null, this.writer.bytesWritten);
+      }
+      this.resolveDone();
+    })();
+  }
+}

@@ -1,0 +1,248 @@
+// The recordings directory: one `<start>-<roomId>.rec` file per match, an in-memory index of their
+// metadata (built at start-up from each file's header and end record, kept current while recording),
+// listing newest first, and retention by count and total bytes.
+
+import { open, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { PlayerScore } from '../../shared/game/game-definition.js';
+import {
+  RECORDING_EXTENSION,
+  findEndRecord,
+  readHeader,
+  readRecording,
+  type EndRecord,
+  type HeaderRecord,
+} from '../../shared/recording/index.js';
+import type { Logger } from '../logger.js';
+
+export interface MatchPlayer {
+  readonly playerId: number;
+  readonly name: string;
+}
+
+/** What GET /api/matches lists for each recording. */
+export interface MatchSummary {
+  readonly id: string;
+  readonly roomId: string;
+  readonly game: string;
+  readonly map: string | null;
+  /** ISO 8601. */
+  readonly startTime: string;
+  readonly endTime: string | null;
+  readonly durationSec: number;
+  readonly ticks: number;
+  readonly tickRate: number;
+  /** Everyone who played, in join order. */
+  readonly players: readonly MatchPlayer[];
+  /** Final scores (null while live, or when the recording has no end record). */
+  readonly scores: readonly PlayerScore[] | null;
+  /** Bytes of the file. */
+  readonly size: number;
+  /** Still being recorded by this server. */
+  readonly live: boolean;
+  /** Has its end record (false for live recordings and for files cut off by a crash). */
+  readonly complete: boolean;
+  readonly endReason: string | null;
+}
+
+interface Entry {
+  id: string;
+  file: string;
+  header: HeaderRecord;
+  lastTick: number;
+  players: MatchPlayer[];
+  end: EndRecord | null;
+  size: number;
+  live: boolean;
+}
+
+export interface RecordingStoreOptions {
+  readonly dir: string;
+  readonly maxCount: number;
+  readonly maxBytes: number;
+  readonly log?: Logger;
+}
+
+const ID_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z-[A-Za-z0-9_-]{1,64}$/;
+const HEAD_BYTES = 64 * 1024;
+const TAIL_BYTES = 256 * 1024;
+
+/** The recording id (and file name without extension): start time (ISO, ':' as '-') and room id. */
+export function recordingId(startTime: number, roomId: string): string {
+  return `${new Date(startTime).toISOString().replace(/:/g, '-')}-${roomId}`;
+}
+
+export function isRecordingId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+export class RecordingStore {
+  readonly dir: string;
+  private readonly entries = new Map<string, Entry>();
+  private readonly log: Logger | undefined;
+
+  constructor(private readonly options: RecordingStoreOptions) {
+    this.dir = resolve(options.dir);
+    this.log = options.log;
+  }
+
+  /** Creates the directory, indexes the recordings in it and applies retention. */
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const names = (await readdir(this.dir)).filter((n) => n.endsWith(RECORDING_EXTENSION));
+    for (const name of names) {
+      const id = name.slice(0, -RECORDING_EXTENSION.length);
+      if (!isRecordingId(id) || this.entries.has(id)) continue;
+      try {
+        const entry = await this.indexFile(id, join(this.dir, name));
+        this.entries.set(id, entry);
+      } catch (err) {
+        this.log?.warn('recording not indexed', { file: name, err: (err as Error).message });
+      }
+    }
+    await this.applyRetention();
+  }
+
+  private async indexFile(id: string, file: string): Promise<Entry> {
+    const { size } = await stat(file);
+    const fh = await open(file, 'r');
+    try {
+      const head = new Uint8Array(Math.min(size, HEAD_BYTES));
+      await fh.read(head, 0, head.length, 0);
+      const header = await readHeader(head);
+      const tailStart = Math.max(0, size - TAIL_BYTES);
+      const tail = new Uint8Array(size - tailStart);
+      await fh.read(tail, 0, tail.length, tailStart);
+      const found = await findEndRecord(tail, tailStart);
+      if (found) {
+        const end = found.record;
+        return { id, file, header, lastTick: end.tick, players: end.players.map(({ playerId, name }) => ({ playerId, name })), end, size, live: false };
+      }
+    } finally {
+      await fh.close();
+    }
+    // No end record: a recording cut off by a crash. Read it whole for its length and players.
+    const recording = await readRecording(new Uint8Array(await readFile(file)));
+    const players: MatchPlayer[] = [];
+    for (const { record } of recording.entries) {
+      if (record.type === 'join') players.push({ playerId: record.playerId, name: record.name });
+    }
+    return { id, file, header: recording.header, lastTick: recording.lastTick, players, end: null, size, live: false };
+  }
+
+  /** Registers a recording about to be written; returns its id and file path. */
+  begin(header: HeaderRecord): { id: string; file: string } {
+    let id = recordingId(header.startTime, header.roomId);
+    for (let n = 2; this.entries.has(id); n++) id = recordingId(header.startTime, `${header.roomId}-${n}`);
+    const file = join(this.dir, `${id}${RECORDING_EXTENSION}`);
+    this.entries.set(id, { id, file, header, lastTick: header.startTick, players: [], end: null, size: 0, live: true });
+    return { id, file };
+  }
+
+  /** Live progress of a recording being written. */
+  progress(id: string, lastTick: number, players: readonly MatchPlayer[], size: number): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.lastTick = lastTick;
+    entry.players = players.map(({ playerId, name }) => ({ playerId, name }));
+    entry.size = size;
+  }
+
+  /**
+   * The recording is finished. end is null when it stopped without an end record (a write error, a failed
+   * tick); lastTick is then the last tick it holds, when known.
+   */
+  async finish(id: string, end: EndRecord | null, size: number, lastTick?: number): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.live = false;
+    entry.end = end;
+    entry.size = size;
+    if (lastTick !== undefined) entry.lastTick = lastTick;
+    if (end) {
+      entry.lastTick = end.tick;
+      entry.players = end.players.map(({ playerId, name }) => ({ playerId, name }));
+    }
+    await this.applyRetention();
+  }
+
+  /** Forgets a recording and deletes its file (e.g. a room nobody ever joined). */
+  async discard(id: string): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    await unlink(entry.file).catch(() => {});
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get totalBytes(): number {
+    let n = 0;
+    for (const e of this.entries.values()) n += e.size;
+    return n;
+  }
+
+  /** Newest first. */
+  list(offset = 0, limit = 50): { total: number; matches: MatchSummary[] } {
+    const all = [...this.entries.values()].sort(newestFirst);
+    return { total: all.length, matches: all.slice(offset, offset + limit).map(summaryOf) };
+  }
+
+  get(id: string): MatchSummary | null {
+    const entry = this.entries.get(id);
+    return entry ? summaryOf(entry) : null;
+  }
+
+  /** The file of a recording and its current size, or null. */
+  fileOf(id: string): { file: string; size: number; live: boolean } | null {
+    const entry = this.entries.get(id);
+    return entry ? { file: entry.file, size: entry.size, live: entry.live } : null;
+  }
+
+  /** Deletes the oldest finished recordings beyond maxCount or maxBytes (live ones are never deleted). */
+  async applyRetention(): Promise<void> {
+    const oldestFirst = [...this.entries.values()].sort(newestFirst).reverse();
+    let count = oldestFirst.length;
+    let bytes = this.totalBytes;
+    for (const entry of oldestFirst) {
+      if (count <= this.options.maxCount && bytes <= this.options.maxBytes) break;
+      if (entry.live) continue;
+      this.entries.delete(entry.id);
+      count--;
+      bytes -= entry.size;
+      try {
+        await unlink(entry.file);
+        this.log?.info('recording deleted by retention', { id: entry.id, size: entry.size });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log?.warn('recording not deleted', { id: entry.id, err: (err as Error).message });
+      }
+    }
+  }
+}
+
+function newestFirst(a: Entry, b: Entry): number {
+  return b.header.startTime - a.header.startTime || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+function summaryOf(e: Entry): MatchSummary {
+  const ticks = e.lastTick - e.header.startTick;
+  return {
+    id: e.id,
+    roomId: e.header.roomId,
+    game: e.header.game,
+    map: e.header.map,
+    startTime: new Date(e.header.startTime).toISOString(),
+    endTime: e.end ? new Date(e.end.endTime).toISOString() : null,
+    durationSec: Math.round((ticks / e.header.tickRate) * 10) / 10,
+    ticks,
+    tickRate: e.header.tickRate,
+    players: e.players,
+    scores: e.end ? e.end.scores : null,
+    size: e.size,
+    live: e.live,
+    complete: e.end !== null,
+    endReason: e.end ? e.end.reason : null,
+  };
+}

@@ -1,0 +1,146 @@
+// The packed encoding of the game events of a batch of ticks (the `events` bytes of a ticks record).
+// Events are tuples of numbers and strings ([code, ...payload] by convention), mostly small integers:
+// integers are zigzag varints (1 byte up to +-31, 3 bytes for a position), other values are tagged.
+// (Delta-coding positions against the previous event of the same code was tried: fewer raw bytes, but
+// it compressed worse, since absolute positions repeat across events and deflate finds them.)
+//
+//   events = per tick that produced events, ascending:
+//     varint tickGap                 tick - previous such tick (the first: tick - (from - 1))
+//     varint count                   events on this tick, in the order the game produced them
+//     per event: varint length, then per value a tagged varint t:
+//       t even   an integer (|value| <= 2^50): t / 2 is zigzag(value)
+//       t = 1    a float64 follows (8 bytes, little-endian): other numbers, and -0
+//       t = 3    a string follows: varint byteLength, then UTF-8
+
+import type { GameEvent } from '../codec/schema.js';
+import { ByteReader, ByteWriter } from './bytes.js';
+
+/** Integers beyond this magnitude are written as float64 (their zigzag doubled must stay a safe integer). */
+const MAX_INT_MAGNITUDE = 2 ** 50;
+const TAG_FLOAT = 1;
+const TAG_STRING = 3;
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const floatBytes = new DataView(new ArrayBuffer(8));
+
+function isSmallInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_INT_MAGNITUDE && !Object.is(v, -0);
+}
+
+export class EventsEncoder {
+  private readonly out = new ByteWriter(1024);
+  private lastTick = 0;
+
+  /** Starts a record whose first tick is `from`. */
+  reset(from: number): void {
+    this.out.reset();
+    this.lastTick = from - 1;
+  }
+
+  /** Appends the events of `tick` (ticks ascending; call only for ticks with events). */
+  encodeTick(tick: number, events: readonly GameEvent[]): void {
+    const out = this.out;
+    out.varint(tick - this.lastTick);
+    this.lastTick = tick;
+    out.varint(events.length);
+    for (const event of events) {
+      out.varint(event.length);
+      for (let i = 0; i < event.length; i++) {
+        const v: unknown = event[i];
+        if (isSmallInt(v)) {
+          out.varint((v >= 0 ? v * 2 : -v * 2 - 1) * 2);
+        } else if (typeof v === 'number') {
+          out.byte(TAG_FLOAT);
+          floatBytes.setFloat64(0, v, true);
+          for (let b = 0; b < 8; b++) out.byte(floatBytes.getUint8(b));
+        } else if (typeof v === 'string') {
+          const bytes = utf8Encoder.encode(v);
+          out.byte(TAG_STRING);
+          out.varint(bytes.length);
+          out.bytes(bytes);
+        } else {
+          throw new TypeError(`event ${JSON.stringify(event)}: values must be numbers or strings`);
+        }
+      }
+    }
+  }
+
+  finish(): Uint8Array {
+    return this.out.finish();
+  }
+}
+
+/** A malformed events stream; `position` is the byte within the record's events. */
+export class EventsDecodeError extends Error {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
+    super(message);
+    this.name = 'EventsDecodeError';
+  }
+}
+
+/** Decodes the events bytes of a ticks record covering ticks from..from+count-1. */
+export function decodeEvents(bytes: Uint8Array, from: number, count: number): [number, GameEvent[]][] {
+  const r = new ByteReader(bytes, 'events');
+  const out: [number, GameEvent[]][] = [];
+  let tick = from - 1;
+  try {
+    while (!r.done) {
+      const at = r.pos;
+      const gap = r.varint();
+      tick += gap;
+      if (gap === 0 || tick > from + count - 1) throw new EventsDecodeError(`events of tick ${tick} are outside ticks ${from}..${from + count - 1} or not ascending`, at);
+      const n = r.varint();
+      if (n === 0) throw new EventsDecodeError(`tick ${tick} is listed with no events`, at);
+      const events: GameEvent[] = [];
+      for (let e = 0; e < n; e++) {
+        const length = r.varint();
+        if (length > r.remaining) throw new EventsDecodeError(`an event of ${length} values runs past the record`, r.pos);
+        const event: (number | string)[] = [];
+        for (let i = 0; i < length; i++) {
+          const where = r.pos;
+          const t = r.varint();
+          if (t % 2 === 0) {
+            const z = t / 2;
+            event.push(z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+          } else if (t === TAG_FLOAT) {
+            const b = r.bytes(8);
+            for (let k = 0; k < 8; k++) floatBytes.setUint8(k, b[k]!);
+            event.push(floatBytes.getFloat64(0, true));
+          } else if (t === TAG_STRING) {
+            const len = r.varint();
+            try {
+              event.push(utf8Decoder.decode(r.bytes(len)));
+            } catch (err) {
+              throw new EventsDecodeError(`a string is not valid UTF-8 (${(err as Error).message})`, where);
+            }
+          } else {
+            throw new EventsDecodeError(`unknown value tag ${t}`, where);
+          }
+        }
+        events.push(event);
+      }
+      out.push([tick, events]);
+    }
+  } catch (err) {
+    if (err instanceof EventsDecodeError) throw err;
+    const position = (err as { position?: number }).position ?? r.pos;
+    throw new EventsDecodeError((err as Error).message, position);
+  }
+  return out;
+}
+
+const decoded = new WeakMap<Uint8Array, readonly (readonly [number, readonly GameEvent[]])[]>();
+
+/** The events of a ticks record as [tick, events] pairs, ascending (decoded once, then cached). */
+export function ticksEvents(record: { readonly from: number; readonly count: number; readonly events: Uint8Array }): readonly (readonly [number, readonly GameEvent[]])[] {
+  let list = decoded.get(record.events);
+  if (!list) {
+    list = decodeEvents(record.events, record.from, record.count);
+    decoded.set(record.events, list);
+  }
+  return list;
+}

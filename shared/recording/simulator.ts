@@ -1,0 +1,311 @@
+// Re-simulation of a recording: the world is rebuilt from the header's seed (or a keyframe), and joins,
+// leaves and each tick's inputs are applied exactly as Room.step applied them: inputs in seat order
+// (seat order = join order), then game.step. Seeking restores the nearest keyframe at or before the
+// target and steps forward from there.
+
+import type { EntityView, GameEvent } from '../codec/schema.js';
+import type { GameDefinition } from '../game/game-definition.js';
+import type { EndRecord, JoinRecord, KeyframeRecord, LeaveRecord, TicksRecord } from './format.js';
+import { ticksEvents } from './events-codec.js';
+import { InputDecodeError, InputsDecoder, newSeat, type SeatState } from './input-codec.js';
+import type { RecordEntry, Recording } from './reader.js';
+
+export type ReplayErrorCode =
+  | 'WRONG_GAME'
+  | 'BUILD_MISMATCH'
+  | 'BAD_INPUTS'
+  | 'BAD_KEYFRAME'
+  | 'SEAT_MISMATCH'
+  | 'SIMULATION_FAILED';
+
+/** The recording cannot be replayed from some point on; `offset` is the byte offset of the record at fault. */
+export class ReplayError extends Error {
+  constructor(
+    readonly code: ReplayErrorCode,
+    readonly tick: number,
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(`${code} at tick ${tick} (record at byte ${offset}): ${reason}`);
+    this.name = 'ReplayError';
+  }
+}
+
+/** One step of the replay: a simulated tick, or a record passed between ticks. */
+export type ReplayStep =
+  | {
+      readonly kind: 'tick';
+      readonly tick: number;
+      /** What the re-simulation produced. */
+      readonly events: readonly GameEvent[];
+      /** What the recording says this tick produced. */
+      readonly recordedEvents: readonly GameEvent[];
+      /** The recorded state hash after this tick, when the recording has a checkpoint here. */
+      readonly checkpoint: number | null;
+      readonly offset: number;
+    }
+  | { readonly kind: 'join'; readonly record: JoinRecord; readonly offset: number }
+  | { readonly kind: 'leave'; readonly record: LeaveRecord; readonly offset: number }
+  | { readonly kind: 'keyframe'; readonly record: KeyframeRecord; readonly offset: number }
+  | { readonly kind: 'end'; readonly record: EndRecord; readonly offset: number };
+
+export interface ReplaySeat {
+  readonly playerId: number;
+  readonly name: string;
+}
+
+interface TicksCursor {
+  readonly entry: RecordEntry;
+  readonly record: TicksRecord;
+  readonly inputs: InputsDecoder;
+  /** Next tick to simulate from this record. */
+  tick: number;
+  eventIndex: number;
+  checkpointIndex: number;
+}
+
+const NO_EVENTS: readonly GameEvent[] = Object.freeze([]);
+
+export class ReplaySimulator<World = unknown, Input = unknown> {
+  readonly startTick: number;
+  /** The last tick the recording covers. */
+  readonly endTick: number;
+  /** Ticks of the keyframes, ascending. */
+  readonly keyframeTicks: readonly number[];
+  private readonly keyframes: { tick: number; index: number }[] = [];
+  private worldState!: World;
+  private seatList: SeatState[] = [];
+  private currentTick = 0;
+  /** Index of the next entry to process. */
+  private cursor = 1;
+  private ticks: TicksCursor | null = null;
+
+  constructor(
+    readonly recording: Recording,
+    readonly game: GameDefinition<World, Input>,
+  ) {
+    const header = recording.header;
+    if (header.game !== game.name) {
+      throw new ReplayError('WRONG_GAME', header.startTick, recording.entries[0]!.offset, `the recording is of game "${header.game}", not "${game.name}"`);
+    }
+    if (header.tickRate !== game.tickRate) {
+      throw new ReplayError('BUILD_MISMATCH', header.startTick, recording.entries[0]!.offset, `recorded at ${header.tickRate} Hz; this build of "${game.name}" steps at ${game.tickRate} Hz`);
+    }
+    const initial = game.hash(game.createWorld(header.seed));
+    if (initial !== header.initialHash) {
+      throw new ReplayError(
+        'BUILD_MISMATCH',
+        header.startTick,
+        recording.entries[0]!.offset,
+        `the initial world of seed ${header.seed} hashes to ${hex(initial)} in this build but ${hex(header.initialHash)} in the recording: it was made by a different version of the game rules or map`,
+      );
+    }
+    recording.entries.forEach((e, index) => {
+      if (e.record.type === 'keyframe') this.keyframes.push({ tick: e.record.tick, index });
+    });
+    this.keyframeTicks = this.keyframes.map((k) => k.tick);
+    this.startTick = header.startTick;
+    this.endTick = recording.lastTick;
+    this.reset();
+  }
+
+  /** The last tick simulated: the world is as it was right after that tick's step. */
+  get tick(): number {
+    return this.currentTick;
+  }
+  get world(): World {
+    return this.worldState;
+  }
+  get seats(): readonly ReplaySeat[] {
+    return this.seatList.map((s) => ({ playerId: s.playerId, name: s.name }));
+  }
+  get atEnd(): boolean {
+    return this.cursor >= this.recording.entries.length && this.ticks === null;
+  }
+
+  view(): EntityView[] {
+    return this.game.view(this.worldState);
+  }
+  hash(): number {
+    return this.game.hash(this.worldState);
+  }
+
+  /** Back to the start of the recording. */
+  reset(): void {
+    const header = this.recording.header;
+    this.worldState = this.game.createWorld(header.seed);
+    this.seatList = [];
+    this.currentTick = header.startTick;
+    this.cursor = 1;
+    this.ticks = null;
+    for (const p of header.players) {
+      this.game.addPlayer(this.worldState, p.playerId, p.name);
+      this.seatList.push(newSeat(p.playerId, p.name));
+    }
+  }
+
+  /**
+   * Puts the replay at `target` (clamped to [startTick, endTick]): restores the nearest keyframe at or
+   * before it, unless stepping on from where the replay already is is shorter, then steps forward.
+   * Returns the tick reached.
+   */
+  seek(target: number): number {
+    const goal = Math.max(this.startTick, Math.min(this.endTick, Math.floor(target)));
+    let best: { tick: number; index: number } | null = null;
+    for (const k of this.keyframes) {
+      if (k.tick > goal) break;
+      best = k;
+    }
+    const from = best ? best.tick : this.startTick;
+    if (!(this.currentTick <= goal && this.currentTick >= from)) {
+      if (best) this.restoreKeyframe(best.index);
+      else this.reset();
+    }
+    while (this.currentTick < goal) {
+      if (!this.step()) break;
+    }
+    return this.currentTick;
+  }
+
+  /** Simulates the next tick (first applying the joins and leaves recorded before it); null at the end. */
+  step(): Extract<ReplayStep, { kind: 'tick' }> | null {
+    for (;;) {
+      const next = this.next();
+      if (next === null) return null;
+      if (next.kind === 'tick') return next;
+      if (next.kind === 'end') return null;
+    }
+  }
+
+  /** Advances by one record-level step: a join, leave, keyframe or end record passed, or one tick simulated. */
+  next(): ReplayStep | null {
+    if (this.ticks) return this.simulateTick(this.ticks);
+    const entries = this.recording.entries;
+    if (this.cursor >= entries.length) return null;
+    const entry = entries[this.cursor++]!;
+    const record = entry.record;
+    switch (record.type) {
+      case 'join': {
+        if (this.seatList.some((s) => s.playerId === record.playerId)) {
+          throw new ReplayError('SEAT_MISMATCH', record.tick, entry.offset, `player ${record.playerId} joins but is already seated`);
+        }
+        this.guard(record.tick, entry.offset, () => this.game.addPlayer(this.worldState, record.playerId, record.name));
+        this.seatList.push(newSeat(record.playerId, record.name));
+        return { kind: 'join', record, offset: entry.offset };
+      }
+      case 'leave': {
+        const index = this.seatList.findIndex((s) => s.playerId === record.playerId);
+        if (index < 0) throw new ReplayError('SEAT_MISMATCH', record.tick, entry.offset, `player ${record.playerId} leaves but is not seated`);
+        this.seatList.splice(index, 1);
+        this.guard(record.tick, entry.offset, () => this.game.removePlayer(this.worldState, record.playerId));
+        return { kind: 'leave', record, offset: entry.offset };
+      }
+      case 'keyframe':
+        return { kind: 'keyframe', record, offset: entry.offset };
+      case 'end':
+        return { kind: 'end', record, offset: entry.offset };
+      case 'ticks':
+        this.ticks = { entry, record, inputs: this.inputsOf(entry, record), tick: record.from, eventIndex: 0, checkpointIndex: 0 };
+        return this.simulateTick(this.ticks);
+      case 'header':
+        throw new ReplayError('SIMULATION_FAILED', this.currentTick, entry.offset, 'unexpected second header');
+    }
+  }
+
+  /** The seat baselines from a keyframe's point of view (for comparing a keyframe with the replay). */
+  seatsMatch(record: KeyframeRecord): string | null {
+    if (record.seats.length !== this.seatList.length) {
+      return `keyframe lists ${record.seats.length} seats, the replay has ${this.seatList.length}`;
+    }
+    for (let i = 0; i < record.seats.length; i++) {
+      const [playerId, , , offset] = record.seats[i]!;
+      const seat = this.seatList[i]!;
+      if (seat.playerId !== playerId) return `keyframe seat ${i} is player ${playerId}, the replay's is player ${seat.playerId}`;
+      if (seat.offset !== offset) return `keyframe seat ${i} (player ${playerId}) has render offset ${offset}, the replay ${seat.offset}`;
+    }
+    return null;
+  }
+
+  private inputsOf(entry: RecordEntry, record: TicksRecord): InputsDecoder {
+    try {
+      return new InputsDecoder(record.inputs);
+    } catch (err) {
+      if (err instanceof InputDecodeError) throw new ReplayError('BAD_INPUTS', record.from, entry.offset, err.message);
+      throw err;
+    }
+  }
+
+  private restoreKeyframe(index: number): void {
+    const entry = this.recording.entries[index]!;
+    const record = entry.record as KeyframeRecord;
+    let world: World;
+    try {
+      world = this.game.deserialize(record.state);
+    } catch (err) {
+      throw new ReplayError('BAD_KEYFRAME', record.tick, entry.offset, `the keyframe's state does not deserialize: ${(err as Error).message}`);
+    }
+    const hash = this.game.hash(world);
+    if (hash !== record.hash) {
+      throw new ReplayError('BAD_KEYFRAME', record.tick, entry.offset, `the keyframe's state hashes to ${hex(hash)}, but it says ${hex(record.hash)}`);
+    }
+    this.worldState = world;
+    this.seatList = record.seats.map(([playerId, name, payload, offset]) => newSeat(playerId, name, payload, offset));
+    this.currentTick = record.tick;
+    this.cursor = index + 1;
+    this.ticks = null;
+  }
+
+  private simulateTick(c: TicksCursor): Extract<ReplayStep, { kind: 'tick' }> {
+    const tick = c.tick;
+    const offset = c.entry.offset;
+    try {
+      c.inputs.decodeTick(this.seatList);
+    } catch (err) {
+      if (err instanceof InputDecodeError) {
+        throw new ReplayError('BAD_INPUTS', tick, offset, `inputs of tick ${tick} are malformed (byte ${err.position} of the record's inputs): ${err.message}`);
+      }
+      throw err;
+    }
+    const world = this.worldState;
+    const events = this.guard(tick, offset, () => {
+      for (const seat of this.seatList) {
+        this.game.applyInput(world, seat.playerId, seat.payload as Input, { tick, renderTick: tick - seat.offset });
+      }
+      return this.game.step(world, tick);
+    });
+    this.currentTick = tick;
+    let recordedEvents = NO_EVENTS;
+    const ev = ticksEvents(c.record)[c.eventIndex];
+    if (ev && ev[0] === tick) {
+      recordedEvents = ev[1];
+      c.eventIndex++;
+    }
+    let checkpoint: number | null = null;
+    const cp = c.record.checkpoints[c.checkpointIndex];
+    if (cp && cp[0] === tick) {
+      checkpoint = cp[1];
+      c.checkpointIndex++;
+    }
+    c.tick++;
+    if (c.tick > c.record.from + c.record.count - 1) {
+      if (!c.inputs.done) {
+        throw new ReplayError('BAD_INPUTS', tick, offset, `${c.inputs.remaining} unread bytes of inputs after the record's last tick`);
+      }
+      this.ticks = null;
+    }
+    return { kind: 'tick', tick, events, recordedEvents, checkpoint, offset };
+  }
+
+  private guard<T>(tick: number, offset: number, run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof ReplayError) throw err;
+      throw new ReplayError('SIMULATION_FAILED', tick, offset, `the game threw while replaying: ${(err as Error).message}`);
+    }
+  }
+}
+
+export function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+}

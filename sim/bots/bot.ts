@@ -1,0 +1,171 @@
+// One bot: a player that connects through the same NetClient (and, unless light, the same predicting
+// ClientSession) as the browser game, plays with an ArenaBrain, and checks what it receives.
+
+import { NetClient } from '../../shared/client/net-client.js';
+import type { ClientSession } from '../../shared/client/client-session.js';
+import { NetworkConditions, type NetworkConditionsOptions } from '../../shared/client/network-conditions.js';
+import type { AppliedSnapshot } from '../../shared/codec/index.js';
+import {
+  KIND_PLAYER,
+  PLAYER_FIELD,
+  PLAYER_FLAG_ALIVE,
+  arenaGame,
+  encodeArenaInput,
+  type ArenaInput,
+  type PlayerMotion,
+} from '../../shared/game/arena/index.js';
+import { createArenaSession } from '../../shared/game/arena/client-models.js';
+import type { EntityState } from '../../shared/codec/schema.js';
+import { ArenaBrain, type BotBehaviour, type BotView } from './arena-brain.js';
+import { Reservoir } from './percentiles.js';
+
+export interface BotOptions {
+  readonly url: string;
+  readonly name: string;
+  readonly behaviour: BotBehaviour;
+  readonly seed: number;
+  /** Light bots skip prediction and interpolation: they send inputs and apply snapshots only. */
+  readonly light: boolean;
+  readonly conditions: NetworkConditionsOptions | null;
+}
+
+export type JoinTarget = { kind: 'quick' } | { kind: 'create' } | { kind: 'room'; roomId: string };
+
+/** Protocol violations a bot notices in what the server sends. */
+export interface BotViolations {
+  nonMonotonicTicks: number;
+  ackBeyondSent: number;
+  ackWentBack: number;
+}
+
+export class Bot {
+  readonly net: NetClient;
+  readonly rtt = new Reservoir(5000);
+  readonly snapshotIntervals = new Reservoir(5000);
+  readonly violations: BotViolations = { nonMonotonicTicks: 0, ackBeyondSent: 0, ackWentBack: 0 };
+  disconnects = 0;
+  connected = false;
+  failed: string | null = null;
+  private readonly session: ClientSession<PlayerMotion, ArenaInput> | null;
+  private readonly brain: ArenaBrain;
+  private readonly sentAt = new Map<number, number>();
+  private lastTick = -1;
+  private lastAck = 0;
+  private lastSnapshotAt: number | null = null;
+  private startedAt = 0;
+
+  constructor(private readonly options: BotOptions) {
+    const conditions = options.conditions ? new NetworkConditions(options.conditions) : null;
+    this.net = new NetClient({
+      url: options.url,
+      schema: arenaGame.schema,
+      name: options.name,
+      reconnection: true,
+      ...(conditions ? { snapshotGate: conditions.snapshotGate, outgoingGate: conditions.outgoingGate } : {}),
+    });
+    this.brain = new ArenaBrain(options.behaviour, options.seed);
+    this.session = options.light ? null : createArenaSession(this.net);
+    this.session?.on('input', (sent) => this.sentAt.set(sent.seq, sent.sentAt));
+    this.net.on('snapshot', (snap) => this.onSnapshot(snap));
+    this.net.on('disconnected', () => this.disconnects++);
+  }
+
+  async start(target: JoinTarget): Promise<string> {
+    this.startedAt = performance.now();
+    try {
+      await this.net.connect(15_000);
+      const join =
+        target.kind === 'quick'
+          ? await this.net.quickPlay()
+          : target.kind === 'create'
+            ? await this.net.createRoom(false)
+            : await this.net.joinRoom({ roomId: target.roomId });
+      this.connected = true;
+      return join.roomId;
+    } catch (err) {
+      this.failed = err instanceof Error ? err.message : String(err);
+      this.net.close();
+      throw err;
+    }
+  }
+
+  /** Called by the driver loop: light bots once per tick, full bots every frame. */
+  update(now: number): void {
+    if (!this.connected || !this.net.join) return;
+    if (this.session) {
+      const frame = this.session.frame(now);
+      this.session.setInput(this.brain.think(viewOf(frame.local, frame.entities, this.net.join.playerId)));
+    } else {
+      const input = this.brain.think(viewOf(null, this.net.mirror.entities, this.net.join.playerId));
+      const seq = this.net.sendInput(encodeArenaInput(input));
+      this.sentAt.set(seq, now);
+    }
+  }
+
+  get correctionRate(): number {
+    return this.session?.stats.correctionRate ?? 0;
+  }
+  get correctionsPerMin(): number {
+    return this.session?.stats.correctionsPerMin ?? 0;
+  }
+  get decodeErrors(): number {
+    return this.net.stats.decodeErrors;
+  }
+  get bytesIn(): number {
+    return this.net.stats.bytesIn;
+  }
+  get bytesOut(): number {
+    return this.net.stats.bytesOut;
+  }
+  get violationCount(): number {
+    const v = this.violations;
+    return v.nonMonotonicTicks + v.ackBeyondSent + v.ackWentBack;
+  }
+  /** Seconds since start, for per-second rates. */
+  elapsedSec(now: number): number {
+    return Math.max(0.001, (now - this.startedAt) / 1000);
+  }
+
+  stop(): void {
+    this.session?.dispose();
+    this.net.close();
+  }
+
+  private onSnapshot(snap: AppliedSnapshot): void {
+    const now = performance.now();
+    if (snap.tick <= this.lastTick) this.violations.nonMonotonicTicks++;
+    this.lastTick = snap.tick;
+    if (this.lastSnapshotAt !== null) this.snapshotIntervals.add(now - this.lastSnapshotAt);
+    this.lastSnapshotAt = now;
+    // The acknowledged input must be one we sent, and acks never go backwards.
+    if (snap.lastInputSeq > this.net.lastSeq) this.violations.ackBeyondSent++;
+    if (snap.lastInputSeq < this.lastAck) this.violations.ackWentBack++;
+    if (snap.lastInputSeq > this.lastAck) {
+      const sent = this.sentAt.get(snap.lastInputSeq);
+      if (sent !== undefined) this.rtt.add(now - sent);
+      for (const seq of this.sentAt.keys()) {
+        if (seq > snap.lastInputSeq) break;
+        this.sentAt.delete(seq);
+      }
+      this.lastAck = snap.lastInputSeq;
+    }
+  }
+}
+
+/** What the brain sees: itself (predicted when available) and the living players around it. */
+function viewOf(local: EntityState | null, entities: ReadonlyMap<number, EntityState>, playerId: number): BotView {
+  const me = local ?? entities.get(playerId) ?? null;
+  const enemies: { x: number; y: number }[] = [];
+  for (const e of entities.values()) {
+    if (e.kind !== KIND_PLAYER || e.id === playerId || !alive(e)) continue;
+    enemies.push({ x: e.values[PLAYER_FIELD.x] as number, y: e.values[PLAYER_FIELD.y] as number });
+  }
+  return {
+    self: me ? { x: me.values[PLAYER_FIELD.x] as number, y: me.values[PLAYER_FIELD.y] as number, alive: alive(me) } : null,
+    enemies,
+  };
+}
+
+function alive(e: EntityState): boolean {
+  return ((e.values[PLAYER_FIELD.flags] as number) & PLAYER_FLAG_ALIVE) !== 0;
+}

@@ -1,0 +1,162 @@
+// The replay CLI: its commands in-process (exit codes, messages, JSON), and once as a child process.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arenaGame, type ArenaInput } from '../../shared/game/arena/index.js';
+import { PRELUDE_BYTES, ReplaySimulator, concatBytes, encodePrelude, encodeRecording, readRecording, type RecordingRecord } from '../../shared/recording/index.js';
+import { rewriteInputs, simulateRecording } from '../../shared/recording/test-support.js';
+import { main } from './cli.js';
+import { render } from './progress.js';
+
+let dir: string;
+let good: string;
+let records: RecordingRecord[];
+let bytes: Uint8Array;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'replay-cli-'));
+  records = simulateRecording({ ticks: 300, players: ['ann', 'bob'], joins: [{ tick: 120, name: 'cy' }], leaves: [{ tick: 200, playerId: 1 }] });
+  bytes = await encodeRecording(records);
+  good = write('good.rec', bytes);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, data: Uint8Array | string): string {
+  const file = join(dir, name);
+  writeFileSync(file, data);
+  return file;
+}
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (err += t), progress: false });
+  return { code, out, err };
+}
+
+describe('replay CLI', () => {
+  it('explains its usage, and refuses bad arguments with exit code 2', async () => {
+    expect((await run('--help')).out).toMatch(/usage: npm run replay -- <command> FILE/);
+    expect(await run()).toMatchObject({ code: 2 });
+    expect(await run('play', good)).toMatchObject({ code: 2, err: expect.stringContaining('unknown command "play"') });
+    expect(await run('info')).toMatchObject({ code: 2, err: expect.stringContaining('info takes exactly one FILE') });
+    expect(await run('info', good, good)).toMatchObject({ code: 2 });
+    expect(await run('info', good, '--colour')).toMatchObject({ code: 2, err: expect.stringContaining("Unknown option '--colour'") });
+    expect(await run('info', join(dir, 'missing.rec'))).toMatchObject({ code: 2, err: expect.stringContaining('cannot read') });
+  });
+
+  it('info: header, duration, players, events summary', async () => {
+    const { code, out } = await run('info', good);
+    expect(code).toBe(0);
+    expect(out).toContain('game       arena (protocol 1), map arena-1');
+    expect(out).toContain('duration   0:10.0 (300 ticks at 30 Hz');
+    expect(out).toContain('status     complete');
+    expect(out).toMatch(/#1 +ann +joined tick 0 +left tick 200/);
+    expect(out).toMatch(/#3 +cy +joined tick 120 +score/);
+    expect(out).toMatch(/events +\d+: .*shot \d+/);
+    const json = JSON.parse((await run('info', good, '--json')).out) as { ticks: number; players: unknown[]; status: string; events: Record<string, number> };
+    expect(json).toMatchObject({ ticks: 300, status: 'complete' });
+    expect(json.players).toHaveLength(3);
+    expect(json.events.shot).toBeGreaterThan(0);
+  });
+
+  it('verify: 0 when it re-simulates exactly, 1 naming the tick of a changed input, 3 for a cut file', async () => {
+    const ok = await run('verify', good);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^OK: re-simulated 300 ticks \(0:10\.0\); \d+ keyframes, \d+ checkpoints and the events of 300 ticks match/);
+
+    const recording = await readRecording(bytes);
+    const sim = new ReplaySimulator(recording, arenaGame);
+    sim.seek(60);
+    const target = 61;
+    const tampered = write(
+      'tampered.rec',
+      await encodeRecording(
+        rewriteInputs(recording, (tick, applied) => {
+          if (tick !== target) return;
+          // Everyone turns around and pulls the trigger: the tick's shots change.
+          for (const a of applied) {
+            const input = a.payload as ArenaInput;
+            a.payload = { keys: input.keys | 16, aim: (input.aim + 2048) % 4096 };
+          }
+        }),
+      ),
+    );
+    const bad = await run('verify', tampered);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain(`FAILED: the re-simulation diverges at tick ${target} (events;`);
+    expect(bad.out).toMatch(/recorded: +\[\[/);
+    const json = JSON.parse((await run('verify', tampered, '--json')).out) as { exitCode: number; firstDivergentTick: number };
+    expect(json).toMatchObject({ exitCode: 1, firstDivergentTick: target });
+
+    const cutAt = recording.entries[recording.entries.length - 2]!.offset;
+    const cut = await run('verify', write('cut.rec', bytes.subarray(0, cutAt + 5)));
+    expect(cut.code).toBe(3);
+    expect(cut.out).toContain(`TRUNCATED: the file is cut off inside the record at byte ${cutAt}`);
+  });
+
+  it('verify: 2 with the reason for what is not a recording, another version, a damaged record, an unknown game', async () => {
+    const notRec = await run('verify', write('notes.rec', 'just some text'));
+    expect(notRec.code).toBe(2);
+    expect(notRec.err).toContain('is not a recording: NOT_A_RECORDING at byte 0');
+    const older = await run('verify', write('old.rec', concatBytes([encodePrelude(0), bytes.subarray(PRELUDE_BYTES)])));
+    expect(older.code).toBe(2);
+    expect(older.err).toContain('recording format version 0 is an older format than this build reads (version 1)');
+    const recording = await readRecording(bytes);
+    const damaged = bytes.slice();
+    const at = recording.entries[5]!.offset;
+    damaged[at + 30] ^= 0xff;
+    const broken = await run('verify', write('damaged.rec', damaged));
+    expect(broken.code).toBe(2);
+    expect(broken.out).toContain(`BAD_CHECKSUM at byte ${at}`);
+    const chess = records.map((r) => (r.type === 'header' ? { ...r, game: 'chess' } : r));
+    const unknown = await run('verify', write('chess.rec', await encodeRecording(chess)));
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('game "chess", which these tools do not know');
+  });
+
+  it('export --format json: the events, or the state at chosen ticks', async () => {
+    expect(await run('export', good)).toMatchObject({ code: 2, err: expect.stringContaining('--format json is required') });
+    const events = JSON.parse((await run('export', good, '--format', 'json')).out) as {
+      events: { tick: number; type: string; event: unknown[] }[];
+      players: { type: string }[];
+    };
+    expect(events.events.length).toBeGreaterThan(0);
+    expect(events.events[0]).toMatchObject({ tick: expect.any(Number), type: expect.any(String) });
+    expect(events.players.map((p) => p.type)).toEqual(['join', 'join', 'join', 'leave']);
+
+    const out = join(dir, 'states.json');
+    const written = await run('export', good, '--format', 'json', '--ticks', '0,150,end', '--at', '0:05', '--out', out);
+    expect(written.code).toBe(0);
+    const states = (JSON.parse(readFileSync(out, 'utf8')) as { states: { tick: number; hash: number; state: { tick: number } }[] }).states;
+    expect(states.map((s) => s.tick)).toEqual([0, 150, 300, 150]);
+    const sim = new ReplaySimulator(await readRecording(bytes), arenaGame);
+    sim.seek(150);
+    expect(states[1]!.hash).toBe(sim.hash());
+    expect(states[1]!.state.tick).toBe(150);
+    expect(await run('export', good, '--format', 'json', '--ticks', '999')).toMatchObject({ code: 2, err: expect.stringContaining('outside the recording (ticks 0..300)') });
+    expect(await run('export', good, '--format', 'json', '--at', 'noon')).toMatchObject({ code: 2 });
+  });
+
+  it('draws a progress bar', () => {
+    const line = render('verify', 27, 54, 60);
+    expect(line.length).toBeLessThanOrEqual(60);
+    const [, done, todo] = /^verify \[(#+)(-+)\]  50% 27\/54 ticks$/.exec(line)!;
+    expect(Math.abs(done!.length - todo!.length)).toBeLessThanOrEqual(1);
+    expect(render('verify', 54, 54, 200)).toContain('100% 54/54 ticks');
+  });
+
+  it('runs as `node --import tsx sim/replay/cli.ts`', () => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'sim/replay/cli.ts', 'verify', good, '--progress'], { encoding: 'utf8' });
+    expect(child.status).toBe(0);
+    expect(child.stdout).toMatch(/^OK: re-simulated 300 ticks/);
+    expect(child.stderr).toContain('100% 300/300 ticks');
+    const missing = spawnSync(process.execPath, ['--import', 'tsx', 'sim/replay/cli.ts', 'info', join(dir, 'nope.rec')], { encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^error: cannot read/);
+  });
+});
