@@ -58,6 +58,7 @@ export default defineConfig({
     proxy: {
       '/socket.io': { target: gameServer, ws: true, changeOrigin: true },
       '/healthz': { target: gameServer, changeOrigin: true },
+      '/api': { target: gameServer, changeOrigin: true },
     },
   },
   plugins: [bundleReport(resolve(repoRoot, 'dist', 'client'))],

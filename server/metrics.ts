@@ -53,8 +53,7 @@ export class ServerMetrics {
   });
   readonly bytesSent = new Counter({
     name: 'game_bytes_sent_total',
-    help: 'Bytes of socket.io packets written to clients',
-    labelNames: ['kind'] as const,
+    help: 'Bytes of engine.io packets written to clients (snapshots, chat, acks, pings)',
     registers: [this.registry],
   });
   readonly bytesReceived = new Counter({

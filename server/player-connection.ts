@@ -31,6 +31,7 @@ import { AbuseTracker, TokenBucket } from './rate-limiter.js';
 import type { ReconnectTokens } from './reconnect-token.js';
 import type { PlayerLink, Room, Seat } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
+import { snapshotPacket } from './snapshot-packet.js';
 
 export interface ConnectionDeps {
   readonly matchmaker: Matchmaker;
@@ -93,8 +94,8 @@ export class PlayerConnection implements PlayerLink {
 
   sendSnapshot(bytes: Uint8Array): void {
     // Volatile: if the transport is busy the snapshot is skipped, which is safe because deltas are
-    // encoded against the last snapshot the client acknowledged.
-    this.socket.volatile.emit(EV.snapshot, bytes);
+    // encoded against the last snapshot the client acknowledged. Pre-encoded (see snapshot-packet.ts).
+    this.socket.client._packet(snapshotPacket(bytes) as never, { preEncoded: true, volatile: true });
   }
 
   sendChat(message: ChatMessage): void {

@@ -48,7 +48,11 @@ function digestValue(h: number, v: unknown): number {
   }
   if (Array.isArray(v)) {
     h = mix(h, TAG_ARRAY ^ v.length);
-    for (let i = 0; i < v.length; i++) h = digestValue(h, v[i]);
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      // Most of a serialized world is arrays of small integers: mixed here without a call.
+      h = typeof x === 'number' && (x | 0) === x ? mix(h, x) : digestValue(h, x);
+    }
     return h;
   }
   if (typeof v === 'string') return digestString(h, v);

@@ -14,6 +14,7 @@ import { parsePrometheus, sampleValue, type PromSamples } from './prometheus-tex
 import { readProcStats, type ProcStats } from './proc-stats.js';
 
 export interface CapacityOptions {
+  readonly modes: readonly ('ours' | 'naive')[];
   readonly steps: readonly number[];
   readonly settleSec: number;
   readonly measureSec: number;
@@ -126,7 +127,7 @@ async function runStep(
 export async function runCapacity(options: CapacityOptions): Promise<{ results: StepResult[]; pinned: boolean }> {
   mkdirSync(options.outDir, { recursive: true });
   const results: StepResult[] = [];
-  for (const mode of ['ours', 'naive'] as const) {
+  for (const mode of options.modes) {
     const server = await startServer(mode === 'naive');
     try {
       for (const ccu of options.steps) {

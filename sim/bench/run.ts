@@ -16,6 +16,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results' },
     only: { type: 'string' },
+    steps: { type: 'string' },
+    modes: { type: 'string', default: 'ours,naive' },
   },
 });
 const outDir = args.out!;
@@ -97,7 +99,8 @@ async function main(): Promise<void> {
   if (wanted('recording') && existsSync('sim/bench/recording-bench.ts')) await runScript('sim/bench/recording-bench.ts', ['--out', outDir, ...quickFlag]);
   if (wanted('capacity')) {
     const { results, pinned } = await runCapacity({
-      steps: quick ? [16, 32] : [100, 250, 500, 1000, 2000],
+      modes: args.modes!.split(',') as ('ours' | 'naive')[],
+      steps: args.steps ? args.steps.split(',').map(Number) : quick ? [16, 32] : [100, 250, 500, 1000, 2000],
       settleSec: quick ? 1 : 3,
       measureSec: quick ? 2 : 10,
       rampPerSec: quick ? 50 : 100,

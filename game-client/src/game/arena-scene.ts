@@ -1,6 +1,7 @@
 // The Phaser scene: the arena floor and walls, players (body, gun, name, health bar), rockets, tracers,
-// hit flashes, death bursts, explosions, the debug ghost and a follow camera. It draws; the GameSession
-// (netcode, HUD, input) decides what.
+// hit flashes, death bursts, explosions, the debug ghost and a follow camera. It draws; a SceneDriver
+// decides what: the GameSession in live play (netcode, HUD, input), the replay viewer's playback when
+// watching a recording (src/replay/). Both hand it the same WorldView and the same game events.
 
 import Phaser from 'phaser';
 import { PLAYER_RADIUS, RIFLE_COOLDOWN_TICKS, ROCKET_SPLASH_RADIUS } from '../../../shared/game/arena/constants.js';
@@ -18,7 +19,7 @@ import { ARENA_MAP } from '../../../shared/game/arena/map.js';
 import { UNITS_PER_PX } from '../../../shared/game/arena/units.js';
 import type { GameEvent } from '../../../shared/codec/schema.js';
 import type { GameSession } from './game-session.js';
-import { LOCAL_COLOR, playerColor, type PlayerView, type ProjectileView } from './world-view.js';
+import { LOCAL_COLOR, playerColor, type PlayerView, type ProjectileView, type WorldView } from './world-view.js';
 
 const R = PLAYER_RADIUS / UNITS_PER_PX; // 16 px
 const WORLD_W = ARENA_MAP.width / UNITS_PER_PX;
@@ -67,12 +68,95 @@ interface Blast {
   color: number;
 }
 
+/** The effects the scene asks of the DOM overlay (the live HUD, or the replay viewer's). */
+export interface SceneHud {
+  /** A red flash at the screen edges when the local player is hurt (0..1). */
+  pain(strength: number): void;
+  kill(killer: { name: string; color: number }, victim: { name: string; color: number }, weapon: number, mine: boolean): void;
+  matchOver(winner: string | null, youWon: boolean, lines: string): void;
+}
+
+/** What to draw in one frame. */
+export interface SceneFrame {
+  readonly world: WorldView;
+  /** Game events that became visible since the last frame (effects: tracers, hits, kills, blasts). */
+  readonly events: readonly { readonly tick: number; readonly event: GameEvent }[];
+  /** The server's authoritative local player (debug overlay), or null. */
+  readonly ghost: PlayerView | null;
+}
+
+/** Where the main camera looks this frame. */
+export interface CameraAim {
+  /** World point (px) to centre on. */
+  readonly x: number;
+  readonly y: number;
+  /** Fraction of the way to move there this frame (1: at once). The first placement is always at once. */
+  readonly ease: number;
+}
+
+/** What drives the scene: live play (a GameSession) or a replay. */
+export interface SceneDriver {
+  /** The player drawn as "you" (white outline, accent colour); -1 for none. */
+  readonly localId: number;
+  readonly tickRate: number;
+  readonly hud: SceneHud;
+  /** Advances whatever it drives and returns what to draw; `toWorld` maps canvas px to world px. */
+  frame(now: number, toWorld: (sx: number, sy: number) => { x: number; y: number }): SceneFrame;
+  nameOf(playerId: number): string;
+  /** Where the camera should look; null leaves it where it is. */
+  camera(world: WorldView, cam: Phaser.Cameras.Scene2D.Camera): CameraAim | null;
+  /** The local player's rifle trigger is held (live play: the immediate muzzle flash). */
+  localFiring(): boolean;
+  /**
+   * 'arena' (live play): the camera stays within the arena plus a margin. 'free': any point of the arena
+   * may be centred (a spectator following a player along a wall keeps it centred).
+   */
+  readonly cameraBounds: 'arena' | 'free';
+  /** Screen px at the bottom taken by the DOM overlay (the minimap sits above). */
+  readonly bottomInset: number;
+}
+
 export interface SceneData {
-  readonly session: GameSession;
+  /** Live play. */
+  readonly session?: GameSession;
+  /** Anything else (the replay viewer); takes precedence over `session`. */
+  readonly driver?: SceneDriver;
+}
+
+/** Live play: the GameSession drives the scene, and the camera follows the local player, leading toward the mouse. */
+export function liveDriver(gs: GameSession): SceneDriver {
+  return {
+    localId: gs.localId,
+    get tickRate() {
+      return gs.join.tickRate;
+    },
+    hud: gs.hud,
+    frame(now, toWorld) {
+      const step = gs.step(now, toWorld);
+      return { world: step.world, events: step.frame.events, ghost: step.ghost };
+    },
+    nameOf: (playerId) => gs.nameOf(playerId),
+    camera(world, cam) {
+      const local = world.players.find((p) => p.local);
+      if (!local) return null;
+      // Look a little toward the mouse, like most top-down shooters.
+      let x = local.x;
+      let y = local.y;
+      if (gs.input.hasPointer) {
+        const p = cam.getWorldPoint(gs.input.screenX, gs.input.screenY);
+        x += Math.max(-160, Math.min(160, (p.x - local.x) * 0.2));
+        y += Math.max(-120, Math.min(120, (p.y - local.y) * 0.2));
+      }
+      return { x, y, ease: 0.18 };
+    },
+    localFiring: () => (gs.input.keys() & KEY_FIRE_PRIMARY) !== 0,
+    cameraBounds: 'arena',
+    bottomInset: 0,
+  };
 }
 
 export class ArenaScene extends Phaser.Scene {
-  private gs!: GameSession;
+  private gs!: SceneDriver;
   private readonly players = new Map<number, PlayerSprite>();
   private rockets!: Phaser.GameObjects.Graphics;
   private fx!: Phaser.GameObjects.Graphics;
@@ -95,7 +179,9 @@ export class ArenaScene extends Phaser.Scene {
   }
 
   init(data: SceneData): void {
-    this.gs = data.session;
+    if (data.driver) this.gs = data.driver;
+    else if (data.session) this.gs = liveDriver(data.session);
+    else throw new Error('ArenaScene needs a session or a driver');
     this.players.clear();
     this.tracers = [];
     this.blasts = [];
@@ -112,7 +198,7 @@ export class ArenaScene extends Phaser.Scene {
     const cam = this.cameras.main;
     cam.ignore(this.markers);
     cam.setBackgroundColor(OUTSIDE);
-    cam.setBounds(-160, -160, WORLD_W + 320, WORLD_H + 320);
+    if (this.gs.cameraBounds === 'arena') cam.setBounds(-160, -160, WORLD_W + 320, WORLD_H + 320);
     this.setupMinimap();
     this.minimap?.ignore([this.rockets, this.fx, this.ghost]);
     this.scale.on('resize', this.onResize, this);
@@ -122,19 +208,32 @@ export class ArenaScene extends Phaser.Scene {
   override update(): void {
     const now = performance.now();
     const cam = this.cameras.main;
-    const step = this.gs.step(now, (sx, sy) => cam.getWorldPoint(sx, sy));
+    const step = this.gs.frame(now, (sx, sy) => cam.getWorldPoint(sx, sy));
     this.syncPlayers(step.world.players, now);
     this.localMuzzle(step.world.players.find((p) => p.local) ?? null, now);
-    this.handleEvents(step.frame.events, now);
+    this.handleEvents(step.events, now);
     this.drawRockets(step.world.projectiles);
     this.drawFx(now);
     this.drawGhost(step.ghost);
-    this.followCamera(step.world.players.find((p) => p.local) ?? null);
+    this.followCamera(step.world);
     this.drawMarkers(step.world.players, step.world.projectiles);
     this.screen.clear();
     for (const [id, s] of this.players) {
       if (s.alive) this.screen.set(id, { x: (s.x - cam.scrollX) * cam.zoom, y: (s.y - cam.scrollY) * cam.zoom });
     }
+  }
+
+  /** The players drawn in the last frame (alive ones: the dead are hidden), at their sprite positions in world px. */
+  drawnPlayers(): { id: number; x: number; y: number }[] {
+    const out: { id: number; x: number; y: number }[] = [];
+    for (const [id, s] of this.players) if (s.alive && s.root.visible) out.push({ id, x: s.root.x, y: s.root.y });
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** The world point (px) at the centre of the main camera. */
+  cameraCenter(): { x: number; y: number } {
+    const cam = this.cameras.main;
+    return { x: cam.scrollX + cam.width / 2 / cam.zoom, y: cam.scrollY + cam.height / 2 / cam.zoom };
   }
 
   // ---- static arena ----
@@ -191,8 +290,9 @@ export class ArenaScene extends Phaser.Scene {
   private positionMinimap(): void {
     if (!this.minimap) return;
     const { width, height } = this.scale;
-    this.minimap.setPosition(width - this.minimap.width - 12, height - this.minimap.height - 12);
-    this.minimap.setVisible(width >= 700 && height >= 450);
+    const inset = this.gs.bottomInset;
+    this.minimap.setPosition(width - this.minimap.width - 12, height - inset - this.minimap.height - 12);
+    this.minimap.setVisible(width >= 700 && height - inset >= 450);
   }
 
   private onResize(): void {
@@ -385,8 +485,8 @@ export class ArenaScene extends Phaser.Scene {
    * shows at once when the trigger is pulled, so firing feels immediate without claiming a hit.
    */
   private localMuzzle(local: PlayerView | null, now: number): void {
-    if (!local || !local.alive || (this.gs.input.keys() & KEY_FIRE_PRIMARY) === 0 || now < this.localRifleReadyAt) return;
-    this.localRifleReadyAt = now + (RIFLE_COOLDOWN_TICKS * 1000) / this.gs.join.tickRate;
+    if (!local || !local.alive || !this.gs.localFiring() || now < this.localRifleReadyAt) return;
+    this.localRifleReadyAt = now + (RIFLE_COOLDOWN_TICKS * 1000) / this.gs.tickRate;
     const tip = R + 14;
     this.blasts.push({ x: local.x + Math.cos(local.aim) * tip, y: local.y + Math.sin(local.aim) * tip, born: now, kind: 'muzzle', color: 0xfff3b0 });
   }
@@ -521,24 +621,17 @@ export class ArenaScene extends Phaser.Scene {
     }
   }
 
-  private followCamera(local: PlayerView | null): void {
+  private followCamera(world: WorldView): void {
     const cam = this.cameras.main;
-    if (local) {
-      // Look a little toward the mouse, like most top-down shooters.
-      let tx = local.x;
-      let ty = local.y;
-      if (this.gs.input.hasPointer) {
-        const p = cam.getWorldPoint(this.gs.input.screenX, this.gs.input.screenY);
-        tx += Math.max(-160, Math.min(160, (p.x - local.x) * 0.2));
-        ty += Math.max(-120, Math.min(120, (p.y - local.y) * 0.2));
-      }
-      if (!this.cameraPlaced) {
-        this.camX = tx;
-        this.camY = ty;
+    const aim = this.gs.camera(world, cam);
+    if (aim) {
+      if (!this.cameraPlaced || aim.ease >= 1) {
+        this.camX = aim.x;
+        this.camY = aim.y;
         this.cameraPlaced = true;
       } else {
-        this.camX += (tx - this.camX) * 0.18;
-        this.camY += (ty - this.camY) * 0.18;
+        this.camX += (aim.x - this.camX) * aim.ease;
+        this.camY += (aim.y - this.camY) * aim.ease;
       }
     }
     cam.centerOn(this.camX, this.camY);

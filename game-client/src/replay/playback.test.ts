@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { EVT_KILL, KIND_PLAYER, PLAYER_FIELD, arenaGame } from '../../../shared/game/arena/index.js';
+import { ReplaySimulator, encodeRecording, readRecording, type Recording, type RecordingRecord } from '../../../shared/recording/index.js';
+import { recordedEventsAt, simulateRecording } from '../../../shared/recording/test-support.js';
+import { interpolateEntities, lerpAim } from './interpolate.js';
+import { ReplayPlayback } from './playback.js';
+import { formatTime, replayIdOf, replayPath } from './route.js';
+import { timelineData } from './timeline-data.js';
+
+async function recordingOf(records: RecordingRecord[]): Promise<Recording> {
+  return readRecording(await encodeRecording(records));
+}
+
+const match = () => simulateRecording({ ticks: 600, players: ['ann', 'bob', 'cy', 'dee'], keyframeEvery: 90, seed: 5 });
+
+function playersAt(recording: Recording, tick: number) {
+  const sim = new ReplaySimulator(recording, arenaGame);
+  sim.seek(tick);
+  return sim.view().filter((e) => e.kind === KIND_PLAYER);
+}
+
+describe('ReplayPlayback', () => {
+  it('seeks from the nearest keyframe and shows that tick’s exact state', async () => {
+    const recording = await recordingOf(match());
+    const playback = new ReplayPlayback(recording, arenaGame);
+    expect(playback.endTick).toBe(600);
+    expect(playback.seek(400)).toBe(400);
+    expect(playback.lastSeek).toMatchObject({ tick: 400, fromKeyframe: 360, stepped: 40 });
+    const frame = playback.frame();
+    expect(frame.tick).toBe(400);
+    expect(frame.alpha).toBe(0);
+    expect(frame.a.filter((e) => e.kind === KIND_PLAYER)).toEqual(playersAt(recording, 400));
+    expect(frame.b!.filter((e) => e.kind === KIND_PLAYER)).toEqual(playersAt(recording, 401));
+    // Backwards, and clamped.
+    playback.seek(17);
+    expect(playback.lastSeek).toMatchObject({ tick: 17, fromKeyframe: null, stepped: 17 });
+    expect(playback.frame().a.filter((e) => e.kind === KIND_PLAYER)).toEqual(playersAt(recording, 17));
+    expect(playback.seek(10_000)).toBe(600);
+    expect(playback.frame().b).toBeNull();
+    expect(playback.seek(-5)).toBe(0);
+  });
+
+  it('plays at its speed, hands out the events of the ticks passed, and pauses on a whole tick', async () => {
+    const recording = await recordingOf(match());
+    const playback = new ReplayPlayback(recording, arenaGame);
+    playback.play();
+    for (let i = 0; i < 20; i++) playback.advance(50); // 1 s
+    expect(playback.tick).toBe(30);
+    const events = playback.takeEvents();
+    const expected = [];
+    for (let t = 1; t <= 30; t++) for (const e of recordedEventsAt(recording, t)) expected.push({ tick: t, event: e });
+    expect(events).toEqual(expected);
+    playback.setSpeed(4);
+    for (let i = 0; i < 20; i++) playback.advance(50);
+    expect(playback.tick).toBe(150);
+    playback.advance(20); // 2.4 ticks at 4x: between two ticks
+    expect(playback.position).toBeCloseTo(152.4, 6);
+    expect(playback.frame().alpha).toBeCloseTo(0.4, 6);
+    playback.pause();
+    expect(playback.position).toBe(152);
+    expect(playback.frame()).toMatchObject({ tick: 152, alpha: 0 });
+    expect(playback.frame().a.filter((e) => e.kind === KIND_PLAYER)).toEqual(playersAt(recording, 152));
+    // A seek hands out no events; playing to the end stops there.
+    playback.takeEvents();
+    playback.seek(590);
+    expect(playback.takeEvents()).toEqual([]);
+    playback.play();
+    for (let i = 0; i < 10; i++) playback.advance(100);
+    expect(playback.playing).toBe(false);
+    expect(playback.tick).toBe(600);
+    // Play at the end starts over.
+    playback.play();
+    expect(playback.tick).toBe(0);
+  });
+
+  it('stops where a recording stops re-simulating, and says why', async () => {
+    const records = match();
+    const index = records.findIndex((r) => r.type === 'ticks' && r.from > 200);
+    const bad = records[index] as Extract<RecordingRecord, { type: 'ticks' }>;
+    records[index] = { ...bad, inputs: Uint8Array.of(0x7f, 0x7f, 1, 2, 3) };
+    const recording = await recordingOf(records);
+    const playback = new ReplayPlayback(recording, arenaGame);
+    playback.seek(bad.from + 10);
+    expect(playback.failure?.code).toBe('BAD_INPUTS');
+    expect(playback.endTick).toBe(bad.from - 1);
+    expect(playback.tick).toBe(bad.from - 1);
+    expect(playback.frame().a.filter((e) => e.kind === KIND_PLAYER)).toEqual(playersAt(recording, bad.from - 1));
+    playback.seek(bad.from - 20);
+    playback.play();
+    for (let i = 0; i < 30; i++) playback.advance(100);
+    expect(playback.playing).toBe(false);
+    expect(playback.tick).toBe(bad.from - 1);
+  });
+
+  it('a cut-off recording plays up to its last whole record', async () => {
+    const bytes = await encodeRecording(match());
+    const full = await readRecording(bytes);
+    const cutAt = full.entries[full.entries.length - 4]!.offset + 9;
+    const cut = await readRecording(bytes.subarray(0, cutAt));
+    expect(cut.complete).toBe(false);
+    const playback = new ReplayPlayback(cut, arenaGame);
+    expect(playback.endTick).toBe(cut.lastTick);
+    expect(playback.seek(1e9)).toBe(cut.lastTick);
+    expect(playback.failure).toBeNull();
+  });
+});
+
+describe('interpolation', () => {
+  it('draws between two ticks, the short way round for the aim, and never across a respawn', () => {
+    const a = [{ id: 1, kind: KIND_PLAYER, x: 0, y: 0, values: [100, 200, 0, 0, 4090, 100, 1, 0] }];
+    const b = [{ id: 1, kind: KIND_PLAYER, x: 0, y: 0, values: [120, 190, 0, 0, 6, 100, 1, 0] }];
+    const mid = interpolateEntities(a, b, 0.5)[0]!.values;
+    expect(mid[PLAYER_FIELD.x]).toBe(110);
+    expect(mid[PLAYER_FIELD.y]).toBe(195);
+    expect(mid[PLAYER_FIELD.aim]).toBe(0);
+    expect(interpolateEntities(a, b, 0)[0]).toBe(a[0]);
+    const far = [{ ...b[0]!, values: [5000, 190, 0, 0, 6, 100, 1, 0] }];
+    expect(interpolateEntities(a, far, 0.5)[0]).toBe(a[0]);
+    expect(lerpAim(10, 4000, 0.5)).toBe((10 - 53 + 4096) % 4096);
+  });
+});
+
+describe('timeline data and routes', () => {
+  it('lists the kills with names and the participants', async () => {
+    const recording = await recordingOf(
+      simulateRecording({ ticks: 900, players: ['ann', 'bob'], joins: [{ tick: 100, name: 'cy' }], leaves: [{ tick: 700, playerId: 2 }], seed: 3 }),
+    );
+    const data = timelineData(recording);
+    expect(data.participants.map((p) => [p.name, p.joinTick, p.leaveTick])).toEqual([
+      ['ann', 0, null],
+      ['bob', 0, 700],
+      ['cy', 100, null],
+    ]);
+    const kills = [];
+    for (let t = 1; t <= 900; t++) for (const e of recordedEventsAt(recording, t)) if (e[0] === EVT_KILL) kills.push([t, e[1], e[2]]);
+    expect(kills.length).toBeGreaterThan(0);
+    expect(data.kills.map((k) => [k.tick, k.killer, k.victim])).toEqual(kills);
+    expect(data.kills[0]!.killerName).toBe(data.nameOf(data.kills[0]!.killer));
+  });
+
+  it('routes and clocks', () => {
+    expect(replayIdOf('/replay/2026-01-01T00-00-00.000Z-abc')).toBe('2026-01-01T00-00-00.000Z-abc');
+    expect(replayIdOf('/replay/x%20y/')).toBe('x y');
+    expect(replayIdOf('/')).toBeNull();
+    expect(replayIdOf('/replay/')).toBeNull();
+    expect(replayPath('a b')).toBe('/replay/a%20b');
+    expect(formatTime(0)).toBe('0:00');
+    expect(formatTime(59.99)).toBe('0:59');
+    expect(formatTime(61)).toBe('1:01');
+    expect(formatTime(3725)).toBe('1:02:05');
+  });
+});

@@ -1,0 +1,34 @@
+// `npm run bench -- --quick` end to end: every benchmark runs and writes a well-formed report. The
+// figures of a quick run on a shared test machine are not asserted, only that they are there.
+
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+it('runs every benchmark in quick mode and writes JSON, Markdown and SVG reports', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'bench-'));
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'sim/bench/run.ts', '--quick', '--out', out], {
+    timeout: 240_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  for (const name of ['codec', 'netcode', 'recording', 'capacity']) {
+    expect(existsSync(join(out, `${name}.md`)), `${name}.md`).toBe(true);
+    expect(() => JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')), `${name}.json`).not.toThrow();
+  }
+  const capacity = JSON.parse(readFileSync(join(out, 'capacity.json'), 'utf8')) as {
+    results: { mode: string; ccu: number; connected: number; tickP99Ms: number; cpuPercent: number; bytesOutPerClientPerSec: number }[];
+  };
+  expect(new Set(capacity.results.map((r) => r.mode))).toEqual(new Set(['ours', 'naive']));
+  for (const r of capacity.results) {
+    expect(r.connected).toBeGreaterThan(0);
+    expect(Number.isFinite(r.tickP99Ms) && Number.isFinite(r.cpuPercent)).toBe(true);
+    expect(r.bytesOutPerClientPerSec).toBeGreaterThan(0);
+  }
+  for (const svg of ['capacity-tick.svg', 'capacity-bandwidth.svg', 'capacity-cpu.svg', 'netcode.svg']) {
+    expect(readFileSync(join(out, svg), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+  }
+  expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('capacity');
+}, 300_000);
