@@ -1,5 +1,6 @@
 // Entry point. The lobby is plain DOM and paints at once; Phaser and the game code load in a separate
-// chunk, prefetched in the background as soon as the lobby is up.
+// chunk, prefetched in the background as soon as the lobby is up. /replay/<id> is the replay viewer
+// instead (its own lazy chunk, src/replay/), with no lobby.
 
 import './styles.css';
 import type { NetClient } from '../../shared/client/net-client.js';
@@ -10,6 +11,8 @@ import { describeError } from './errors.js';
 import type { ExitReason, RunningGame } from './game/index.js';
 import { LobbyView, type LobbyAction } from './lobby.js';
 import { createNet, RoomWatcher } from './net.js';
+import { RecentMatches } from './replay/recent-matches.js';
+import { replayIdOf } from './replay/route.js';
 import { installTestHook } from './test-hook.js';
 
 type GameModule = typeof import('./game/index.js');
@@ -28,14 +31,15 @@ function loadGame(): Promise<GameModule> {
 }
 
 export interface AppState {
-  screen: 'lobby' | 'joining' | 'loading' | 'game' | 'gone';
+  screen: 'lobby' | 'joining' | 'loading' | 'game' | 'gone' | 'replay';
   net: NetClient | null;
   join: JoinInfo | null;
   running: RunningGame | null;
   gone: { title: string; message: string } | null;
 }
 
-const state: AppState = { screen: 'lobby', net: null, join: null, running: null, gone: null };
+const replayId = replayIdOf(window.location.pathname);
+const state: AppState = { screen: replayId === null ? 'lobby' : 'replay', net: null, join: null, running: null, gone: null };
 
 const lobby = new LobbyView((action) => void play(action), { name: options.name, code: options.code });
 const watcher = new RoomWatcher(
@@ -43,11 +47,30 @@ const watcher = new RoomWatcher(
   (rooms) => lobby.setRooms(rooms),
   (status) => lobby.setStatus(status),
 );
-watcher.start();
-lobby.show();
+const recentMatches = new RecentMatches($('recent-matches-section'), $('recent-matches'));
+if (replayId === null) {
+  watcher.start();
+  recentMatches.start();
+  lobby.show();
+  // Prefetch the game chunk once the lobby has painted.
+  requestAnimationFrame(() => setTimeout(() => void loadGame().catch(() => undefined), 50));
+} else {
+  void openReplay(replayId);
+}
 
-// Prefetch the game chunk once the lobby has painted.
-requestAnimationFrame(() => setTimeout(() => void loadGame().catch(() => undefined), 50));
+async function openReplay(id: string): Promise<void> {
+  try {
+    const replay = await import('./replay/index.js');
+    await replay.startReplay({ id, gameParent: $('game-root'), hudParent: document.body, renderer });
+  } catch (err) {
+    const back = h('a', { className: 'btn primary', text: 'Back to the lobby' });
+    back.href = '/';
+    const card = h('div', { className: 'lobby-card' }, h('h2', { text: 'Could not load the replay viewer' }), h('p', { text: String(err) }), back);
+    const screen = h('div', { className: 'gone' }, card);
+    screen.id = 'replay-error';
+    document.body.append(screen);
+  }
+}
 
 async function play(action: LobbyAction): Promise<void> {
   if (state.screen !== 'lobby') return;
@@ -96,6 +119,7 @@ async function play(action: LobbyAction): Promise<void> {
     return;
   }
   watcher.stop();
+  recentMatches.stop();
   lobby.hide();
   lobby.setMessage('');
   state.net = net;
@@ -140,6 +164,7 @@ function backToLobby(): void {
   state.gone = null;
   $('game-root').hidden = true;
   watcher.start();
+  recentMatches.start();
   lobby.show();
 }
 

@@ -89,6 +89,17 @@ export interface Player {
 
 /** A player in its own browser context (so going offline affects only it), at `url` + `query`. */
 export async function openPlayer(browser: Browser, url: string, query = ''): Promise<Player> {
+  const player = await openPage(browser, `${url}/${query}`);
+  await player.page.waitForSelector('#quick-play:not([disabled])');
+  return player;
+}
+
+/**
+ * Any page of the client (e.g. /replay/<id>) in its own browser context at 1280x720, collecting page
+ * errors and console errors (failed loads and refused connections aside) into `errors`. Does not wait
+ * for anything but the load.
+ */
+export async function openPage(browser: Browser, pageUrl: string): Promise<Player> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -97,8 +108,7 @@ export async function openPlayer(browser: Browser, url: string, query = ''): Pro
     // Failed connection attempts are expected while a test takes the network or the server away.
     if (m.type() === 'error' && !/net::ERR_INTERNET_DISCONNECTED|net::ERR_CONNECTION_REFUSED|Failed to load resource/.test(m.text())) errors.push(m.text());
   });
-  await page.goto(`${url}/${query}`);
-  await page.waitForSelector('#quick-play:not([disabled])');
+  await page.goto(pageUrl);
   return { context, page, errors };
 }
 

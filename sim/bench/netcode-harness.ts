@@ -8,6 +8,7 @@ import { NetworkConditions, type NetworkConditionsOptions } from '../../shared/c
 import { createArenaSession } from '../../shared/game/arena/client-models.js';
 import {
   ARENA_SCHEMA,
+  DIRECTION_KEYS,
   KEY_DOWN,
   KEY_FIRE_PRIMARY,
   KEY_FIRE_SECONDARY,
@@ -113,17 +114,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const DIRECTIONS = [
-  KEY_UP,
-  KEY_UP | KEY_RIGHT,
-  KEY_RIGHT,
-  KEY_DOWN | KEY_RIGHT,
-  KEY_DOWN,
-  KEY_DOWN | KEY_LEFT,
-  KEY_LEFT,
-  KEY_UP | KEY_LEFT,
-  0,
-];
+/** The eight directions plus standing still. */
+const DIRECTIONS = [...DIRECTION_KEYS, 0];
 
 export interface RandomWalkOptions {
   /** Mean time between direction changes, ms (default 400). */

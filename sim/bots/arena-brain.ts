@@ -4,12 +4,9 @@
 
 import {
   AIM_STEPS,
-  KEY_DOWN,
+  DIRECTION_KEYS,
   KEY_FIRE_PRIMARY,
   KEY_FIRE_SECONDARY,
-  KEY_LEFT,
-  KEY_RIGHT,
-  KEY_UP,
   RIFLE_RANGE,
   aimFromVector,
   type ArenaInput,
@@ -23,16 +20,7 @@ export interface BotView {
   readonly enemies: readonly { readonly x: number; readonly y: number }[];
 }
 
-const DIRECTIONS = [
-  KEY_UP,
-  KEY_UP | KEY_RIGHT,
-  KEY_RIGHT,
-  KEY_DOWN | KEY_RIGHT,
-  KEY_DOWN,
-  KEY_DOWN | KEY_LEFT,
-  KEY_LEFT,
-  KEY_UP | KEY_LEFT,
-];
+const DIRECTIONS = DIRECTION_KEYS;
 
 export class ArenaBrain {
   private state: number;

@@ -32,7 +32,7 @@ export function pickRenderer(requested: 'auto' | 'canvas' | 'webgl'): number {
   }
 }
 
-function ensureGame(parent: HTMLElement, renderer: 'auto' | 'canvas' | 'webgl'): Promise<Phaser.Game> {
+export function ensureGame(parent: HTMLElement, renderer: 'auto' | 'canvas' | 'webgl'): Promise<Phaser.Game> {
   if (game) return Promise.resolve(game);
   const g = new Phaser.Game({
     type: pickRenderer(renderer),

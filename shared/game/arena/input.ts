@@ -11,6 +11,17 @@ export const KEY_FIRE_PRIMARY = 16;
 export const KEY_FIRE_SECONDARY = 32;
 
 export const MOVE_KEYS = KEY_UP | KEY_DOWN | KEY_LEFT | KEY_RIGHT;
+/** The eight movement directions as key masks, clockwise from up (bots and tests pick from these). */
+export const DIRECTION_KEYS: readonly number[] = [
+  KEY_UP,
+  KEY_UP | KEY_RIGHT,
+  KEY_RIGHT,
+  KEY_DOWN | KEY_RIGHT,
+  KEY_DOWN,
+  KEY_DOWN | KEY_LEFT,
+  KEY_LEFT,
+  KEY_UP | KEY_LEFT,
+];
 export const FIRE_KEYS = KEY_FIRE_PRIMARY | KEY_FIRE_SECONDARY;
 export const ALL_KEYS = MOVE_KEYS | FIRE_KEYS;
 

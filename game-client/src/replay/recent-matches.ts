@@ -1,0 +1,88 @@
+// The lobby's "Recent matches": the newest recordings (GET /api/matches), each a link to its replay.
+// Light on purpose: plain DOM and one small request when the lobby shows (and every 20 s while it is up);
+// hidden when the server does not record matches.
+
+import './recent-matches.css';
+import { h, setHidden } from '../dom.js';
+import { formatTime, replayPath } from './route.js';
+
+/** The fields of a GET /api/matches entry the list shows (server/recording/store.ts MatchSummary). */
+export interface RecentMatch {
+  readonly id: string;
+  readonly roomId: string;
+  readonly startTime: string;
+  readonly durationSec: number;
+  readonly players: readonly { readonly playerId: number; readonly name: string }[];
+  readonly live: boolean;
+  readonly complete: boolean;
+}
+
+const LIMIT = 6;
+const REFRESH_MS = 20_000;
+
+export class RecentMatches {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private disabled = false;
+  private lastKey = '';
+
+  constructor(
+    private readonly section: HTMLElement,
+    private readonly list: HTMLElement,
+  ) {}
+
+  start(): void {
+    if (this.disabled) return;
+    void this.refresh();
+    this.timer ??= setInterval(() => void this.refresh(), REFRESH_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async refresh(): Promise<void> {
+    let matches: RecentMatch[];
+    try {
+      const res = await fetch(`/api/matches?limit=${LIMIT}`, { cache: 'no-cache' });
+      if (res.status === 404) {
+        // Recording is off on this server (or an older server without the API): no section at all.
+        this.disabled = true;
+        this.stop();
+        setHidden(this.section, true);
+        return;
+      }
+      if (!res.ok) return;
+      matches = ((await res.json()) as { matches: RecentMatch[] }).matches;
+    } catch {
+      return; // the server is unreachable: the room list already says so
+    }
+    setHidden(this.section, false);
+    const key = JSON.stringify(matches.map((m) => [m.id, m.durationSec, m.live]));
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    if (matches.length === 0) {
+      this.list.replaceChildren(h('li', { className: 'empty', text: 'No recorded matches yet: play one!' }));
+      return;
+    }
+    this.list.replaceChildren(...matches.map((m) => row(m)));
+  }
+}
+
+function row(m: RecentMatch): HTMLElement {
+  const when = new Date(m.startTime);
+  const names = m.players.map((p) => p.name);
+  const who = names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} +${names.length - 3}`;
+  const link = h(
+    'a',
+    { className: 'match-link', title: `Watch the replay of room ${m.roomId} (${names.join(', ') || 'no players'})` },
+    h('span', { className: 'match-when', text: when.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) }),
+    h('span', { className: 'match-who', text: who || 'empty room' }),
+    h('span', { className: 'match-len', text: m.live ? 'live' : formatTime(m.durationSec) }),
+    h('span', { className: 'match-watch', text: 'Watch ▶' }),
+  );
+  link.href = replayPath(m.id);
+  link.setAttribute('data-match', m.id);
+  if (m.live) link.classList.add('live');
+  return h('li', {}, link);
+}
