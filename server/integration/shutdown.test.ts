@@ -2,6 +2,9 @@
 // /healthz, logs structured JSON, and on SIGTERM tells its players, closes rooms and exits 0.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, it } from 'vitest';
 import type { RoomClosedMessage } from '../../shared/protocol.js';
@@ -34,7 +37,8 @@ function startMain(env: Record<string, string>): Promise<{ port: number; logs: R
 }
 
 it('starts on a chosen PORT, then shuts down gracefully on SIGTERM with exit code 0', async () => {
-  const { port, logs } = await startMain({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+  const recordings = mkdtempSync(join(tmpdir(), 'shutdown-rec-'));
+  const { port, logs } = await startMain({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', RECORDINGS_DIR: recordings });
   expect(port).toBeGreaterThan(0);
   const url = `http://127.0.0.1:${port}`;
   expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -49,4 +53,6 @@ it('starts on a chosen PORT, then shuts down gracefully on SIGTERM with exit cod
   expect(await exited).toBe(0);
   player.close();
   expect(logs.some((l) => l.msg === 'player joined' && l.level === 'info')).toBe(true);
+  // The match was recorded and finalized on the way down.
+  expect(readdirSync(recordings).some((f) => f.endsWith('.rec'))).toBe(true);
 });
