@@ -244,7 +244,8 @@ export class GameServer {
 
   private tickAllRooms(): void {
     let applied = 0;
-    for (const room of [...this.registry.all()]) {
+    // Removing the current room while iterating is safe: Map iteration skips deleted entries.
+    for (const room of this.registry.all()) {
       try {
         applied += room.step();
       } catch (err) {

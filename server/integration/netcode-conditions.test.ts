@@ -3,22 +3,15 @@
 // a correction on fewer than 1% of its ticks, and the other players it watches never jump by more than
 // one step's worth of movement between two frames.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { arenaGame, MAX_SPEED, px, type ArenaInput, type ArenaWorld } from '../../shared/game/arena/index.js';
 import type { GameDefinition } from '../../shared/game/game-definition.js';
-import { closePlayer, connectPlayer, FrameLoop, JumpMeter, leashedWalk, type ArenaPlayer } from '../../sim/bench/netcode-harness.js';
+import { connectPlayer, FrameLoop, JumpMeter, leashedWalk } from '../../sim/bench/netcode-harness.js';
 import { sleep, waitFor } from '../test-support/test-client.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { netcodeFixture } from '../test-support/netcode-fixture.js';
+import { startTestServer } from '../test-support/test-server.js';
 
-const servers: TestServer[] = [];
-const players: ArenaPlayer[] = [];
-const loops: FrameLoop[] = [];
-
-afterEach(async () => {
-  for (const l of loops.splice(0)) l.stop();
-  for (const p of players.splice(0)) closePlayer(p);
-  for (const s of servers.splice(0)) await s.close();
-});
+const { servers, players, loops } = netcodeFixture();
 
 describe('netcode: 100 ms RTT, 20 ms jitter, 5% snapshot loss', () => {
   it('corrects fewer than 1% of ticks and never lets a remote player jump', { timeout: 60_000 }, async () => {

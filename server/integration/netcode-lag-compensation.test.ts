@@ -3,7 +3,7 @@
 // world as of the render tick the input carried: the hit registers. Past the rewind cap the server
 // does not go back further than the cap, however old the shooter's view.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EntityView, GameEvent } from '../../shared/codec/schema.js';
 import {
   aimFromVector,
@@ -27,20 +27,13 @@ import {
 import { segmentEntersCircle } from '../../shared/game/arena/geometry.js';
 import type { GameDefinition } from '../../shared/game/game-definition.js';
 import type { JoinInfo } from '../../shared/protocol.js';
-import { closePlayer, connectPlayer, FrameLoop, positionOf, type ArenaPlayer } from '../../sim/bench/netcode-harness.js';
+import { connectPlayer, FrameLoop, positionOf } from '../../sim/bench/netcode-harness.js';
 import type { AppliedInput, RoomObserver } from '../room.js';
 import { sleep, waitFor } from '../test-support/test-client.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { netcodeFixture } from '../test-support/netcode-fixture.js';
+import { startTestServer } from '../test-support/test-server.js';
 
-const servers: TestServer[] = [];
-const players: ArenaPlayer[] = [];
-const loops: FrameLoop[] = [];
-
-afterEach(async () => {
-  for (const l of loops.splice(0)) l.stop();
-  for (const p of players.splice(0)) closePlayer(p);
-  for (const s of servers.splice(0)) await s.close();
-});
+const { servers, players, loops } = netcodeFixture();
 
 // An open stretch of the top of the map: the shooter stands at (650, 100) px, the target runs left and
 // right along y = 280 px between x = 420 and 880 px, across the shooter's line of fire. No wall between.

@@ -2,25 +2,18 @@
 // what the client predicted for every acknowledged input (plus any idle ticks the server reported) is
 // exactly the server's own state at that tick, so not a single correction is needed.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EntityView } from '../../shared/codec/schema.js';
 import type { Reconciliation } from '../../shared/client/client-session.js';
 import type { PlayerMotion } from '../../shared/game/arena/index.js';
 import { PLAYER_FIELD } from '../../shared/game/arena/index.js';
-import { closePlayer, connectPlayer, FrameLoop, randomWalk, type ArenaPlayer } from '../../sim/bench/netcode-harness.js';
+import { connectPlayer, FrameLoop, randomWalk } from '../../sim/bench/netcode-harness.js';
 import type { RoomObserver } from '../room.js';
 import { sleep, waitFor } from '../test-support/test-client.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { netcodeFixture } from '../test-support/netcode-fixture.js';
+import { startTestServer } from '../test-support/test-server.js';
 
-const servers: TestServer[] = [];
-const players: ArenaPlayer[] = [];
-const loops: FrameLoop[] = [];
-
-afterEach(async () => {
-  for (const l of loops.splice(0)) l.stop();
-  for (const p of players.splice(0)) closePlayer(p);
-  for (const s of servers.splice(0)) await s.close();
-});
+const { servers, players, loops } = netcodeFixture();
 
 describe('netcode: prediction with no interference', () => {
   it('predicts the authoritative state at every acked tick: a minute of random inputs, zero corrections', { timeout: 120_000 }, async () => {

@@ -3,21 +3,14 @@
 // snapshot. Every input is sent once and applied by the server exactly once, in order: none lost in the
 // drop, none duplicated by the rejoin, and the prediction needs no correction on either side of it.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { closePlayer, connectPlayer, FrameLoop, randomWalk, type ArenaPlayer } from '../../sim/bench/netcode-harness.js';
+import { describe, expect, it } from 'vitest';
+import { connectPlayer, FrameLoop, randomWalk } from '../../sim/bench/netcode-harness.js';
 import type { RoomObserver } from '../room.js';
 import { sleep, waitFor } from '../test-support/test-client.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { netcodeFixture } from '../test-support/netcode-fixture.js';
+import { startTestServer } from '../test-support/test-server.js';
 
-const servers: TestServer[] = [];
-const players: ArenaPlayer[] = [];
-const loops: FrameLoop[] = [];
-
-afterEach(async () => {
-  for (const l of loops.splice(0)) l.stop();
-  for (const p of players.splice(0)) closePlayer(p);
-  for (const s of servers.splice(0)) await s.close();
-});
+const { servers, players, loops } = netcodeFixture();
 
 describe('netcode: reconnect mid-match', () => {
   it('resets prediction cleanly, with no duplicated or lost inputs', { timeout: 60_000 }, async () => {

@@ -4,7 +4,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GameEvent } from '../../shared/codec/schema.js';
 import type { EntityView } from '../../shared/codec/schema.js';
-import type { Logger } from '../logger.js';
 import type { AppliedInput, Room, RoomObserver } from '../room.js';
 import { handleRecordingApi } from './http-api.js';
 import { RoomRecorder, type RoomRecorderOptions } from './recorder.js';

@@ -20,6 +20,7 @@ import {
   type RoomSummary,
 } from '../protocol.js';
 import { Emitter } from '../util/emitter.js';
+import { wireSize } from '../util/wire-size.js';
 
 export type Transport = 'websocket' | 'polling';
 
@@ -292,8 +293,8 @@ export class NetClient extends Emitter<NetClientEvents> {
     // Byte counters from engine.io packets (what really crosses the wire, before framing).
     s.io.on('open', () => {
       const engine = s.io.engine;
-      engine.on('packetCreate', (p: { data?: unknown }) => (this.stats.bytesOut += sizeOf(p.data)));
-      engine.on('packet', (p: { data?: unknown }) => (this.stats.bytesIn += sizeOf(p.data)));
+      engine.on('packetCreate', (p: { data?: unknown }) => (this.stats.bytesOut += wireSize(p.data)));
+      engine.on('packet', (p: { data?: unknown }) => (this.stats.bytesIn += wireSize(p.data)));
     });
   }
 
@@ -334,10 +335,4 @@ function estimateSize(value: unknown): number {
     return Object.entries(value).reduce((n, [k, v]) => n + k.length + 1 + estimateSize(v), 1);
   }
   return 1;
-}
-
-function sizeOf(data: unknown): number {
-  if (typeof data === 'string') return data.length;
-  if (data instanceof Uint8Array || data instanceof ArrayBuffer) return data.byteLength;
-  return 0;
 }

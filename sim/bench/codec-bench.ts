@@ -86,10 +86,13 @@ function run(behaviour: BotBehaviour) {
     });
     events = game.step(world, tick).map((event) => ({ tick, event }));
     const views = game.view(world);
-    for (const ack of pendingAcks.filter((a) => a.tick <= tick - ACK_DELAY_TICKS)) {
+    // Acks arrive in send order: drain the due ones from the front.
+    let due = 0;
+    while (due < pendingAcks.length && pendingAcks[due]!.tick <= tick - ACK_DELAY_TICKS) {
+      const ack = pendingAcks[due++]!;
       ack.replicator.acknowledge(ack.handle, ack.tick);
     }
-    pendingAcks.splice(0, pendingAcks.filter((a) => a.tick <= tick - ACK_DELAY_TICKS).length);
+    pendingAcks.splice(0, due);
     const measuring = tick > WARMUP_TICKS;
 
     // Side by side, in a rotating order so no encoder always runs on a warmer cache.

@@ -54,7 +54,7 @@ export class Bot {
   private lastSnapshotAt: number | null = null;
   private startedAt = 0;
 
-  constructor(private readonly options: BotOptions) {
+  constructor(options: BotOptions) {
     const conditions = options.conditions ? new NetworkConditions(options.conditions) : null;
     this.net = new NetClient({
       url: options.url,

@@ -143,7 +143,7 @@ export async function runLoad(options: LoadOptions, onProgress: (p: LoadProgress
 
   // Measure for the duration after the ramp.
   const measureFrom = performance.now();
-  const counters = bots.map((b) => ({ in: bytes(b).in, out: bytes(b).out }));
+  const counters = new Map(bots.map((b) => [b, bytes(b)]));
   await new Promise((r) => setTimeout(r, options.durationSec * 1000));
   const measuredSec = (performance.now() - measureFrom) / 1000;
   clearInterval(driver);
@@ -152,8 +152,8 @@ export async function runLoad(options: LoadOptions, onProgress: (p: LoadProgress
   const connectedBots = bots.filter((b) => b.connected);
   const predicting = connectedBots.filter((b) => b instanceof Bot && !options.light);
   const intervals = connectedBots.flatMap((b) => b.snapshotIntervals.samples);
-  const bytesIn = connectedBots.reduce((n, b) => n + bytes(b).in - counters[bots.indexOf(b)]!.in, 0);
-  const bytesOut = connectedBots.reduce((n, b) => n + bytes(b).out - counters[bots.indexOf(b)]!.out, 0);
+  const bytesIn = connectedBots.reduce((n, b) => n + bytes(b).in - counters.get(b)!.in, 0);
+  const bytesOut = connectedBots.reduce((n, b) => n + bytes(b).out - counters.get(b)!.out, 0);
   const report: LoadReport = {
     options,
     requested: slots.length,

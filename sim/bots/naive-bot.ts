@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { FullStateMessage } from '../../shared/codec/full-state.js';
 import { encodeArenaInput } from '../../shared/game/arena/index.js';
 import { EV, NAIVE_STATE_EVENT, PROTOCOL_VERSION, type JoinReply } from '../../shared/protocol.js';
+import { wireSize } from '../../shared/util/wire-size.js';
 import { ArenaBrain, type BotBehaviour } from './arena-brain.js';
 import type { JoinTarget } from './bot.js';
 import { Reservoir } from './percentiles.js';
@@ -41,8 +42,8 @@ export class NaiveBot {
     });
     this.socket.on('disconnect', () => this.disconnects++);
     this.socket.io.on('open', () => {
-      this.socket.io.engine.on('packetCreate', (p: { data?: unknown }) => (this.bytesOut += size(p.data)));
-      this.socket.io.engine.on('packet', (p: { data?: unknown }) => (this.bytesIn += size(p.data)));
+      this.socket.io.engine.on('packetCreate', (p: { data?: unknown }) => (this.bytesOut += wireSize(p.data)));
+      this.socket.io.engine.on('packet', (p: { data?: unknown }) => (this.bytesIn += wireSize(p.data)));
     });
   }
 
@@ -97,9 +98,3 @@ export class NaiveBot {
   }
 }
 
-
-function size(data: unknown): number {
-  if (typeof data === 'string') return data.length;
-  if (data instanceof Uint8Array || data instanceof ArrayBuffer) return data.byteLength;
-  return 0;
-}

@@ -8,7 +8,7 @@ import type { EntityState, EntityView, GameEvent } from '../../codec/schema.js';
 import { SnapshotMirror, type AppliedSnapshot } from '../../codec/snapshot-mirror.js';
 import { createPrng, nextInt } from '../prng.js';
 import { ACCELERATION, MAX_SPEED, PLAYER_RADIUS } from './constants.js';
-import { EVT_KILL, EVT_MATCH_END, EVT_SHOT, RELIABLE_EVENTS } from './events.js';
+import { EVT_MATCH_END, EVT_SHOT, RELIABLE_EVENTS } from './events.js';
 import { arenaGame } from './index.js';
 import { KEY_FIRE_SECONDARY, KEY_RIGHT } from './input.js';
 import { runScenario, TestArena } from './test-support.js';
