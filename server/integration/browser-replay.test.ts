@@ -358,10 +358,10 @@ describe('replay viewer', () => {
 
     // Another format version: the reader's message, nothing to play.
     const newer = bytes.slice();
-    newer[8] = 2;
+    newer[8] = 3;
     const versionPage = await serve(newer);
     const sv = await waitForReplay(versionPage, (s) => s.status === 'error', 'the version error');
-    expect(sv.error).toContain('UNSUPPORTED_VERSION at byte 8: recording format version 2 is newer than this build reads (version 1)');
+    expect(sv.error).toContain('UNSUPPORTED_VERSION at byte 8: recording format version 3 is newer than this build reads (version 2)');
     await waitForText(versionPage, '#replay-error', 'This file cannot be replayed');
 
     // Not a recording at all.

@@ -86,7 +86,7 @@ describe('RoomRecorder', () => {
     expect(summary.size).toBe(bytes.length);
     const recording = await readRecording(bytes);
     expect(recording.complete).toBe(true);
-    expect(recording.header).toMatchObject({ seed: 11, tickRate: 30, keyframeInterval: 150, checkpointInterval: 30, startTick: 0 });
+    expect(recording.header).toMatchObject({ seed: 11, tickRate: 30, keyframeInterval: 150, checkpointInterval: 60, startTick: 0 });
     expect(recording.end?.hash).toBe(match.room.worldHash());
     const result = await verifyRecording(recording, arenaGame);
     expect(result).toMatchObject({ ok: true, complete: true, lastTick: 900, keyframesChecked: 6 });
@@ -110,7 +110,7 @@ describe('RoomRecorder', () => {
         store: s,
         log,
         deflate: () => {
-          if (++calls === 3) throw new Error('disk on fire');
+          if (++calls === 2) throw new Error('disk on fire'); // the second keyframe
           return new Uint8Array(1 << 20); // never smaller: stored uncompressed
         },
       },

@@ -1,9 +1,10 @@
 // Records one room, as its RoomObserver.
 //
 // On the tick (inside Room.step) the recorder only does what needs the tick's data while it is fresh:
-// it packs the inputs just applied and the tick's events into the current batch's bytes (a few changed
-// integers per seat, no allocation), takes a state digest once a second and a
-// serialized copy of the world at keyframe ticks. Everything else happens after the tick (setImmediate):
+// it packs the inputs just applied into the current batch's bytes (a few changed integers per seat, no
+// allocation), digests the tick's events and packs those stored in full (the game's reliable events:
+// kills, match ends), takes a state digest every two seconds and a serialized copy of the world at keyframe
+// ticks. Everything else happens after the tick (setImmediate):
 // msgpack, deflate, CRC and the file write (RecordingFileWriter, asynchronous I/O).
 //
 // Why the inputs are packed on the tick rather than later: deferring it meant holding 5 s of applied-input
@@ -15,19 +16,18 @@
 // updated (a room nobody ever joined leaves no recording).
 
 import type { GameEvent } from '../../shared/codec/schema.js';
+import { reliableEventTest } from '../../shared/codec/schema-check.js';
 import type { AnyGame } from '../../shared/game/game-definition.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import {
+  EventDigestsEncoder,
   EventsEncoder,
   InputsEncoder,
-  newSeat,
   stateDigest,
   type EndRecord,
   type HeaderRecord,
-  type KeyframeSeat,
   type ParticipantSummary,
   type RecordingRecord,
-  type SeatState,
 } from '../../shared/recording/index.js';
 import type { Logger } from '../logger.js';
 import type { AppliedInput, Room, RoomObserver } from '../room.js';
@@ -50,7 +50,7 @@ export interface RoomRecorderOptions {
   readonly log?: Logger;
   /** Seconds between keyframes (default 20). */
   readonly keyframeSeconds?: number;
-  /** Seconds between state-digest checkpoints (default 1). */
+  /** Seconds between state-digest checkpoints (default 2). */
   readonly checkpointSeconds?: number;
   /** Longest batch of ticks in one record, in seconds (default 5): at most this much is lost in a crash. */
   readonly batchSeconds?: number;
@@ -87,9 +87,11 @@ export class RoomRecorder implements RoomObserver {
   private batchFrom = 0;
   private batchCount = 0;
   private readonly events = new EventsEncoder();
+  private readonly eventDigests = new EventDigestsEncoder();
+  /** Which events are stored in full (the others only count in their tick's digest). */
+  private stored: (event: GameEvent) => boolean = () => true;
   private batchCheckpoints: [number, number][] = [];
   private readonly inputs = new InputsEncoder();
-  private readonly seats: SeatState[] = [];
   private readonly participants: Participant[] = [];
   private lastTick = 0;
   // Records waiting for the deferred writer.
@@ -119,7 +121,7 @@ export class RoomRecorder implements RoomObserver {
     // Seated before the hook: the first join of a fresh room sees one player at tick 0.
     this.hook(room, tick === 0 && room.playerCount === 1, () => {
       this.closeBatch();
-      this.seats.push(newSeat(playerId, name));
+      this.inputs.seat(playerId, name);
       this.participants.push({ playerId, name, joinTick: tick, leaveTick: null });
       this.push({ type: 'join', tick, playerId, name });
     });
@@ -128,9 +130,7 @@ export class RoomRecorder implements RoomObserver {
   onPlayerLeft(room: Room, tick: number, playerId: number): void {
     this.hook(room, false, () => {
       this.closeBatch();
-      const index = this.seats.findIndex((s) => s.playerId === playerId);
-      if (index < 0) throw new Error(`player ${playerId} left but was not seated`);
-      this.seats.splice(index, 1);
+      this.inputs.unseat(playerId);
       for (let i = this.participants.length - 1; i >= 0; i--) {
         const p = this.participants[i]!;
         if (p.playerId === playerId && p.leaveTick === null) {
@@ -160,20 +160,23 @@ export class RoomRecorder implements RoomObserver {
     }
   }
 
-  /** What a tick records: its inputs and events packed, a digest once a second, a keyframe every 20 s. */
+  /** What a tick records: its inputs, its events' digest and stored events, a state digest every 2 s, a keyframe every 20 s. */
   private capture(room: Room, tick: number, applied: readonly AppliedInput[], events: readonly GameEvent[]): void {
     if (this.batchCount === 0) {
       this.batchFrom = tick;
       this.events.reset(tick);
+      this.eventDigests.reset(tick);
     }
-    this.inputs.encodeTick(tick, applied, this.seats);
+    this.inputs.encodeTick(tick, applied);
     this.batchCount++;
     this.lastTick = tick;
-    if (events.length > 0) this.events.encodeTick(tick, events);
+    if (events.length > 0) {
+      this.eventDigests.add(tick, stateDigest(events));
+      this.events.encodeTick(tick, events, this.stored);
+    }
     if (tick % this.keyframeEvery === 0) {
       this.closeBatch();
-      const seats: KeyframeSeat[] = this.seats.map((s) => [s.playerId, s.name, s.payload, s.offset]);
-      this.push({ type: 'keyframe', tick, hash: room.worldHash(), state: room.serializeWorld(), seats });
+      this.push({ type: 'keyframe', tick, hash: room.worldHash(), state: room.serializeWorld(), seats: this.inputs.keyframeSeats() });
     } else {
       if (tick % this.checkpointEvery === 0) this.batchCheckpoints.push([tick, stateDigest(room.serializeWorld())]);
       if (this.batchCount >= this.batchMax) {
@@ -230,8 +233,9 @@ export class RoomRecorder implements RoomObserver {
     const { tickRate, snapshotRate, lagCompensationTicks } = room.settings;
     const o = this.options;
     this.keyframeEvery = Math.max(1, Math.round((o.keyframeSeconds ?? 20) * tickRate));
-    this.checkpointEvery = Math.max(1, Math.round((o.checkpointSeconds ?? 1) * tickRate));
+    this.checkpointEvery = Math.max(1, Math.round((o.checkpointSeconds ?? 2) * tickRate));
     this.batchMax = Math.max(1, Math.round((o.batchSeconds ?? 5) * tickRate));
+    this.stored = reliableEventTest(room.game.schema);
     if (!fresh) {
       // The room existed before its recorder: its start cannot be rebuilt from the seed.
       throw new Error(`recorder attached to room ${room.id} at tick ${room.tick} with ${room.playerCount} players; rooms are recorded from creation`);
@@ -273,6 +277,7 @@ export class RoomRecorder implements RoomObserver {
         count: this.batchCount,
         inputs: this.inputs.finish(),
         events: this.events.finish(),
+        eventDigests: this.eventDigests.finish(),
         checkpoints: this.batchCheckpoints,
       },
     });

@@ -41,6 +41,15 @@ export class ByteWriter {
     }
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint: ${value} is not a non-negative safe integer`);
     this.ensure(8);
+    if (value <= 0x7fffffff) {
+      // Below 2^31: shifts instead of division.
+      while (value >= 0x80) {
+        this.buf[this.len++] = (value & 0x7f) | 0x80;
+        value >>>= 7;
+      }
+      this.buf[this.len++] = value;
+      return;
+    }
     while (value >= 0x80) {
       this.buf[this.len++] = (value % 0x80) | 0x80;
       value = Math.floor(value / 0x80);
@@ -59,6 +68,16 @@ export class ByteWriter {
       throw new RangeError(`zigzag: ${value} is out of range`);
     }
     this.varint(value >= 0 ? value * 2 : -value * 2 - 1);
+  }
+
+  /** Unsigned 32-bit little-endian. */
+  u32(value: number): void {
+    this.ensure(4);
+    const buf = this.buf;
+    buf[this.len++] = value & 0xff;
+    buf[this.len++] = (value >>> 8) & 0xff;
+    buf[this.len++] = (value >>> 16) & 0xff;
+    buf[this.len++] = (value >>> 24) & 0xff;
   }
 
   bytes(data: Uint8Array): void {
@@ -139,6 +158,11 @@ export class ByteReader {
       scale *= 0x80;
     }
     throw new ByteReadError('varint is longer than 8 bytes', start, this.name);
+  }
+
+  u32(): number {
+    const b = this.bytes(4);
+    return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
   }
 
   zigzag(): number {

@@ -6,7 +6,8 @@ import { ByteReader, ByteWriter } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { stateDigest } from './digest.js';
 import { EventsEncoder, decodeEvents } from './events-codec.js';
-import { InputDecodeError, InputsDecoder, InputsEncoder, newSeat, type SeatState } from './input-codec.js';
+import { InputDecodeError, InputsDecoder, newSeat, type SeatState } from './input-codec.js';
+import { InputsEncoder } from './input-encoder.js';
 
 describe('crc32', () => {
   it('matches the standard check value', () => {
@@ -78,9 +79,9 @@ describe('packed inputs', () => {
         fc.array(fc.array(fc.tuple(fc.boolean(), payloadArb, fc.integer({ min: 0, max: 8 })), { minLength: 5, maxLength: 5 }), { minLength: 1, maxLength: 40 }),
         (seatsCount, ticks) => {
           const ids = Array.from({ length: seatsCount }, (_, i) => i * 3 + 1);
-          const writeSeats: SeatState[] = ids.map((id) => newSeat(id, `p${id}`));
           const readSeats: SeatState[] = ids.map((id) => newSeat(id, `p${id}`));
           const encoder = new InputsEncoder();
+          for (const id of ids) encoder.seat(id, `p${id}`);
           const applied: TickInput[][] = [];
           // A seat that does not "send" keeps its previous payload (the most common case on a server).
           const current = ids.map(() => ({ payload: null as unknown, renderTick: 0 }));
@@ -93,7 +94,7 @@ describe('packed inputs', () => {
               return { playerId, renderTick: current[s]!.renderTick, payload: current[s]!.payload };
             });
             applied.push(list);
-            encoder.encodeTick(tick, list, writeSeats);
+            encoder.encodeTick(tick, list);
           });
           const decoder = new InputsDecoder(encoder.finish());
           applied.forEach((list, i) => {
@@ -112,27 +113,97 @@ describe('packed inputs', () => {
     );
   });
 
+  it('keep every seat baseline through joins, leaves and payloads of up to 30 numbers', () => {
+    const wideArb = fc.oneof(
+      payloadArb,
+      fc.integer({ min: 1, max: 30 }).chain((n) => fc.array(fc.integer({ min: -3, max: 3 }), { minLength: n, maxLength: n })),
+      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 5, maxLength: 30 }).map((a) => Object.fromEntries(a.map((v, i) => [`k${i}`, v]))),
+    );
+    const stepArb = fc.oneof(
+      { weight: 1, arbitrary: fc.constant({ kind: 'join' as const }) },
+      { weight: 1, arbitrary: fc.nat().map((n) => ({ kind: 'leave' as const, n })) },
+      { weight: 6, arbitrary: fc.array(fc.tuple(fc.boolean(), wideArb, fc.integer({ min: 0, max: 3 })), { minLength: 8, maxLength: 8 }).map((row) => ({ kind: 'tick' as const, row })) },
+    );
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60 }), (steps) => {
+        const encoder = new InputsEncoder();
+        let nextId = 1;
+        // What the decoder must see: per tick, the seats' [playerId, renderTick, payload] in seat order.
+        const script: ({ join: number } | { leave: number } | { tick: number; applied: TickInput[] })[] = [];
+        let seated: { playerId: number; payload: unknown; renderTick: number }[] = [];
+        let tick = 1;
+        for (const step of steps) {
+          if (step.kind === 'join') {
+            const playerId = nextId++;
+            encoder.seat(playerId, `p${playerId}`);
+            seated.push({ playerId, payload: null, renderTick: 0 });
+            script.push({ join: playerId });
+          } else if (step.kind === 'leave') {
+            if (seated.length === 0) continue;
+            const gone = seated[step.n % seated.length]!.playerId;
+            encoder.unseat(gone);
+            seated = seated.filter((s) => s.playerId !== gone);
+            script.push({ leave: gone });
+          } else {
+            seated.forEach((s, i) => {
+              const [sends, payload, lag] = step.row[i % step.row.length]!;
+              if (sends) {
+                s.payload = payload;
+                s.renderTick = tick - lag;
+              }
+            });
+            const applied = seated.map((s) => ({ ...s }));
+            encoder.encodeTick(tick, applied);
+            script.push({ tick, applied });
+            tick++;
+          }
+        }
+        // Replay the same joins and leaves against one inputs stream.
+        const decoder = new InputsDecoder(encoder.finish());
+        let seats: SeatState[] = [];
+        for (const entry of script) {
+          if ('join' in entry) seats.push(newSeat(entry.join, `p${entry.join}`));
+          else if ('leave' in entry) seats = seats.filter((s) => s.playerId !== entry.leave);
+          else {
+            decoder.decodeTick(seats);
+            entry.applied.forEach((input, s) => {
+              expect(seats[s]!.playerId).toBe(input.playerId);
+              expect(entry.tick - seats[s]!.offset).toBe(input.renderTick);
+              expect(same(seats[s]!.payload, input.payload)).toBe(true);
+            });
+          }
+        }
+        expect(decoder.done).toBe(true);
+        expect(encoder.keyframeSeats().map(([id, , payload]) => [id, payload])).toEqual(seated.map((s) => [s.playerId, s.payload]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('costs nothing for a seat whose input repeats, and a few bytes for an aim change', () => {
-    const seats = [newSeat(1, 'a'), newSeat(2, 'b')];
     const encoder = new InputsEncoder();
-    encoder.encodeTick(1, [{ playerId: 1, renderTick: 0, payload: { keys: 1, aim: 100 } }, { playerId: 2, renderTick: 0, payload: { keys: 0, aim: 0 } }], seats);
+    encoder.seat(1, 'a');
+    encoder.seat(2, 'b');
+    encoder.encodeTick(1, [{ playerId: 1, renderTick: 0, payload: { keys: 1, aim: 100 } }, { playerId: 2, renderTick: 0, payload: { keys: 0, aim: 0 } }]);
     const first = encoder.finish().length;
     for (let t = 2; t <= 101; t++) {
-      encoder.encodeTick(t, [{ playerId: 1, renderTick: t - 1, payload: { keys: 1, aim: 100 } }, { playerId: 2, renderTick: t - 1, payload: { keys: 0, aim: t } }], seats);
+      encoder.encodeTick(t, [{ playerId: 1, renderTick: t - 1, payload: { keys: 1, aim: 100 } }, { playerId: 2, renderTick: t - 1, payload: { keys: 0, aim: t } }]);
     }
     // 100 ticks: a count byte each, seat 2's aim delta (head + mask + value), nothing for seat 1.
     expect(encoder.finish().length - first).toBeLessThanOrEqual(100 * 4 + 8);
   });
 
   it('refuses an inputs stream that does not fit the seats', () => {
-    const seats = [newSeat(1, 'a')];
     const encoder = new InputsEncoder();
-    expect(() => encoder.encodeTick(1, [{ playerId: 2, renderTick: 1, payload: null }], seats)).toThrow(/seat 0 applied player 2/);
-    expect(() => encoder.encodeTick(1, [], seats)).toThrow(/0 inputs applied but 1 seats/);
+    encoder.seat(1, 'a');
+    expect(() => encoder.encodeTick(1, [{ playerId: 2, renderTick: 1, payload: null }])).toThrow(/seat 0 applied player 2/);
+    expect(() => encoder.encodeTick(1, [])).toThrow(/0 inputs applied but 1 seats/);
+    expect(() => encoder.unseat(9)).toThrow(/player 9 is not seated/);
     // Two seats' worth of entries read with one seat seated.
-    const two = [newSeat(1, 'a'), newSeat(2, 'b')];
     const e2 = new InputsEncoder();
-    e2.encodeTick(1, [{ playerId: 1, renderTick: 0, payload: [1] }, { playerId: 2, renderTick: 0, payload: [2] }], two);
+    e2.seat(1, 'a');
+    e2.seat(2, 'b');
+    e2.encodeTick(1, [{ playerId: 1, renderTick: 0, payload: [1] }, { playerId: 2, renderTick: 0, payload: [2] }]);
     expect(() => new InputsDecoder(e2.finish()).decodeTick([newSeat(1, 'a')])).toThrow(InputDecodeError);
     expect(() => new InputsDecoder(Uint8Array.of(0x7f, 0x7f))).toThrow(/run past/);
   });

@@ -1,5 +1,5 @@
 // A fast 32-bit digest of a serialized world (game.serialize output: numbers, strings, booleans, null,
-// arrays, plain objects, bytes), for the once-a-second checkpoints of a recording. game.hash stays the
+// arrays, plain objects, bytes), for the checkpoints of a recording and the digest of each tick's events. game.hash stays the
 // authoritative state hash (keyframes, end record); this one exists because it is ~5x cheaper (murmur3
 // mixing of whole 32-bit words instead of FNV over bytes), so the recorder can afford it every second.
 //

@@ -38,17 +38,30 @@ export class EventsEncoder {
     this.lastTick = from - 1;
   }
 
-  /** Appends the events of `tick` (ticks ascending; call only for ticks with events). */
-  encodeTick(tick: number, events: readonly GameEvent[]): void {
+  /**
+   * Appends the events of `tick` that `keep` accepts (all when it is omitted); a tick with none to keep
+   * writes nothing. Ticks ascending.
+   */
+  encodeTick(tick: number, events: readonly GameEvent[], keep?: (event: GameEvent) => boolean): void {
+    let kept = events.length;
+    if (keep) {
+      kept = 0;
+      for (const event of events) if (keep(event)) kept++;
+    }
+    if (kept === 0) return;
     const out = this.out;
     out.varint(tick - this.lastTick);
     this.lastTick = tick;
-    out.varint(events.length);
+    out.varint(kept);
     for (const event of events) {
+      if (keep && kept < events.length && !keep(event)) continue;
       out.varint(event.length);
       for (let i = 0; i < event.length; i++) {
         const v: unknown = event[i];
-        if (isSmallInt(v)) {
+        if (typeof v === 'number' && (v | 0) === v && (v !== 0 || 1 / v > 0)) {
+          // The common case, an int32 (not -0): its tag without the general checks.
+          out.varint(v >= 0 ? v * 4 : -v * 4 - 2);
+        } else if (isSmallInt(v)) {
           out.varint((v >= 0 ? v * 2 : -v * 2 - 1) * 2);
         } else if (typeof v === 'number') {
           out.byte(TAG_FLOAT);
@@ -141,6 +154,67 @@ export function ticksEvents(record: { readonly from: number; readonly count: num
   if (!list) {
     list = decodeEvents(record.events, record.from, record.count);
     decoded.set(record.events, list);
+  }
+  return list;
+}
+
+// ---- event digests ----
+//
+//   eventDigests = per tick that produced events (of any kind), ascending:
+//     varint tickGap     tick - previous such tick (the first: tick - (from - 1))
+//     u32 LE digest      stateDigest(the tick's events, in order): see digest.ts
+
+/** Packs the event digests of a batch of ticks (the `eventDigests` bytes of a ticks record). */
+export class EventDigestsEncoder {
+  private readonly out = new ByteWriter(256);
+  private lastTick = 0;
+
+  /** Starts a record whose first tick is `from`. */
+  reset(from: number): void {
+    this.out.reset();
+    this.lastTick = from - 1;
+  }
+
+  /** Appends the digest of a tick that produced events (ticks ascending). */
+  add(tick: number, digest: number): void {
+    this.out.varint(tick - this.lastTick);
+    this.lastTick = tick;
+    this.out.u32(digest);
+  }
+
+  finish(): Uint8Array {
+    return this.out.finish();
+  }
+}
+
+/** Decodes the eventDigests bytes of a ticks record covering ticks from..from+count-1. */
+export function decodeEventDigests(bytes: Uint8Array, from: number, count: number): [number, number][] {
+  const r = new ByteReader(bytes, 'eventDigests');
+  const out: [number, number][] = [];
+  let tick = from - 1;
+  try {
+    while (!r.done) {
+      const at = r.pos;
+      const gap = r.varint();
+      tick += gap;
+      if (gap === 0 || tick > from + count - 1) throw new EventsDecodeError(`the event digest of tick ${tick} is outside ticks ${from}..${from + count - 1} or not ascending`, at);
+      out.push([tick, r.u32()]);
+    }
+  } catch (err) {
+    if (err instanceof EventsDecodeError) throw err;
+    throw new EventsDecodeError((err as Error).message, (err as { position?: number }).position ?? r.pos);
+  }
+  return out;
+}
+
+const decodedDigests = new WeakMap<Uint8Array, readonly (readonly [number, number])[]>();
+
+/** The event digests of a ticks record as [tick, digest] pairs, ascending (decoded once, then cached). */
+export function ticksEventDigests(record: { readonly from: number; readonly count: number; readonly eventDigests: Uint8Array }): readonly (readonly [number, number])[] {
+  let list = decodedDigests.get(record.eventDigests);
+  if (!list) {
+    list = decodeEventDigests(record.eventDigests, record.from, record.count);
+    decodedDigests.set(record.eventDigests, list);
   }
   return list;
 }

@@ -1,4 +1,4 @@
-// The recording format, version 1 (the spec is docs/RECORDING-FORMAT.md): constants, record types and
+// The recording format, version 2 (the spec is docs/RECORDING-FORMAT.md): constants, record types and
 // the validation of decoded records. Isomorphic (no Node or DOM APIs).
 //
 //   file    = prelude frame*
@@ -8,11 +8,11 @@
 //   payload = one record: a msgpack map with a string `type`
 
 import type { PlayerScore } from '../game/game-definition.js';
-import { ticksEvents, type EventsDecodeError } from './events-codec.js';
+import { ticksEventDigests, ticksEvents, type EventsDecodeError } from './events-codec.js';
 
 export const RECORDING_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x47, 0x52, 0x45, 0x43, 0x0d, 0x0a, 0x1a);
 /** The version this code writes and the only one it reads. */
-export const RECORDING_FORMAT_VERSION = 1;
+export const RECORDING_FORMAT_VERSION = 2;
 export const PRELUDE_BYTES = 12;
 export const FRAME_HEADER_BYTES = 8;
 /** A frame body larger than this is taken as a corrupted length field, not a real record. */
@@ -68,14 +68,22 @@ export interface LeaveRecord {
   readonly playerId: number;
 }
 
-/** Ticks from..from+count-1: the inputs applied (packed, see input-codec.ts), events and state checkpoints. */
+/**
+ * Ticks from..from+count-1: the inputs applied (packed, see input-codec.ts), a digest of every tick's
+ * events, the events of the kinds stored in full, and state checkpoints.
+ */
 export interface TicksRecord {
   readonly type: 'ticks';
   readonly from: number;
   readonly count: number;
   readonly inputs: Uint8Array;
-  /** The events of these ticks, packed (see events-codec.ts; decode with ticksEvents(record)). */
+  /**
+   * The stored events of these ticks, packed (see events-codec.ts; decode with ticksEvents(record)): those
+   * of the game's schema.reliableEvents codes (all events when the schema lists none).
+   */
   readonly events: Uint8Array;
+  /** stateDigest of every tick's events (all kinds), for ticks that produced any (ticksEventDigests(record)). */
+  readonly eventDigests: Uint8Array;
   /** [tick, stateDigest(game.serialize(world)) after that tick], ascending (see digest.ts). */
   readonly checkpoints: readonly (readonly [number, number])[];
 }
@@ -196,10 +204,25 @@ function validateTicks(m: Record<string, unknown>): TicksRecord {
   if (!(inputs instanceof Uint8Array)) throw new ShapeError('inputs must be bytes (msgpack bin)');
   const events = own(m, 'events');
   if (!(events instanceof Uint8Array)) throw new ShapeError('events must be bytes (msgpack bin)');
+  let stored: readonly (readonly [number, unknown])[];
   try {
-    ticksEvents({ from, count, events });
+    stored = ticksEvents({ from, count, events });
   } catch (err) {
     throw new ShapeError(`events: ${(err as Error).message} (byte ${(err as EventsDecodeError).position ?? 0} of the events)`);
+  }
+  const eventDigests = own(m, 'eventDigests');
+  if (!(eventDigests instanceof Uint8Array)) throw new ShapeError('eventDigests must be bytes (msgpack bin)');
+  let digests: readonly (readonly [number, number])[];
+  try {
+    digests = ticksEventDigests({ from, count, eventDigests });
+  } catch (err) {
+    throw new ShapeError(`eventDigests: ${(err as Error).message} (byte ${(err as EventsDecodeError).position ?? 0} of the event digests)`);
+  }
+  // A tick with stored events produced events: it has a digest (both lists ascending).
+  let d = 0;
+  for (const [tick] of stored) {
+    while (d < digests.length && digests[d]![0] < tick) d++;
+    if (d === digests.length || digests[d]![0] !== tick) throw new ShapeError(`events are stored for tick ${tick}, which has no event digest`);
   }
   let prev = from - 1;
   const checkpoints = arr(own(m, 'checkpoints'), 'checkpoints').map((entry, i) => {
@@ -215,7 +238,7 @@ function validateTicks(m: Record<string, unknown>): TicksRecord {
     prev = tick;
     return [tick, hash] as const;
   });
-  return { type: 'ticks', from, count, inputs, events, checkpoints };
+  return { type: 'ticks', from, count, inputs, events, eventDigests, checkpoints };
 }
 
 function validateKeyframe(m: Record<string, unknown>): KeyframeRecord {

@@ -6,8 +6,9 @@ export { crc32 } from './crc32.js';
 export { stateDigest } from './digest.js';
 export { platformDeflateRaw, platformInflateRaw, type DeflateFn, type InflateFn } from './compression.js';
 export { ByteReader, ByteWriter } from './bytes.js';
-export { EventsDecodeError, EventsEncoder, decodeEvents, ticksEvents } from './events-codec.js';
-export { InputDecodeError, InputsDecoder, InputsEncoder, newSeat, type AppliedInputLike, type SeatState } from './input-codec.js';
+export { EventDigestsEncoder, EventsDecodeError, EventsEncoder, decodeEventDigests, decodeEvents, ticksEventDigests, ticksEvents } from './events-codec.js';
+export { InputDecodeError, InputsDecoder, newSeat, type AppliedInputLike, type SeatState } from './input-codec.js';
+export { InputsEncoder } from './input-encoder.js';
 export {
   readRecording,
   readHeader,

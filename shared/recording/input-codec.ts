@@ -10,30 +10,32 @@
 //     n x (in seat order):
 //       varint head = seatGap * 8 + payloadMode * 2 + offsetChanged
 //           seatGap        seat index minus (previous entry's seat index + 1); the first entry: its index
-//           payloadMode    0 same payload, 1 leaf deltas, 2 full payload (3 is invalid)
+//           payloadMode    0 same payload, 1 leaf deltas, 2 full payload, 3 leaf deltas with the
+//                          seat's last leaf mask (that of its last mode-1 entry in this record)
 //           offsetChanged  1 when the render offset (tick - renderTick) changed
 //       [payloadMode 1]  varint leafMask (bit k: leaf k changed)
 //       [payloadMode 2]  varint byteLength of the payload's msgpack in `values`
 //   offsets:  per entry with offsetChanged, zigzag varint (new offset - previous offset)
-//   values:   per entry with payloadMode 1, per set bit ascending, zigzag varint (new leaf - old leaf);
-//             per entry with payloadMode 2, the payload's msgpack
+//   values:   per entry with payloadMode 1 or 3, per set bit ascending, zigzag varint (new leaf - old
+//             leaf); per entry with payloadMode 2, the payload's msgpack
+// Mode 3 is the common case of a player who keeps moving the mouse: one byte per seat and tick.
 // Leaves: a flat array's elements, or a flat plain object's values in key order (Object.keys).
 //
 // A seat's baseline is what it was applied on the previous tick; a seat that just joined starts from
 // payload nil, render offset 0. A keyframe restates every seat's baseline.
 //
-// Payloads must be treated as immutable after they were applied (the server's are: parseInput and
-// idleInput return fresh values), since the recorder encodes them after the tick.
+// The encoder is InputsEncoder (input-encoder.ts); this file holds the decoder and what both share.
 
 import { Decoder, Encoder } from '@msgpack/msgpack';
-import { ByteReadError, ByteReader, ByteWriter, MAX_ZIGZAG_MAGNITUDE } from './bytes.js';
+import { ByteReadError, ByteReader, MAX_ZIGZAG_MAGNITUDE } from './bytes.js';
 
 /** Most leaves a payload may have to be delta-coded (the leaf mask is a 30-bit varint). */
 export const MAX_LEAVES = 30;
 
-const MODE_SAME = 0;
-const MODE_DELTA = 1;
-const MODE_FULL = 2;
+export const MODE_SAME = 0;
+export const MODE_DELTA = 1;
+export const MODE_FULL = 2;
+export const MODE_DELTA_SAME_MASK = 3;
 
 const payloadEncoder = new Encoder({ ignoreUndefined: true });
 // msgpack writes -0 as the integer 0; a payload holding a -0 is written with every number as float64.
@@ -47,7 +49,7 @@ function hasNegativeZero(v: unknown): boolean {
 }
 
 /** The msgpack of a payload, exact to the bit (-0 included). */
-function encodePayload(v: unknown): Uint8Array {
+export function encodePayload(v: unknown): Uint8Array {
   return hasNegativeZero(v) ? floatPayloadEncoder.encode(v) : payloadEncoder.encode(v);
 }
 const payloadDecoder = new Decoder({
@@ -137,152 +139,85 @@ export interface AppliedInputLike {
   readonly payload: unknown;
 }
 
-// Scratch state of the payload comparison (one tick is encoded at a time).
-const deltas: number[] = new Array<number>(MAX_LEAVES).fill(0);
-let deltaCount = 0;
-let deltaMask = 0;
-
 /**
- * Compares a seat's baseline with the payload applied now: MODE_SAME (structurally equal), MODE_DELTA
- * (same flat shape, only integer leaves changed: deltas/deltaCount/deltaMask are set) or MODE_FULL.
+ * The comparison of an applied payload with a seat's baseline, and its result: the mode, and for
+ * MODE_DELTA the changed leaves (mask, count, deltas), for MODE_FULL the payload's msgpack when it was
+ * already computed. One instance per encoder, reused on every seat (no allocation per tick).
  */
-function comparePayload(seat: SeatState, cur: unknown): number {
-  const prev = seat.payload;
-  deltaCount = 0;
-  deltaMask = 0;
-  if (seat.keys !== null) {
-    // Flat plain object: same keys in the same order, integer changes only.
-    if (typeof cur !== 'object' || cur === null || Object.getPrototypeOf(cur) !== Object.prototype) return MODE_FULL;
-    const keys = seat.keys;
-    const a = prev as Record<string, unknown>;
-    const b = cur as Record<string, unknown>;
-    let k = 0;
-    for (const key in b) {
-      if (k >= keys.length || keys[k] !== key) return MODE_FULL;
-      const x = a[key];
-      const y = b[key];
-      if (x !== y || !Object.is(x, y)) {
-        const d = intDelta(x, y);
-        if (d === null) return MODE_FULL;
-        deltaMask += 2 ** k;
-        deltas[deltaCount++] = d;
+export class PayloadComparison {
+  readonly deltas: number[] = new Array<number>(MAX_LEAVES).fill(0);
+  count = 0;
+  mask = 0;
+  full: Uint8Array | null = null;
+
+  begin(): void {
+    this.count = 0;
+    this.mask = 0;
+    this.full = null;
+  }
+
+  /** Leaf k went from x to y: true when it is unchanged or changed by an integer step (recorded). */
+  leaf(x: number, y: number, k: number): boolean {
+    if (x === y ? x !== 0 || 1 / x === 1 / y : x !== x && y !== y) return true;
+    const d = intDelta(x, y);
+    if (d === null) return false;
+    this.mask |= 1 << k;
+    this.deltas[this.count++] = d;
+    return true;
+  }
+
+  /** The mode of a comparison that found the same shape. */
+  mode(): number {
+    return this.count === 0 ? MODE_SAME : MODE_DELTA;
+  }
+
+  /** Compares any payload with a seat's baseline (SeatState, as the decoder keeps it). */
+  compare(seat: SeatState, cur: unknown): number {
+    this.begin();
+    if (Object.is(cur, seat.payload)) return MODE_SAME;
+    const mode = this.compareShape(seat, cur);
+    if (mode !== MODE_FULL) return mode;
+    this.full = encodePayload(cur);
+    return seat.encoded !== null && bytesEqual(this.full, seat.encoded) ? MODE_SAME : MODE_FULL;
+  }
+
+  private compareShape(seat: SeatState, cur: unknown): number {
+    const prev = seat.payload;
+    if (seat.keys !== null) {
+      // Flat plain object: same keys in the same order, integer changes only.
+      if (typeof cur !== 'object' || cur === null || Object.getPrototypeOf(cur) !== Object.prototype) return MODE_FULL;
+      const keys = seat.keys;
+      const a = prev as Record<string, unknown>;
+      const b = cur as Record<string, unknown>;
+      let k = 0;
+      for (const key in b) {
+        if (k >= keys.length || keys[k] !== key) return MODE_FULL;
+        if (!this.anyLeaf(a[key], b[key], k)) return MODE_FULL;
+        k++;
       }
-      k++;
+      return k === keys.length ? this.mode() : MODE_FULL;
     }
-    if (k !== keys.length) return MODE_FULL;
-    return deltaCount === 0 ? MODE_SAME : MODE_DELTA;
-  }
-  if (seat.encoded === null && Array.isArray(prev)) {
-    // Flat array: same length, integer changes only.
-    if (!Array.isArray(cur) || cur.length !== prev.length) return MODE_FULL;
-    for (let k = 0; k < cur.length; k++) {
-      const x: unknown = prev[k];
-      const y: unknown = cur[k];
-      if (x === y && Object.is(x, y)) continue;
-      const d = intDelta(x, y);
-      if (d === null) return MODE_FULL;
-      deltaMask += 2 ** k;
-      deltas[deltaCount++] = d;
+    if (seat.encoded === null && Array.isArray(prev)) {
+      // Flat array: same length, integer changes only.
+      if (!Array.isArray(cur) || cur.length !== prev.length) return MODE_FULL;
+      for (let k = 0; k < cur.length; k++) if (!this.anyLeaf(prev[k], cur[k], k)) return MODE_FULL;
+      return this.mode();
     }
-    return deltaCount === 0 ? MODE_SAME : MODE_DELTA;
+    return MODE_FULL;
   }
-  return MODE_FULL;
+
+  private anyLeaf(x: unknown, y: unknown, k: number): boolean {
+    if (Object.is(x, y)) return true;
+    return typeof x === 'number' && typeof y === 'number' && this.leaf(x, y, k);
+  }
 }
 
-/** Packs ticks of applied inputs into the `inputs` bytes of one ticks record. */
-export class InputsEncoder {
-  private readonly structure = new ByteWriter(1024);
-  private readonly offsets = new ByteWriter(256);
-  private readonly values = new ByteWriter(2048);
-  private readonly scratch = new ByteWriter(256);
-
-  reset(): void {
-    this.structure.reset();
-    this.offsets.reset();
-    this.values.reset();
-  }
-
-  /**
-   * Appends one tick and advances the seats' baselines. `applied` must list exactly the seats, in seat
-   * order (Room.step does); a mismatch throws (the recording would not replay).
-   */
-  encodeTick(tick: number, applied: readonly AppliedInputLike[], seats: readonly SeatState[]): void {
-    const count = seats.length;
-    if (applied.length !== count) {
-      throw new Error(`tick ${tick}: ${applied.length} inputs applied but ${count} seats recorded`);
-    }
-    const out = this.structure;
-    const offsets = this.offsets;
-    const values = this.values;
-    // The number of entries comes first: reserve its byte when it fits in one, else write entries aside.
-    const inline = count < 0x80;
-    const countAt = out.length;
-    let w = out;
-    if (inline) out.byte(0);
-    else {
-      this.scratch.reset();
-      w = this.scratch;
-    }
-    let n = 0;
-    let lastIndex = -1;
-    for (let i = 0; i < count; i++) {
-      const seat = seats[i]!;
-      const input = applied[i]!;
-      if (input.playerId !== seat.playerId) {
-        throw new Error(`tick ${tick}: seat ${i} applied player ${input.playerId}, recorded seat is player ${seat.playerId}`);
-      }
-      const offset = tick - input.renderTick;
-      const offsetChanged = offset !== seat.offset;
-      const cur = input.payload;
-      let mode = MODE_SAME;
-      let full: Uint8Array | null = null;
-      if (!Object.is(cur, seat.payload)) {
-        mode = comparePayload(seat, cur);
-        if (mode === MODE_FULL) {
-          full = encodePayload(cur);
-          if (seat.encoded !== null && bytesEqual(full, seat.encoded)) mode = MODE_SAME;
-        }
-      }
-      if (mode !== MODE_SAME || offsetChanged) {
-        n++;
-        w.varint((i - lastIndex - 1) * 8 + mode * 2 + (offsetChanged ? 1 : 0));
-        lastIndex = i;
-        if (offsetChanged) offsets.zigzag(offset - seat.offset);
-        if (mode === MODE_DELTA) {
-          w.varint(deltaMask);
-          for (let k = 0; k < deltaCount; k++) values.zigzag(deltas[k]!);
-        } else if (mode === MODE_FULL) {
-          w.varint(full!.length);
-          values.bytes(full!);
-        }
-        seat.offset = offset;
-      }
-      if (!Object.is(cur, seat.payload)) {
-        // A flat object keeps its (verified) key list; anything else is re-examined.
-        if (mode !== MODE_FULL && seat.keys !== null) seat.payload = cur;
-        else setPayload(seat, cur);
-      }
-    }
-    if (inline) out.patch(countAt, n);
-    else {
-      out.varint(n);
-      out.bytes(this.scratch.view());
-    }
-  }
-
-  /** The packed bytes of the ticks encoded since the last reset. */
-  finish(): Uint8Array {
-    const head = new ByteWriter(16);
-    head.varint(this.structure.length);
-    head.varint(this.offsets.length);
-    const out = new Uint8Array(head.length + this.structure.length + this.offsets.length + this.values.length);
-    let at = 0;
-    for (const part of [head.view(), this.structure.view(), this.offsets.view(), this.values.view()]) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
-  }
+/** Makes `cur` a general seat's baseline after it was encoded with `mode` (as the decoder will). */
+export function advanceSeat(seat: SeatState, cur: unknown, mode: number): void {
+  if (Object.is(cur, seat.payload)) return;
+  // A flat object keeps its (verified) key list; anything else is re-examined.
+  if (mode !== MODE_FULL && seat.keys !== null) seat.payload = cur;
+  else setPayload(seat, cur);
 }
 
 /** A malformed inputs stream; `position` is the byte within the record's inputs. */
@@ -304,6 +239,8 @@ export class InputsDecoder {
   private readonly structureStart: number;
   private readonly offsetsStart: number;
   private readonly valuesStart: number;
+  /** Each seat's last leaf mask in this record (mode 3 repeats it), by seat index. */
+  private readonly masks: number[] = [];
 
   constructor(inputs: Uint8Array) {
     const head = new ByteReader(inputs);
@@ -367,16 +304,22 @@ export class InputsDecoder {
       const seat = seats[index]!;
       const offsetChanged = low % 2 === 1;
       const mode = Math.floor(low / 2);
-      if (mode === 3) throw new InputDecodeError('invalid payload mode 3', where);
       if (mode === MODE_SAME && !offsetChanged) throw new InputDecodeError(`entry for seat ${index} changes nothing`, where);
       if (offsetChanged) {
         const offset = seat.offset + this.offsets.zigzag();
         if (!Number.isSafeInteger(offset)) throw new InputDecodeError('render offset out of range', where);
         seat.offset = offset;
       }
-      if (mode === MODE_DELTA) {
-        const mask = s.varint();
-        if (mask === 0 || mask >= 2 ** MAX_LEAVES) throw new InputDecodeError(`invalid leaf mask ${mask}`, where);
+      if (mode === MODE_DELTA || mode === MODE_DELTA_SAME_MASK) {
+        let mask: number;
+        if (mode === MODE_DELTA) {
+          mask = s.varint();
+          if (mask === 0 || mask >= 2 ** MAX_LEAVES) throw new InputDecodeError(`invalid leaf mask ${mask}`, where);
+          this.masks[index] = mask;
+        } else {
+          mask = this.masks[index] ?? 0;
+          if (mask === 0) throw new InputDecodeError(`seat ${index} repeats its leaf mask, but has none in this record`, where);
+        }
         const prev = seat.payload;
         const v = this.values;
         if (Array.isArray(prev) && seat.encoded === null) {

@@ -2,13 +2,14 @@
 // anywhere, of another format version, not a recording at all, or valid but wrong (changed inputs).
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { arenaGame, EVT_SHOT, KEY_LEFT, KEY_RIGHT, type ArenaInput, type ArenaWorld } from '../game/arena/index.js';
+import { arenaGame, EVT_KILL, EVT_MATCH_END, EVT_SHOT, KEY_LEFT, KEY_RIGHT, type ArenaInput, type ArenaWorld } from '../game/arena/index.js';
 import type { AnyGame } from '../game/game-definition.js';
 import { crc32 } from './crc32.js';
+import { stateDigest } from './digest.js';
 import { PRELUDE_BYTES, RecordingError, type RecordingRecord } from './format.js';
 import { readRecording, type Recording } from './reader.js';
 import { ReplayError, ReplaySimulator } from './simulator.js';
-import { recordedEventsAt, rewriteInputs, simulateRecording } from './test-support.js';
+import { replayedEvents, rewriteInputs, simulateRecording } from './test-support.js';
 import { verifyRecording } from './verify.js';
 import { encodeFrame, encodePrelude, encodeRecordPayload, encodeRecording, concatBytes } from './writer.js';
 
@@ -41,9 +42,11 @@ describe('readRecording', () => {
     expect(recording.entries.map((e) => e.record.type)).toEqual(records.map((r) => r.type));
     expect(recording.lastTick).toBe(TICKS);
     expect(recording.end?.players.map((p) => p.name)).toEqual(['ann', 'bob', 'cy', 'dee', 'eve']);
-    // The bulky records are stored deflated.
+    // Keyframes are stored deflated; ticks records, already packed, plain.
+    const keyframe = recording.entries.find((e) => e.record.type === 'keyframe')!;
+    expect(bytes[keyframe.offset + 8]).toBe(1);
     const ticks = recording.entries.find((e) => e.record.type === 'ticks')!;
-    expect(bytes[ticks.offset + 8]).toBe(1);
+    expect(bytes[ticks.offset + 8]).toBe(0);
   });
 
   it('reads a file cut off anywhere up to its last whole record and names the offset of the cut', async () => {
@@ -65,10 +68,10 @@ describe('readRecording', () => {
   it('refuses what is not a recording, and other format versions, with the reason', async () => {
     await expect(readRecording(new TextEncoder().encode('{"not":"a recording"}'))).rejects.toThrow(/NOT_A_RECORDING at byte 0/);
     await expect(readRecording(new Uint8Array(0))).rejects.toThrow(/TRUNCATED/);
-    const older = concatBytes([encodePrelude(0), bytes.subarray(PRELUDE_BYTES)]);
-    await expect(readRecording(older)).rejects.toThrow(/UNSUPPORTED_VERSION at byte 8: recording format version 0 is an older format than this build reads \(version 1\)/);
-    const newer = concatBytes([encodePrelude(2), bytes.subarray(PRELUDE_BYTES)]);
-    await expect(readRecording(newer)).rejects.toThrow(/version 2 is newer than this build reads/);
+    const older = concatBytes([encodePrelude(1), bytes.subarray(PRELUDE_BYTES)]);
+    await expect(readRecording(older)).rejects.toThrow(/UNSUPPORTED_VERSION at byte 8: recording format version 1 is an older format than this build reads \(version 2\)/);
+    const newer = concatBytes([encodePrelude(3), bytes.subarray(PRELUDE_BYTES)]);
+    await expect(readRecording(newer)).rejects.toThrow(/version 3 is newer than this build reads/);
     await expect(readRecording(bytes.subarray(0, 20))).rejects.toThrow(/before its header record is complete/);
   });
 
@@ -130,10 +133,15 @@ describe('ReplaySimulator', () => {
   it('re-simulates the whole match: same events as recorded, same final hash', () => {
     const sim = new ReplaySimulator(recording, arenaGame);
     let ticks = 0;
+    let stored = 0;
     for (let step = sim.step(); step; step = sim.step()) {
-      expect(step.events).toEqual(step.recordedEvents);
+      // Every tick's events match its recorded digest; kills and match ends are also stored in full.
+      expect(step.recordedEventsDigest).toBe(step.events.length > 0 ? stateDigest(step.events) : null);
+      expect(step.events.filter((e) => e[0] === EVT_KILL || e[0] === EVT_MATCH_END)).toEqual(step.recordedEvents);
+      stored += step.recordedEvents.length;
       ticks++;
     }
+    expect(stored).toBeGreaterThan(0);
     expect(ticks).toBe(TICKS);
     expect(sim.hash()).toBe(recording.end!.hash);
     expect(sim.seats.map((s) => s.name)).toEqual(['cy', 'dee', 'eve']);
@@ -180,9 +188,10 @@ describe('verifyRecording', () => {
   it('names the tick of a changed input when that tick\'s events show it', async () => {
     // A tick on which player 3 fired the rifle: turn its aim by a quarter turn.
     let target = -1;
+    const events = replayedEvents(recording);
     for (let t = 40; t < 380 && target < 0; t++) {
       if (t % 90 === 0) continue;
-      if (recordedEventsAt(recording, t).some((e) => e[0] === EVT_SHOT && e[1] === 3)) target = t;
+      if (events.get(t)?.some((e) => e[0] === EVT_SHOT && e[1] === 3)) target = t;
     }
     expect(target).toBeGreaterThan(0);
     const tampered = await encodeRecording(
@@ -197,7 +206,7 @@ describe('verifyRecording', () => {
     expect(result.ok).toBe(false);
     expect(result.firstDivergentTick).toBe(target);
     expect(result.divergence).toMatchObject({ kind: 'events', tick: target });
-    expect(result.divergence!.message).toBe(`tick ${target}: the re-simulated events differ from the recorded ones`);
+    expect(result.divergence!.message).toBe(`tick ${target}: the digest of its re-simulated events differs from the recorded one`);
   });
 
   it('localizes a change the events do not show to between two checkpoints', async () => {

@@ -6,7 +6,7 @@
 import type { EntityView, GameEvent } from '../codec/schema.js';
 import type { GameDefinition } from '../game/game-definition.js';
 import type { EndRecord, JoinRecord, KeyframeRecord, LeaveRecord, TicksRecord } from './format.js';
-import { ticksEvents } from './events-codec.js';
+import { ticksEventDigests, ticksEvents } from './events-codec.js';
 import { InputDecodeError, InputsDecoder, newSeat, type SeatState } from './input-codec.js';
 import type { RecordEntry, Recording } from './reader.js';
 
@@ -38,8 +38,10 @@ export type ReplayStep =
       readonly tick: number;
       /** What the re-simulation produced. */
       readonly events: readonly GameEvent[];
-      /** What the recording says this tick produced. */
+      /** The events of this tick the recording stores in full (the kinds of the game's schema.reliableEvents). */
       readonly recordedEvents: readonly GameEvent[];
+      /** The recorded digest of all this tick's events (stateDigest); null: the tick produced none. */
+      readonly recordedEventsDigest: number | null;
       /** The recorded state hash after this tick, when the recording has a checkpoint here. */
       readonly checkpoint: number | null;
       readonly offset: number;
@@ -61,6 +63,7 @@ interface TicksCursor {
   /** Next tick to simulate from this record. */
   tick: number;
   eventIndex: number;
+  digestIndex: number;
   checkpointIndex: number;
 }
 
@@ -205,7 +208,7 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
       case 'end':
         return { kind: 'end', record, offset: entry.offset };
       case 'ticks':
-        this.ticks = { entry, record, inputs: this.inputsOf(entry, record), tick: record.from, eventIndex: 0, checkpointIndex: 0 };
+        this.ticks = { entry, record, inputs: this.inputsOf(entry, record), tick: record.from, eventIndex: 0, digestIndex: 0, checkpointIndex: 0 };
         return this.simulateTick(this.ticks);
       case 'header':
         throw new ReplayError('SIMULATION_FAILED', this.currentTick, entry.offset, 'unexpected second header');
@@ -280,6 +283,12 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
       recordedEvents = ev[1];
       c.eventIndex++;
     }
+    let recordedEventsDigest: number | null = null;
+    const digest = ticksEventDigests(c.record)[c.digestIndex];
+    if (digest && digest[0] === tick) {
+      recordedEventsDigest = digest[1];
+      c.digestIndex++;
+    }
     let checkpoint: number | null = null;
     const cp = c.record.checkpoints[c.checkpointIndex];
     if (cp && cp[0] === tick) {
@@ -293,7 +302,7 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
       }
       this.ticks = null;
     }
-    return { kind: 'tick', tick, events, recordedEvents, checkpoint, offset };
+    return { kind: 'tick', tick, events, recordedEvents, recordedEventsDigest, checkpoint, offset };
   }
 
   private guard<T>(tick: number, offset: number, run: () => T): T {

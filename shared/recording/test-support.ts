@@ -3,14 +3,18 @@
 // record layout), and a rewriter that changes inputs in a recording and re-encodes it into a file that
 // is valid (every CRC right) but wrong.
 
+import type { GameEvent } from '../codec/schema.js';
 import { botInput } from '../game/arena/test-support.js';
 import { arenaGame, type ArenaInput, type ArenaWorld } from '../game/arena/index.js';
 import { createPrng } from '../game/prng.js';
 import { stateDigest } from './digest.js';
-import { EventsEncoder, ticksEvents } from './events-codec.js';
-import type { KeyframeSeat, RecordingRecord } from './format.js';
-import { InputsDecoder, InputsEncoder, newSeat, type SeatState } from './input-codec.js';
+import { reliableEventTest } from '../codec/schema-check.js';
+import { EventDigestsEncoder, EventsEncoder, ticksEvents } from './events-codec.js';
+import type { RecordingRecord } from './format.js';
+import { InputsDecoder, newSeat, type SeatState } from './input-codec.js';
+import { InputsEncoder } from './input-encoder.js';
 import type { Recording } from './reader.js';
+import { ReplaySimulator } from './simulator.js';
 import { encodeRecording } from './writer.js';
 
 export interface SimulatedMatchOptions {
@@ -58,18 +62,20 @@ export function simulateRecording(options: SimulatedMatchOptions): RecordingReco
       checkpointInterval: checkpointEvery,
     },
   ];
-  const seats: SeatState[] = [];
+  const seated: number[] = [];
   const last = new Map<number, ArenaInput>();
   const participants: { playerId: number; name: string; joinTick: number; leaveTick: number | null }[] = [];
   let nextId = 0;
   const inputs = new InputsEncoder();
   const events = new EventsEncoder();
+  const eventDigests = new EventDigestsEncoder();
+  const stored = reliableEventTest(game.schema);
   let from = 0;
   let count = 0;
   let checkpoints: [number, number][] = [];
   const close = () => {
     if (count === 0) return;
-    records.push({ type: 'ticks', from, count, inputs: inputs.finish(), events: events.finish(), checkpoints });
+    records.push({ type: 'ticks', from, count, inputs: inputs.finish(), events: events.finish(), eventDigests: eventDigests.finish(), checkpoints });
     inputs.reset();
     count = 0;
     checkpoints = [];
@@ -78,15 +84,17 @@ export function simulateRecording(options: SimulatedMatchOptions): RecordingReco
     close();
     const playerId = ++nextId;
     game.addPlayer(world, playerId, name);
-    seats.push(newSeat(playerId, name));
+    seated.push(playerId);
+    inputs.seat(playerId, name);
     participants.push({ playerId, name, joinTick: tick, leaveTick: null });
     records.push({ type: 'join', tick, playerId, name });
   };
   const leave = (tick: number, playerId: number) => {
     close();
-    const index = seats.findIndex((s) => s.playerId === playerId);
+    const index = seated.indexOf(playerId);
     if (index < 0) throw new Error(`player ${playerId} is not seated`);
-    seats.splice(index, 1);
+    seated.splice(index, 1);
+    inputs.unseat(playerId);
     last.delete(playerId);
     game.removePlayer(world, playerId);
     const p = participants.find((q) => q.playerId === playerId && q.leaveTick === null);
@@ -98,26 +106,29 @@ export function simulateRecording(options: SimulatedMatchOptions): RecordingReco
     if (count === 0) {
       from = tick;
       events.reset(tick);
+      eventDigests.reset(tick);
     }
     // As Room.step: one input per seat in seat order (idle input when nothing was sent), then the step.
-    const applied = seats.map((s) => {
-      if (idle(tick, s.playerId)) {
-        const payload = game.idleInput(last.get(s.playerId) ?? null);
-        return { playerId: s.playerId, renderTick: tick, payload };
+    const applied = seated.map((playerId) => {
+      if (idle(tick, playerId)) {
+        const payload = game.idleInput(last.get(playerId) ?? null);
+        return { playerId, renderTick: tick, payload };
       }
-      const payload = botInput(world, s.playerId, rng);
-      last.set(s.playerId, payload);
-      return { playerId: s.playerId, renderTick: Math.max(tick - game.lagCompensationTicks, tick - 1 - ((tick >> 4) % 4)), payload };
+      const payload = botInput(world, playerId, rng);
+      last.set(playerId, payload);
+      return { playerId, renderTick: Math.max(tick - game.lagCompensationTicks, tick - 1 - ((tick >> 4) % 4)), payload };
     });
     for (const a of applied) game.applyInput(world, a.playerId, a.payload, { tick, renderTick: a.renderTick });
     const tickEvents = game.step(world, tick);
-    inputs.encodeTick(tick, applied, seats);
-    if (tickEvents.length > 0) events.encodeTick(tick, tickEvents);
+    inputs.encodeTick(tick, applied);
+    if (tickEvents.length > 0) {
+      eventDigests.add(tick, stateDigest(tickEvents));
+      events.encodeTick(tick, tickEvents, stored);
+    }
     count++;
     if (tick % keyframeEvery === 0) {
       close();
-      const ks: KeyframeSeat[] = seats.map((s) => [s.playerId, s.name, s.payload, s.offset]);
-      records.push({ type: 'keyframe', tick, hash: game.hash(world), state: game.serialize(world), seats: ks });
+      records.push({ type: 'keyframe', tick, hash: game.hash(world), state: game.serialize(world), seats: inputs.keyframeSeats() });
     } else {
       if (tick % checkpointEvery === 0) checkpoints.push([tick, stateDigest(game.serialize(world))]);
       if (count >= batch) close();
@@ -153,31 +164,31 @@ export interface AppliedView {
 export function rewriteInputs(recording: Recording, change: (tick: number, applied: AppliedView[]) => void): RecordingRecord[] {
   const out: RecordingRecord[] = [];
   let readSeats: SeatState[] = [];
-  let writeSeats: SeatState[] = [];
+  const encoder = new InputsEncoder();
   for (const { record } of recording.entries) {
     switch (record.type) {
       case 'join':
         readSeats.push(newSeat(record.playerId, record.name));
-        writeSeats.push(newSeat(record.playerId, record.name));
+        encoder.seat(record.playerId, record.name);
         out.push(record);
         break;
       case 'leave':
         readSeats = readSeats.filter((s) => s.playerId !== record.playerId);
-        writeSeats = writeSeats.filter((s) => s.playerId !== record.playerId);
+        encoder.unseat(record.playerId);
         out.push(record);
         break;
       case 'keyframe':
         readSeats = record.seats.map(([id, name, payload, offset]) => newSeat(id, name, payload, offset));
-        out.push({ ...record, seats: writeSeats.map((s) => [s.playerId, s.name, s.payload, s.offset] as const) });
+        out.push({ ...record, seats: encoder.keyframeSeats() });
         break;
       case 'ticks': {
         const decoder = new InputsDecoder(record.inputs);
-        const encoder = new InputsEncoder();
+        encoder.reset();
         for (let tick = record.from; tick < record.from + record.count; tick++) {
           decoder.decodeTick(readSeats);
           const applied: AppliedView[] = readSeats.map((s) => ({ playerId: s.playerId, payload: s.payload, renderTick: tick - s.offset }));
           change(tick, applied);
-          encoder.encodeTick(tick, applied, writeSeats);
+          encoder.encodeTick(tick, applied);
         }
         out.push({ ...record, inputs: encoder.finish() });
         break;
@@ -189,7 +200,15 @@ export function rewriteInputs(recording: Recording, change: (tick: number, appli
   return out;
 }
 
-/** The recorded events of one tick. */
+/** Every tick's events as a straight re-simulation of the recording produces them (ticks with none omitted). */
+export function replayedEvents(recording: Recording): Map<number, readonly GameEvent[]> {
+  const sim = new ReplaySimulator(recording, arenaGame);
+  const out = new Map<number, readonly GameEvent[]>();
+  for (let step = sim.step(); step; step = sim.step()) if (step.events.length > 0) out.set(step.tick, step.events);
+  return out;
+}
+
+/** The events of one tick that the recording stores in full (kills, match ends). */
 export function recordedEventsAt(recording: Recording, tick: number): readonly (readonly (number | string)[])[] {
   for (const { record } of recording.entries) {
     if (record.type !== 'ticks' || tick < record.from || tick >= record.from + record.count) continue;

@@ -23,6 +23,7 @@ import {
   ReplayError,
   ReplaySimulator,
   readRecording,
+  ticksEventDigests,
   ticksEvents,
   verifyRecording,
   type Recording,
@@ -117,6 +118,14 @@ export function statusLine(recording: Recording): string {
   return 'complete';
 }
 
+/** Ticks that produced events (of any kind: each has an event digest). */
+function ticksWithEvents(recording: Recording): number {
+  let n = 0;
+  for (const { record } of recording.entries) if (record.type === 'ticks') n += ticksEventDigests(record).length;
+  return n;
+}
+
+/** The events stored in full (the game's reliable events: kills, match ends), by type. */
 function eventCounts(recording: Recording): Map<string, number> {
   const counts = new Map<string, number>();
   for (const { record } of recording.entries) {
@@ -176,7 +185,8 @@ export async function info(file: string, options: { json: boolean }, io: Output)
           keyframes,
           checkpoints,
           players: rows,
-          events: Object.fromEntries(counts),
+          ticksWithEvents: ticksWithEvents(recording),
+          storedEvents: Object.fromEntries(counts),
           end: recording.end,
         },
         null,
@@ -205,7 +215,7 @@ export async function info(file: string, options: { json: boolean }, io: Output)
     );
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  lines.push(`events     ${total}${total > 0 ? ': ' + [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') : ''}`);
+  lines.push(`events     ${ticksWithEvents(recording)} ticks produced events; stored in full: ${total > 0 ? [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') : 'none'}`);
   io.out(lines.join('\n') + '\n');
   return EXIT_OK;
 }
@@ -304,22 +314,35 @@ export async function exportJson(
     truncatedAt: recording.truncatedAt,
     error: recording.error ? { code: recording.error.code, offset: recording.error.offset, message: recording.error.message } : null,
   };
+  const game = gameOf(recording);
   if (options.ticks === undefined && options.at === undefined) {
+    // Every event of every tick: the recording stores only a digest of most of them (and kills, match
+    // ends in full), so they are re-simulated.
     const events: { tick: number; type: string; event: GameEvent }[] = [];
     const membership: { tick: number; type: 'join' | 'leave'; playerId: number; name?: string }[] = [];
-    for (const { record } of recording.entries) {
-      if (record.type === 'ticks') {
-        for (const [tick, list] of ticksEvents(record)) for (const event of list) events.push({ tick, type: eventName(h.game, event), event });
-      } else if (record.type === 'join') {
-        membership.push({ tick: record.tick, type: 'join', playerId: record.playerId, name: record.name });
-      } else if (record.type === 'leave') {
-        membership.push({ tick: record.tick, type: 'leave', playerId: record.playerId });
+    const sim = new ReplaySimulator(recording, game);
+    const bar = io.progress ? new ProgressBar((s) => io.err(s), 'export', io.columns) : null;
+    const total = recording.lastTick - h.startTick;
+    try {
+      for (let step = sim.next(); step; step = sim.next()) {
+        if (step.kind === 'tick') {
+          for (const event of step.events) events.push({ tick: step.tick, type: eventName(h.game, event), event });
+          if (step.tick % 300 === 0) bar?.update(step.tick - h.startTick, total);
+        } else if (step.kind === 'join') {
+          membership.push({ tick: step.record.tick, type: 'join', playerId: step.record.playerId, name: step.record.name });
+        } else if (step.kind === 'leave') {
+          membership.push({ tick: step.record.tick, type: 'leave', playerId: step.record.playerId });
+        }
       }
+    } catch (err) {
+      if (err instanceof ReplayError) throw new UsageError(`cannot re-simulate the recording to list its events: ${err.message}`);
+      throw err;
+    } finally {
+      bar?.finish();
     }
     io.out(JSON.stringify({ ...base, lastTick: recording.lastTick, players: membership, events, end: recording.end }, null, 2) + '\n');
     return EXIT_OK;
   }
-  const game = gameOf(recording);
   const ticks = parseTicks(options.ticks, options.at, recording);
   const sim = new ReplaySimulator(recording, game);
   const bar = io.progress && ticks.length > 1 ? new ProgressBar((s) => io.err(s), 'export', io.columns) : null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVT_KILL, KIND_PLAYER, PLAYER_FIELD, arenaGame } from '../../../shared/game/arena/index.js';
 import { ReplaySimulator, encodeRecording, readRecording, type Recording, type RecordingRecord } from '../../../shared/recording/index.js';
-import { recordedEventsAt, simulateRecording } from '../../../shared/recording/test-support.js';
+import { recordedEventsAt, replayedEvents, simulateRecording } from '../../../shared/recording/test-support.js';
 import { interpolateEntities, lerpAim } from './interpolate.js';
 import { ReplayPlayback } from './playback.js';
 import { formatTime, replayIdOf, replayPath } from './route.js';
@@ -48,7 +48,8 @@ describe('ReplayPlayback', () => {
     expect(playback.tick).toBe(30);
     const events = playback.takeEvents();
     const expected = [];
-    for (let t = 1; t <= 30; t++) for (const e of recordedEventsAt(recording, t)) expected.push({ tick: t, event: e });
+    const replayed = replayedEvents(recording);
+    for (let t = 1; t <= 30; t++) for (const e of replayed.get(t) ?? []) expected.push({ tick: t, event: e });
     expect(events).toEqual(expected);
     playback.setSpeed(4);
     for (let i = 0; i < 20; i++) playback.advance(50);
