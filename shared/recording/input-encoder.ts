@@ -108,8 +108,16 @@ export class InputsEncoder {
     if (applied.length !== count) {
       throw new Error(`tick ${tick}: ${applied.length} inputs applied but ${count} seats recorded`);
     }
+    // Locals: the loop calls out, so V8 would otherwise reload every field on every seat.
     const out = this.structure;
     const values = this.values;
+    const offsetsOut = this.offsetsOut;
+    const offsets = this.offsets;
+    const payloads = this.payloads;
+    const leafCounts = this.leafCounts;
+    const keyLists = this.keyLists;
+    const masks = this.masks;
+    let stride = this.stride;
     const cmp = this.comparison;
     // The number of entries comes first: reserve its byte when it fits in one, else write entries aside.
     const inline = count < 0x80;
@@ -128,42 +136,50 @@ export class InputsEncoder {
         throw new Error(`tick ${tick}: seat ${i} applied player ${input.playerId}, recorded seat is player ${ids[i]}`);
       }
       const offset = tick - input.renderTick;
-      const previousOffset = this.offsets[i]!;
+      const offsetChanged = offset !== offsets[i];
       const cur = input.payload;
       let mode = MODE_SAME;
       // Object.is: a payload -0 replaced by 0 is a change.
-      const changed = !Object.is(cur, this.payloads[i]);
+      const changed = !Object.is(cur, payloads[i]);
+      const leafCount = leafCounts[i]!;
       if (changed) {
-        const leafCount = this.leafCounts[i]!;
         if (leafCount === GENERAL) mode = cmp.compare(this.general[i]!, cur);
         else {
-          const keys = this.keyLists[i]!;
-          mode = keys !== null ? this.compareObject(cur, keys, i * this.stride) : this.compareArray(cur, leafCount, i * this.stride);
+          const keys = keyLists[i]!;
+          mode = keys !== null ? this.compareObject(cur, keys, i * stride) : this.compareArray(cur, leafCount, i * stride);
         }
       }
-      if (mode !== MODE_SAME || offset !== previousOffset) {
+      if (mode !== MODE_SAME || offsetChanged) {
         n++;
-        const repeatsMask = mode === MODE_DELTA && cmp.mask === this.masks[i];
-        const written = repeatsMask ? MODE_DELTA_SAME_MASK : mode;
-        w.varint((i - lastIndex - 1) * 8 + written * 2 + (offset !== previousOffset ? 1 : 0));
+        const repeatsMask = mode === MODE_DELTA && cmp.mask === masks[i];
+        w.varint((i - lastIndex - 1) * 8 + (repeatsMask ? MODE_DELTA_SAME_MASK : mode) * 2 + (offsetChanged ? 1 : 0));
         lastIndex = i;
-        if (offset !== previousOffset) {
-          this.offsetsOut.zigzag(offset - previousOffset);
-          this.offsets[i] = offset;
+        if (offsetChanged) {
+          offsetsOut.zigzag(offset - offsets[i]!);
+          offsets[i] = offset;
         }
         if (mode === MODE_DELTA) {
           if (!repeatsMask) {
             w.varint(cmp.mask);
-            this.masks[i] = cmp.mask;
+            masks[i] = cmp.mask;
           }
-          for (let k = 0; k < cmp.count; k++) values.zigzag(cmp.deltas[k]!);
+          const deltas = cmp.deltas;
+          for (let k = 0; k < cmp.count; k++) values.zigzag(deltas[k]!);
         } else if (mode === MODE_FULL) {
           const full = cmp.full ?? encodePayload(cur);
           w.varint(full.length);
           values.bytes(full);
         }
       }
-      if (changed) this.setPayload(i, cur, mode);
+      if (changed) {
+        // A fast-path seat of the same shape only needs its payload (its leaves were updated by the
+        // comparison); anything else goes through setPayload.
+        if (leafCount !== GENERAL && mode !== MODE_FULL) payloads[i] = cur;
+        else {
+          this.setPayload(i, cur, mode);
+          stride = this.stride; // a wider payload re-lays the leaf table out
+        }
+      }
     }
     if (inline) out.patch(countAt, n);
     else {

@@ -27,8 +27,12 @@ it('runs every benchmark in quick mode and writes JSON, Markdown and SVG reports
     expect(Number.isFinite(r.tickP99Ms) && Number.isFinite(r.cpuPercent)).toBe(true);
     expect(r.bytesOutPerClientPerSec).toBeGreaterThan(0);
   }
-  for (const svg of ['capacity-tick.svg', 'capacity-bandwidth.svg', 'capacity-cpu.svg', 'netcode.svg']) {
+  for (const svg of ['capacity-tick.svg', 'capacity-bandwidth.svg', 'capacity-cpu.svg', 'netcode.svg', 'recording-cpu.svg']) {
     expect(readFileSync(join(out, svg), 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
   }
+  const recording = JSON.parse(readFileSync(join(out, 'recording.json'), 'utf8')) as { kbPerPlayerHour: number; instrumentedShare: number; recorderCpuShareRange: number[] };
+  expect(recording.kbPerPlayerHour).toBeGreaterThan(0);
+  expect(recording.instrumentedShare).toBeGreaterThan(0);
+  expect(recording.recorderCpuShareRange).toHaveLength(2);
   expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('capacity');
 }, 300_000);
