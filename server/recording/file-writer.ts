@@ -3,11 +3,10 @@
 // frame per write call, so a crash leaves whole frames plus at most one partial frame (which readers
 // report as the truncation point).
 //
-// Compression is synchronous deflate-raw at level 1 with memLevel 9: a batch of 5 s of a 16-player fight
-// is ~5 KB of msgpack, mostly varints, which deflate shrinks by only ~40% at any level; level 1 is 15%
-// cheaper than level 4 for 2.7% more bytes, and 45% cheaper than the default 6 (measured on bot matches
-// with sim/bench). node:zlib's asynchronous API would move the work to the thread pool, but costs more
-// main-thread time per call (stream set-up) than the compression itself, and 2-3x the total CPU.
+// Only keyframes are compressed (writer.ts shouldCompress): synchronous deflate-raw at level 1, the
+// cheapest level, since a keyframe every 20 s is a small share of the file. node:zlib's asynchronous API
+// would move the work to the thread pool, but costs more main-thread time per call (stream set-up) than
+// the compression itself, and 2-3x the total CPU.
 
 import { open, type FileHandle } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
@@ -23,7 +22,7 @@ import {
 
 export type SyncDeflate = (data: Uint8Array) => Uint8Array;
 
-export const DEFLATE_OPTIONS = { level: 1, memLevel: 9 } as const;
+export const DEFLATE_OPTIONS = { level: 1 } as const;
 
 export const nodeDeflateRaw: SyncDeflate = (data) => deflateRawSync(data, DEFLATE_OPTIONS);
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { arenaGame, type ArenaWorld } from '../../shared/game/arena/index.js';
 import type { AnyGame } from '../../shared/game/game-definition.js';
-import { ReplaySimulator, readRecording, verifyRecording } from '../../shared/recording/index.js';
+import { PRELUDE_BYTES, ReplaySimulator, concatBytes, encodePrelude, readRecording, verifyRecording } from '../../shared/recording/index.js';
 import type { Logger, LogFields } from '../logger.js';
 import { Room } from '../room.js';
 import { BotMatch } from './bot-match.js';
@@ -267,6 +267,10 @@ describe('RecordingStore', () => {
   it('keeps at most maxCount recordings and maxBytes bytes, deleting the oldest', async () => {
     const dir = tempDir();
     const ids = await makeRecordings(dir, 4);
+    // A recording this build cannot read (another format version) is not listed, but counts and goes first.
+    const old = '2020-01-01T00-00-00.000Z-old-room.rec';
+    const newest = readFileSync(join(dir, `${ids[3]}.rec`));
+    writeFileSync(join(dir, old), concatBytes([encodePrelude(1), newest.subarray(PRELUDE_BYTES)]));
     const byCount = new RecordingStore({ dir, maxCount: 2, maxBytes: 1e12 });
     await byCount.init();
     expect(byCount.list().matches.map((m) => m.id)).toEqual([ids[3], ids[2]]);

@@ -258,6 +258,7 @@ export class RoomRecorder implements RoomObserver {
         players: [],
         keyframeInterval: this.keyframeEvery,
         checkpointInterval: this.checkpointEvery,
+        storedEvents: room.game.schema.reliableEvents ?? null,
       },
     });
   }

@@ -79,6 +79,11 @@ export function isRecordingId(id: string): boolean {
 export class RecordingStore {
   readonly dir: string;
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Files named like recordings that this build cannot read (another format version, a damaged header):
+   * not listed, but counted by retention and deleted by it like the others, oldest first.
+   */
+  private readonly unreadable = new Map<string, { file: string; size: number }>();
   private readonly log: Logger | undefined;
 
   constructor(private readonly options: RecordingStoreOptions) {
@@ -97,7 +102,9 @@ export class RecordingStore {
         const entry = await this.indexFile(id, join(this.dir, name));
         this.entries.set(id, entry);
       } catch (err) {
-        this.log?.warn('recording not indexed', { file: name, err: (err as Error).message });
+        const file = join(this.dir, name);
+        this.unreadable.set(id, { file, size: (await stat(file)).size });
+        this.log?.warn('recording not indexed (kept until retention deletes it)', { file: name, err: (err as Error).message });
       }
     }
     await this.applyRetention();
@@ -201,25 +208,37 @@ export class RecordingStore {
     return entry ? { file: entry.file, size: entry.size, live: entry.live } : null;
   }
 
-  /** Deletes the oldest finished recordings beyond maxCount or maxBytes (live ones are never deleted). */
+  /**
+   * Deletes the oldest finished recordings beyond maxCount or maxBytes (live ones are never deleted);
+   * unreadable files count and go by the start time in their name.
+   */
   async applyRetention(): Promise<void> {
-    const oldestFirst = [...this.entries.values()].sort(newestFirst).reverse();
-    let count = oldestFirst.length;
-    let bytes = this.totalBytes;
-    for (const entry of oldestFirst) {
+    const files = [
+      ...[...this.entries.values()].map((e) => ({ id: e.id, file: e.file, size: e.size, live: e.live, time: e.header.startTime })),
+      ...[...this.unreadable].map(([id, u]) => ({ id, file: u.file, size: u.size, live: false, time: idTime(id) })),
+    ].sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    let count = files.length;
+    let bytes = files.reduce((n, f) => n + f.size, 0);
+    for (const f of files) {
       if (count <= this.options.maxCount && bytes <= this.options.maxBytes) break;
-      if (entry.live) continue;
-      this.entries.delete(entry.id);
+      if (f.live) continue;
+      this.entries.delete(f.id);
+      this.unreadable.delete(f.id);
       count--;
-      bytes -= entry.size;
+      bytes -= f.size;
       try {
-        await unlink(entry.file);
-        this.log?.info('recording deleted by retention', { id: entry.id, size: entry.size });
+        await unlink(f.file);
+        this.log?.info('recording deleted by retention', { id: f.id, size: f.size });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log?.warn('recording not deleted', { id: entry.id, err: (err as Error).message });
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log?.warn('recording not deleted', { id: f.id, err: (err as Error).message });
       }
     }
   }
+}
+
+/** The start time a recording id names (its first 24 characters, ':' written as '-'). */
+function idTime(id: string): number {
+  return Date.parse(id.slice(0, 24).replace(/T(\d\d)-(\d\d)-(\d\d)/, 'T$1:$2:$3'));
 }
 
 function newestFirst(a: Entry, b: Entry): number {

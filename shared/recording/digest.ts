@@ -1,7 +1,7 @@
 // A fast 32-bit digest of a serialized world (game.serialize output: numbers, strings, booleans, null,
-// arrays, plain objects, bytes), for the checkpoints of a recording and the digest of each tick's events. game.hash stays the
-// authoritative state hash (keyframes, end record); this one exists because it is ~5x cheaper (murmur3
-// mixing of whole 32-bit words instead of FNV over bytes), so the recorder can afford it every second.
+// arrays, plain objects, bytes), for the checkpoints of a recording and the digest of each tick's events.
+// game.hash stays the authoritative state hash (keyframes, end record); this one exists because it is ~5x
+// cheaper (murmur3 mixing of whole 32-bit words instead of FNV over bytes).
 //
 // Canonical: object keys are taken in sorted order (a world restored from a keyframe may build its
 // objects in another key order), -0 digests as 0, and every value is tagged with its type and length.

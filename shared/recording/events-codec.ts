@@ -1,10 +1,9 @@
-// The packed encoding of the game events of a batch of ticks (the `events` bytes of a ticks record).
+// The packed encoding of the game events of a batch of ticks (the `events` bytes of a ticks record: the
+// kinds the header's storedEvents lists), and of the per-tick digests of all events (`eventDigests`).
 // Events are tuples of numbers and strings ([code, ...payload] by convention), mostly small integers:
 // integers are zigzag varints (1 byte up to +-31, 3 bytes for a position), other values are tagged.
-// (Delta-coding positions against the previous event of the same code was tried: fewer raw bytes, but
-// it compressed worse, since absolute positions repeat across events and deflate finds them.)
 //
-//   events = per tick that produced events, ascending:
+//   events = per tick that produced stored events, ascending:
 //     varint tickGap                 tick - previous such tick (the first: tick - (from - 1))
 //     varint count                   events on this tick, in the order the game produced them
 //     per event: varint length, then per value a tagged varint t:

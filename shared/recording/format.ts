@@ -51,6 +51,11 @@ export interface HeaderRecord {
   /** Ticks between keyframes and between hash checkpoints (informational; records carry their ticks). */
   readonly keyframeInterval: number;
   readonly checkpointInterval: number;
+  /**
+   * Codes of the events stored in full in ticks records (the game's schema.reliableEvents when it was
+   * recorded); null: all events. Verification takes them from here, not from the replaying build.
+   */
+  readonly storedEvents: readonly number[] | null;
 }
 
 /** A player took a seat after tick `tick` was stepped (so it first plays on tick + 1). */
@@ -79,7 +84,7 @@ export interface TicksRecord {
   readonly inputs: Uint8Array;
   /**
    * The stored events of these ticks, packed (see events-codec.ts; decode with ticksEvents(record)): those
-   * of the game's schema.reliableEvents codes (all events when the schema lists none).
+   * whose code is in header.storedEvents (all events when that is null).
    */
   readonly events: Uint8Array;
   /** stateDigest of every tick's events (all kinds), for ticks that produced any (ticksEventDigests(record)). */
@@ -193,6 +198,14 @@ function playerList(value: unknown, what: string): { playerId: number; name: str
   return arr(value, what).map((p, i) => {
     if (!isMap(p)) throw new ShapeError(`${what}[${i}] must be a map`);
     return { playerId: int(p, 'playerId'), name: str(p, 'name') };
+  });
+}
+
+function storedEventCodes(value: unknown): number[] | null {
+  if (value === null) return null;
+  return arr(value, 'storedEvents').map((code, i) => {
+    if (typeof code !== 'number' || !Number.isSafeInteger(code)) throw new ShapeError(`storedEvents[${i}] must be an integer event code`);
+    return code;
   });
 }
 
@@ -316,6 +329,7 @@ export function validateRecord(value: unknown): RecordingRecord {
           players: playerList(own(value, 'players'), 'players'),
           keyframeInterval: int(value, 'keyframeInterval', 1),
           checkpointInterval: int(value, 'checkpointInterval', 1),
+          storedEvents: storedEventCodes(own(value, 'storedEvents')),
         };
       }
       case 'join':

@@ -21,4 +21,4 @@ export {
 } from './reader.js';
 export { encodeFrame, encodePrelude, encodeRecordFrame, encodeRecordPayload, encodeRecording, shouldCompress, concatBytes } from './writer.js';
 export { ReplayError, ReplaySimulator, type ReplayErrorCode, type ReplaySeat, type ReplayStep } from './simulator.js';
-export { verifyRecording, type Divergence, type DivergenceKind, type VerifyOptions, type VerifyResult } from './verify.js';
+export { storedEventTest, tickEventsMismatch, verifyRecording, type Divergence, type DivergenceKind, type VerifyOptions, type VerifyResult } from './verify.js';

@@ -3,7 +3,7 @@
 // repeats the previous one: only seats whose payload or render offset changed are written, and a payload
 // that is a flat array or plain object of integers is written as the deltas of its changed leaves.
 //
-// The bytes are three streams, so that deflate sees the predictable structure apart from the values:
+// The bytes are three streams, the predictable structure apart from the values:
 //   inputs    = varint structureLength, varint offsetsLength, structure, offsets, values
 //   structure, per tick:
 //     varint n                      seats that changed on this tick
@@ -46,6 +46,14 @@ function hasNegativeZero(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || v instanceof Uint8Array) return false;
   for (const item of Array.isArray(v) ? v : Object.values(v)) if (hasNegativeZero(item)) return true;
   return false;
+}
+
+/**
+ * Whether two payloads are the same once written as plain msgpack (as keyframe records hold them: a -0
+ * there reads back as 0).
+ */
+export function sameAsWritten(a: unknown, b: unknown): boolean {
+  return bytesEqual(payloadEncoder.encode(a), payloadEncoder.encode(b));
 }
 
 /** The msgpack of a payload, exact to the bit (-0 included). */

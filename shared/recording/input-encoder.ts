@@ -81,10 +81,6 @@ export class InputsEncoder {
     for (const list of [this.ids, this.names, this.offsets, this.payloads, this.leafCounts, this.keyLists, this.general, this.masks]) list.splice(i, 1);
   }
 
-  get seatCount(): number {
-    return this.ids.length;
-  }
-
   /** Every seat's baseline, for a keyframe. */
   keyframeSeats(): KeyframeSeat[] {
     return this.ids.map((id, i) => [id, this.names[i]!, this.payloads[i], this.offsets[i]!] as const);

@@ -175,6 +175,20 @@ describe('ReplaySimulator', () => {
 });
 
 describe('verifyRecording', () => {
+  it('fails a keyframe whose seat inputs are not the replay\'s (seeking would start from them)', async () => {
+    const records = recording.entries.map((e) => e.record);
+    const index = records.findIndex((r) => r.type === 'keyframe');
+    const keyframe = records[index] as Extract<RecordingRecord, { type: 'keyframe' }>;
+    records[index] = {
+      ...keyframe,
+      seats: keyframe.seats.map(([id, name, payload, offset], i) => [id, name, i === 0 ? { keys: 0, aim: ((payload as ArenaInput).aim + 1) % 4096 } : payload, offset] as const),
+    };
+    const result = await verifyRecording(await encodeRecording(records), arenaGame);
+    expect(result.ok).toBe(false);
+    expect(result.divergence).toMatchObject({ kind: 'keyframe-seats', tick: keyframe.tick });
+    expect(result.divergence!.message).toMatch(/keyframe seat 0 \(player \d+\) has input/);
+  });
+
   it('passes a faithful recording', async () => {
     const progress: number[] = [];
     const result = await verifyRecording(bytes, arenaGame, { onProgress: (done) => progress.push(done), progressEvery: 100 });

@@ -7,7 +7,7 @@ import type { EntityView, GameEvent } from '../codec/schema.js';
 import type { GameDefinition } from '../game/game-definition.js';
 import type { EndRecord, JoinRecord, KeyframeRecord, LeaveRecord, TicksRecord } from './format.js';
 import { ticksEventDigests, ticksEvents } from './events-codec.js';
-import { InputDecodeError, InputsDecoder, newSeat, type SeatState } from './input-codec.js';
+import { InputDecodeError, InputsDecoder, newSeat, sameAsWritten, type SeatState } from './input-codec.js';
 import type { RecordEntry, Recording } from './reader.js';
 
 export type ReplayErrorCode =
@@ -221,10 +221,14 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
       return `keyframe lists ${record.seats.length} seats, the replay has ${this.seatList.length}`;
     }
     for (let i = 0; i < record.seats.length; i++) {
-      const [playerId, , , offset] = record.seats[i]!;
+      const [playerId, , payload, offset] = record.seats[i]!;
       const seat = this.seatList[i]!;
       if (seat.playerId !== playerId) return `keyframe seat ${i} is player ${playerId}, the replay's is player ${seat.playerId}`;
       if (seat.offset !== offset) return `keyframe seat ${i} (player ${playerId}) has render offset ${offset}, the replay ${seat.offset}`;
+      // Seeking restores this payload as the baseline of the next tick's deltas: it must be the replay's.
+      if (!sameAsWritten(seat.payload, payload)) {
+        return `keyframe seat ${i} (player ${playerId}) has input ${JSON.stringify(payload)}, the replay ${JSON.stringify(seat.payload)}`;
+      }
     }
     return null;
   }

@@ -60,6 +60,7 @@ export function simulateRecording(options: SimulatedMatchOptions): RecordingReco
       players: [],
       keyframeInterval: keyframeEvery,
       checkpointInterval: checkpointEvery,
+      storedEvents: game.schema.reliableEvents ?? null,
     },
   ];
   const seated: number[] = [];

@@ -3,10 +3,9 @@
 // (the replay's hash, the keyframe's own state and its seats) and the final hash of the end record.
 
 import type { GameEvent } from '../codec/schema.js';
-import { reliableEventTest } from '../codec/schema-check.js';
 import type { GameDefinition } from '../game/game-definition.js';
 import { stateDigest } from './digest.js';
-import { RecordingError } from './format.js';
+import { RecordingError, type HeaderRecord } from './format.js';
 import { readRecording, type ReadOptions, type Recording } from './reader.js';
 import { ReplayError, ReplaySimulator, hex } from './simulator.js';
 
@@ -66,8 +65,14 @@ function eventsEqual(a: readonly GameEvent[], b: readonly GameEvent[]): boolean 
   return true;
 }
 
+/** The test of the events a recording stores in full: the codes its header lists (null: all). */
+export function storedEventTest(header: HeaderRecord): (event: GameEvent) => boolean {
+  const codes = header.storedEvents === null ? null : new Set(header.storedEvents);
+  return (event) => codes === null || (typeof event[0] === 'number' && codes.has(event[0]));
+}
+
 /** Whether a re-simulated tick's events agree with the recording: null when they do, else why not. */
-function eventsMismatch(
+export function tickEventsMismatch(
   step: { readonly events: readonly GameEvent[]; readonly recordedEvents: readonly GameEvent[]; readonly recordedEventsDigest: number | null },
   stored: (event: GameEvent) => boolean,
 ): { expected: string; actual: string; what: string } | null {
@@ -115,7 +120,8 @@ export async function verifyRecording<W, I>(
     divergence = { ...d, lastMatchingTick };
   };
 
-  const stored = reliableEventTest(game.schema);
+  // The kinds stored in full are those of the build that recorded (header), not of this one.
+  const stored = storedEventTest(recording.header);
   try {
     const sim = new ReplaySimulator(recording, game);
     let sinceProgress = 0;
@@ -124,7 +130,7 @@ export async function verifyRecording<W, I>(
       if (step === null) break;
       if (step.kind === 'tick') {
         lastTick = step.tick;
-        const mismatch = eventsMismatch(step, stored);
+        const mismatch = tickEventsMismatch(step, stored);
         if (mismatch) {
           diverge({
             kind: 'events',

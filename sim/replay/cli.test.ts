@@ -146,6 +146,32 @@ describe('replay CLI', () => {
     expect(await run('export', good, '--format', 'json', '--at', 'noon')).toMatchObject({ code: 2 });
   });
 
+  it('export stops at a divergence (exit 1) and refuses a recording of another build (exit 2)', async () => {
+    const recording = await readRecording(bytes);
+    const tampered = write(
+      'tampered-export.rec',
+      await encodeRecording(
+        rewriteInputs(recording, (tick, applied) => {
+          if (tick !== 61) return;
+          for (const a of applied) a.payload = { keys: (a.payload as ArenaInput).keys | 16, aim: ((a.payload as ArenaInput).aim + 2048) % 4096 };
+        }),
+      ),
+    );
+    const diverged = await run('export', tampered, '--format', 'json');
+    expect(diverged.code).toBe(1);
+    const json = JSON.parse(diverged.out) as { events: { tick: number }[]; diverged: { tick: number; message: string } };
+    expect(json.diverged.tick).toBe(61);
+    expect(json.events.every((e) => e.tick < 61)).toBe(true);
+    expect(diverged.err).toContain('diverges at tick 61');
+
+    const otherBuild = write('other-build.rec', await encodeRecording(records.map((r) => (r.type === 'header' ? { ...r, initialHash: (r.initialHash + 1) >>> 0 } : r))));
+    for (const args of [[], ['--ticks', '10']]) {
+      const refused = await run('export', otherBuild, '--format', 'json', ...args);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain('BUILD_MISMATCH');
+    }
+  });
+
   it('draws a progress bar', () => {
     const line = render('verify', 27, 54, 60);
     expect(line.length).toBeLessThanOrEqual(60);

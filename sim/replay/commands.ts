@@ -23,6 +23,8 @@ import {
   ReplayError,
   ReplaySimulator,
   readRecording,
+  storedEventTest,
+  tickEventsMismatch,
   ticksEventDigests,
   ticksEvents,
   verifyRecording,
@@ -320,12 +322,20 @@ export async function exportJson(
     // ends in full), so they are re-simulated.
     const events: { tick: number; type: string; event: GameEvent }[] = [];
     const membership: { tick: number; type: 'join' | 'leave'; playerId: number; name?: string }[] = [];
-    const sim = new ReplaySimulator(recording, game);
     const bar = io.progress ? new ProgressBar((s) => io.err(s), 'export', io.columns) : null;
     const total = recording.lastTick - h.startTick;
+    const stored = storedEventTest(h);
+    let diverged: { tick: number; message: string } | null = null;
     try {
+      const sim = new ReplaySimulator(recording, game);
       for (let step = sim.next(); step; step = sim.next()) {
         if (step.kind === 'tick') {
+          // Events the recording does not vouch for are not listed: the export stops at a divergence.
+          const mismatch = tickEventsMismatch(step, stored);
+          if (mismatch) {
+            diverged = { tick: step.tick, message: `tick ${step.tick}: ${mismatch.what}; run verify for details` };
+            break;
+          }
           for (const event of step.events) events.push({ tick: step.tick, type: eventName(h.game, event), event });
           if (step.tick % 300 === 0) bar?.update(step.tick - h.startTick, total);
         } else if (step.kind === 'join') {
@@ -340,14 +350,18 @@ export async function exportJson(
     } finally {
       bar?.finish();
     }
-    io.out(JSON.stringify({ ...base, lastTick: recording.lastTick, players: membership, events, end: recording.end }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...base, lastTick: recording.lastTick, players: membership, events, end: recording.end, diverged }, null, 2) + '\n');
+    if (diverged) {
+      io.err(`export: the re-simulation diverges at ${diverged.message}; events are listed up to the tick before\n`);
+      return EXIT_DIVERGED;
+    }
     return EXIT_OK;
   }
   const ticks = parseTicks(options.ticks, options.at, recording);
-  const sim = new ReplaySimulator(recording, game);
   const bar = io.progress && ticks.length > 1 ? new ProgressBar((s) => io.err(s), 'export', io.columns) : null;
   const states = [];
   try {
+    const sim = new ReplaySimulator(recording, game);
     for (let i = 0; i < ticks.length; i++) {
       const reached = sim.seek(ticks[i]!);
       states.push({ tick: reached, seconds: (reached - h.startTick) / h.tickRate, hash: sim.hash(), seats: sim.seats, state: game.serialize(sim.world) });
