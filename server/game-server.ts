@@ -187,6 +187,7 @@ export class GameServer {
       log: this.log,
       tickRate: this.options.config.tickRate,
       tokenLifetimeMs: 24 * 3600_000,
+      countDirectBytes: (bytes) => void (this.wireBytes.sent += bytes),
     });
     this.connections.add(connection);
     this.metrics.connections.inc();

@@ -3,6 +3,7 @@
 // A bad packet only ever affects this connection.
 
 import type { Socket } from 'socket.io';
+import type { ShortcutHandler } from '../shared/net/msgpack-parser.js';
 import {
   EV,
   type ChatMessage,
@@ -31,7 +32,7 @@ import { AbuseTracker, TokenBucket } from './rate-limiter.js';
 import type { ReconnectTokens } from './reconnect-token.js';
 import type { PlayerLink, Room, Seat } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
-import { snapshotPacket } from './snapshot-packet.js';
+import { sendSnapshot } from './snapshot-sender.js';
 
 export interface ConnectionDeps {
   readonly matchmaker: Matchmaker;
@@ -42,6 +43,8 @@ export interface ConnectionDeps {
   readonly tickRate: number;
   /** How long a reconnect token stays valid (the seat itself is held for the room's grace period). */
   readonly tokenLifetimeMs: number;
+  /** Counts bytes written straight to the WebSocket (engine.io's 'packetCreate' counts the others). */
+  readonly countDirectBytes: (bytes: number) => void;
 }
 
 /** Every request answers with one of these; the payload type per event is documented in protocol.ts. */
@@ -93,9 +96,9 @@ export class PlayerConnection implements PlayerLink {
   // ---- PlayerLink (called by the room) ----
 
   sendSnapshot(bytes: Uint8Array): void {
-    // Volatile: if the transport is busy the snapshot is skipped, which is safe because deltas are
-    // encoded against the last snapshot the client acknowledged. Pre-encoded (see snapshot-packet.ts).
-    this.socket.client._packet(snapshotPacket(bytes) as never, { preEncoded: true, volatile: true });
+    // Volatile and pre-encoded: see snapshot-sender.ts and snapshot-packet.ts.
+    const sent = sendSnapshot(this.socket, bytes);
+    if (sent.path === 'direct') this.deps.countDirectBytes(sent.bytes);
   }
 
   sendChat(message: ChatMessage): void {
@@ -117,7 +120,13 @@ export class PlayerConnection implements PlayerLink {
 
   private bind(): void {
     const s = this.socket;
-    s.on(EV.input, (...args: unknown[]) => this.onInput(args));
+    s.on(EV.input, (...args: unknown[]) => this.onInput(args, 0));
+    // With our parser, inputs skip socket.io's event dispatch (see setShortcut); deferred to the next
+    // tick as socket.io dispatches, so an input keeps its place among the client's other packets.
+    const decoder = (s.client as unknown as { decoder?: { setShortcut?: (name: string, handler: ShortcutHandler) => void } }).decoder;
+    if (typeof decoder?.setShortcut === 'function') {
+      decoder.setShortcut(EV.input, (data) => process.nextTick(this.onShortcutInput, data));
+    }
     this.request(EV.listRooms, (p) => this.listRooms(p));
     this.request(EV.quickPlay, (p) => this.quickPlay(p));
     this.request(EV.createRoom, (p) => this.createRoom(p));
@@ -289,19 +298,25 @@ export class PlayerConnection implements PlayerLink {
 
   // ---- inputs ----
 
-  private onInput(args: unknown[]): void {
+  /** An input packet's data, [EV.input, ...args], from the parser shortcut. */
+  private readonly onShortcutInput = (data: readonly unknown[]): void => {
+    if (this.socket.connected) this.onInput(data, 1);
+  };
+
+  /** An input event's arguments: args[first..]. */
+  private onInput(args: readonly unknown[], first: number): void {
     const { metrics } = this.deps;
     if (!this.inputBucket.take()) {
       metrics.inputsRejected.inc({ reason: 'rate_limited' });
       this.flood('inputs');
       return;
     }
-    if (args.length !== 1) {
+    if (args.length - first !== 1) {
       metrics.inputsRejected.inc({ reason: 'malformed' });
       this.invalid('bad_input', 'input: expected exactly one argument');
       return;
     }
-    const envelope = validateInputEnvelope(args[0]);
+    const envelope = validateInputEnvelope(args[first]);
     if (envelope instanceof ValidationError) {
       metrics.inputsRejected.inc({ reason: 'malformed' });
       this.invalid('bad_input', envelope.message);

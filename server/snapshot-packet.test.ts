@@ -2,7 +2,7 @@ import stockParser from 'socket.io-msgpack-parser';
 import { describe, expect, it } from 'vitest';
 import { clientParser, serverParser } from '../shared/net/msgpack-parser.js';
 import { EV } from '../shared/protocol.js';
-import { snapshotPacket } from './snapshot-packet.js';
+import { snapshotFrame, snapshotPacket, snapshotPacketLength } from './snapshot-packet.js';
 
 function decodeWith(parser: { Decoder: new () => { on(e: string, f: (p: unknown) => void): void; add(d: unknown): void } }, bytes: Uint8Array): unknown {
   const decoder = new parser.Decoder();
@@ -27,6 +27,28 @@ describe('snapshotPacket', () => {
       const stock = decodeWith(stockParser as never, Buffer.from(bytes)) as { data: [string, Uint8Array] };
       expect(stock.data[0]).toBe(EV.snapshot);
       expect(Buffer.from(stock.data[1]).equals(Buffer.from(snapshot))).toBe(true);
+    });
+  }
+});
+
+describe('snapshotFrame', () => {
+  // Packet lengths around the WebSocket header's size classes (7-bit, 16-bit, 64-bit lengths).
+  for (const packetLength of [23, 125, 126, 65535, 65536, 200_000]) {
+    it(`is one unmasked binary WebSocket frame around the packet, for a ${packetLength}-byte packet`, () => {
+      let size = packetLength - snapshotPacketLength(0);
+      while (snapshotPacketLength(size) > packetLength) size--;
+      const snapshot = Uint8Array.from({ length: size }, (_, i) => (i * 7) & 0xff);
+      const packet = snapshotPacket(snapshot);
+      const frame = snapshotFrame(snapshot);
+      expect(frame[0]).toBe(0x82); // FIN, binary
+      const len7 = frame[1]! & 0x7f;
+      expect(frame[1]! & 0x80).toBe(0); // unmasked
+      const [length, header] =
+        len7 < 126 ? [len7, 2] : len7 === 126 ? [frame.readUInt16BE(2), 4] : [Number(frame.readBigUInt64BE(2)), 10];
+      expect(length).toBe(packet.byteLength);
+      expect(header).toBe(packet.byteLength < 126 ? 2 : packet.byteLength < 0x10000 ? 4 : 10);
+      expect(frame.byteLength).toBe(header + packet.byteLength);
+      expect(Buffer.from(frame.subarray(header)).equals(Buffer.from(packet))).toBe(true);
     });
   }
 });

@@ -31,12 +31,16 @@ const HEAD = concat(
 );
 const TAIL = concat(encoder.encode('nsp'), encoder.encode('/'));
 
-export function snapshotPacket(snapshot: Uint8Array): Uint8Array {
+/** Bytes of the socket.io packet that carries a snapshot of `n` bytes. */
+export function snapshotPacketLength(n: number): number {
+  return HEAD.length + (n < 0x100 ? 2 : n < 0x10000 ? 3 : 5) + n + TAIL.length;
+}
+
+/** Writes the packet of `snapshot` into `out` at `at` (snapshotPacketLength bytes). */
+function writeSnapshotPacket(snapshot: Uint8Array, out: Uint8Array, at: number): void {
   const n = snapshot.byteLength;
-  const binHeader = n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
-  const out = new Uint8Array(HEAD.length + binHeader + n + TAIL.length);
-  out.set(HEAD, 0);
-  let at = HEAD.length;
+  out.set(HEAD, at);
+  at += HEAD.length;
   if (n < 0x100) {
     out[at++] = 0xc4;
     out[at++] = n;
@@ -53,5 +57,33 @@ export function snapshotPacket(snapshot: Uint8Array): Uint8Array {
   }
   out.set(snapshot, at);
   out.set(TAIL, at + n);
+}
+
+export function snapshotPacket(snapshot: Uint8Array): Uint8Array {
+  const out = new Uint8Array(snapshotPacketLength(snapshot.byteLength));
+  writeSnapshotPacket(snapshot, out, 0);
   return out;
+}
+
+/**
+ * The whole WebSocket frame (server to client: FIN, binary, unmasked) carrying the snapshot's packet, in
+ * one Buffer: written with a single write() call. Allocated from Node's Buffer pool, which is far cheaper
+ * than a fresh ArrayBuffer for a packet of a few dozen bytes.
+ */
+export function snapshotFrame(snapshot: Uint8Array): Buffer {
+  const length = snapshotPacketLength(snapshot.byteLength);
+  const header = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x82;
+  if (length < 126) frame[1] = length;
+  else if (length < 0x10000) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(0, 2);
+    frame.writeUInt32BE(length, 6);
+  }
+  writeSnapshotPacket(snapshot, frame, header);
+  return frame;
 }

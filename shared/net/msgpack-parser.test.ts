@@ -176,6 +176,29 @@ describe('round trips', () => {
 
 // ---- interop with the stock socket.io-msgpack-parser ----
 
+describe('shortcut events', () => {
+  it('hands the main namespace\'s events of that name without ack id to the handler, everything else to socket.io', () => {
+    const decoder = new serverParser.Decoder();
+    const shortcut: (readonly unknown[])[] = [];
+    const decoded: DecodedPacket[] = [];
+    decoder.setShortcut('i', (data) => shortcut.push(data));
+    decoder.on('decoded', (packet) => decoded.push(packet));
+    decoder.add(encodeWith(clientParser, { type: PacketType.EVENT, nsp: '/', data: ['i', { seq: 1 }] }));
+    decoder.add(encodeWith(clientParser, { type: PacketType.EVENT, nsp: '/', data: ['i', { seq: 2 }], id: 7 }));
+    decoder.add(encodeWith(clientParser, { type: PacketType.EVENT, nsp: '/admin', data: ['i', { seq: 3 }] }));
+    decoder.add(encodeWith(clientParser, { type: PacketType.EVENT, nsp: '/', data: ['chat:send', 'hi'] }));
+    expect(shortcut).toEqual([['i', { seq: 1 }]]);
+    expect(decoded.map((p) => [p.nsp, p.id, p.data])).toEqual([
+      ['/', 7, ['i', { seq: 2 }]],
+      ['/admin', undefined, ['i', { seq: 3 }]],
+      ['/', undefined, ['chat:send', 'hi']],
+    ]);
+    // Validated as any packet: a bad one is refused before the shortcut sees it.
+    expect(rejection(() => decoder.add(craft({ type: 2, nsp: '/', data: ['i', { a: { b: { c: { d: { e: 1 } } } } }] })))).toMatch(/nested deeper/);
+    expect(shortcut).toHaveLength(1);
+  });
+});
+
 describe('interop with socket.io-msgpack-parser', () => {
   // Packets exactly as socket.io-client 4.8 builds them: emit adds `options: {compress}` (client only).
   const stockClientPackets: Array<[string, object, Partial<DecodedPacket>]> = [
