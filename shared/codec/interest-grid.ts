@@ -6,6 +6,11 @@
 // the visible set depends only on the focus *cell*, it is computed once per distinct cell per tick and
 // shared by every client in that cell (a true radius test would cost a scan per client).
 //
+// A room's few dozen entities are not worth the grid: up to scanLimit entities, a list is built by testing
+// each entity's cell against the focus block, in view order (ids ascending already, so nothing to sort),
+// which costs less than looking up nine cells (keys above 2^31 are hashed as heap numbers) and sorting.
+// Both ways give the same list.
+//
 // Hysteresis: an entity the client already has is kept (not sent a leave) while it stays within
 // R + keepCells cells of the focus cell, so a player wobbling across a cell border does not make a whole
 // column of cells leave and re-enter every tick. The replicator applies that per client (keeps()).
@@ -24,6 +29,8 @@ const CELL_LIMIT = 2 ** 24;
 const KEY_OFFSET = 2 ** 25;
 const KEY_SCALE = 2 ** 26;
 const GLOBALS_ONLY_KEY = -1;
+/** Up to this many entities in a tick, lists are built by scanning them (see above). */
+export const DEFAULT_SCAN_LIMIT = 128;
 
 export class InterestGrid {
   /** Cell coordinates of each entity of the current tick, by view index (0 for globals). */
@@ -44,6 +51,7 @@ export class InterestGrid {
     readonly keepCells: number,
     private readonly isGlobalKind: readonly boolean[],
     private readonly stats: ReplicatorStats,
+    private readonly scanLimit = DEFAULT_SCAN_LIMIT,
   ) {}
 
   /** Indexes the views (sorted by id) of a newly committed tick and drops the previous tick's lists. */
@@ -56,6 +64,7 @@ export class InterestGrid {
       this.cellX = new Int32Array(views.length * 2);
       this.cellY = new Int32Array(views.length * 2);
     }
+    const indexCells = views.length > this.scanLimit;
     for (let i = 0; i < views.length; i++) {
       const view = views[i];
       if (this.isGlobalKind[view.kind]) {
@@ -68,6 +77,7 @@ export class InterestGrid {
       const cy = this.cellOf(view.y);
       this.cellX[i] = cx;
       this.cellY[i] = cy;
+      if (!indexCells) continue;
       const key = cellKey(cx, cy);
       const cell = this.cells.get(key);
       if (cell === undefined) this.cells.set(key, [i]);
@@ -91,8 +101,32 @@ export class InterestGrid {
       return cached;
     }
     this.stats.interestBuilt++;
+    const list = this.views.length <= this.scanLimit ? this.scan(focus === null, cx, cy) : this.lookUp(focus === null, cx, cy);
+    this.lists.set(key, list);
+    return list;
+  }
+
+  /** The list by testing every entity (views are sorted by id, so the list comes out sorted). */
+  private scan(globalsOnly: boolean, cx: number, cy: number): InterestList {
+    const views = this.views;
+    const r = this.rings;
+    const ids: number[] = [];
+    const indices: number[] = [];
+    for (let i = 0; i < views.length; i++) {
+      const view = views[i];
+      const visible = this.isGlobalKind[view.kind] || (!globalsOnly && Math.abs(this.cellX[i] - cx) <= r && Math.abs(this.cellY[i] - cy) <= r);
+      if (visible) {
+        indices.push(i);
+        ids.push(view.id);
+      }
+    }
+    return { ids, indices };
+  }
+
+  /** The list from the cells around the focus cell. */
+  private lookUp(globalsOnly: boolean, cx: number, cy: number): InterestList {
     let count = this.append(0, this.globals);
-    if (focus !== null) {
+    if (!globalsOnly) {
       const r = this.rings;
       for (let x = cx - r; x <= cx + r; x++) {
         for (let y = cy - r; y <= cy + r; y++) {
@@ -109,9 +143,7 @@ export class InterestGrid {
       indices.push(sorted[i]);
       ids.push(this.views[sorted[i]].id);
     }
-    const list: InterestList = { ids, indices };
-    this.lists.set(key, list);
-    return list;
+    return { ids, indices };
   }
 
   /** Appends `indices` to the gather scratch at `count`; returns the new count. */
