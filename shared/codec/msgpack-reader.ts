@@ -6,7 +6,7 @@ import type { FieldValue } from './schema.js';
 import { SnapshotError } from './snapshot-error.js';
 
 const TWO_32 = 2 ** 32;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // ignoreBOM: keep a leading U+FEFF (it is data)
 
 export class MsgpackReader {
   pos = 0;

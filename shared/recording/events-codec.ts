@@ -20,7 +20,7 @@ const TAG_FLOAT = 1;
 const TAG_STRING = 3;
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // ignoreBOM: keep a leading U+FEFF (it is data)
 const floatBytes = new DataView(new ArrayBuffer(8));
 
 function isSmallInt(v: unknown): v is number {
