@@ -5,7 +5,7 @@
 // decoded and acked), then the server's /metrics and /proc figures are sampled over a window.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,6 +44,8 @@ export interface StepResult {
 
 const TICK_BUDGET_MS = 1000 / 30;
 const PINNING = cpus().length >= 2 && existsSync('/usr/bin/taskset');
+/** How long after its measuring window a bots process may take to exit before it is killed. */
+const BOTS_EXIT_GRACE_MS = 60_000;
 
 function pinned(core: number, command: string[]): string[] {
   return PINNING ? ['taskset', '-c', String(core), ...command] : command;
@@ -99,7 +101,15 @@ async function runStep(
   const after = await scrape(server.port);
   const procAfter = readProcStats(server.child.pid!);
   const seconds = (performance.now() - t0) / 1000;
-  await exited;
+  // A bots process that cannot keep up (its one core saturated) may never reach its own end: past a
+  // deadline it is killed, and the step counts as failed (no report).
+  const deadline = sleep(BOTS_EXIT_GRACE_MS).then(() => 'late' as const);
+  if ((await Promise.race([exited.then(() => 'exited' as const), deadline])) === 'late') {
+    options.log(`  the bots process did not finish within ${BOTS_EXIT_GRACE_MS / 1000} s of its end: killed`);
+    bots.kill('SIGKILL');
+    await exited;
+    rmSync(jsonFile, { force: true });
+  }
   const report = existsSync(jsonFile) ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as LoadReport) : null;
   const clients = Math.max(1, sampleValue(after, 'game_connections') ?? ccu);
   const bytesOut = (total(after, 'game_bytes_sent_total') - total(before, 'game_bytes_sent_total')) / seconds / clients;
