@@ -27,8 +27,9 @@ function isSmallInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_INT_MAGNITUDE && !Object.is(v, -0);
 }
 
-export class EventsEncoder {
-  private readonly out = new ByteWriter(1024);
+/** A stream of entries for ascending ticks, each entry starting with its tick's gap from the previous one. */
+class TickGapStream {
+  protected readonly out = new ByteWriter(512);
   private lastTick = 0;
 
   /** Starts a record whose first tick is `from`. */
@@ -37,6 +38,18 @@ export class EventsEncoder {
     this.lastTick = from - 1;
   }
 
+  /** Starts the entry of `tick` (ascending). */
+  protected beginTick(tick: number): void {
+    this.out.varint(tick - this.lastTick);
+    this.lastTick = tick;
+  }
+
+  finish(): Uint8Array {
+    return this.out.finish();
+  }
+}
+
+export class EventsEncoder extends TickGapStream {
   /**
    * Appends the events of `tick` that `keep` accepts (all when it is omitted); a tick with none to keep
    * writes nothing. Ticks ascending.
@@ -49,8 +62,7 @@ export class EventsEncoder {
     }
     if (kept === 0) return;
     const out = this.out;
-    out.varint(tick - this.lastTick);
-    this.lastTick = tick;
+    this.beginTick(tick);
     out.varint(kept);
     for (const event of events) {
       if (keep && kept < events.length && !keep(event)) continue;
@@ -77,10 +89,6 @@ export class EventsEncoder {
       }
     }
   }
-
-  finish(): Uint8Array {
-    return this.out.finish();
-  }
 }
 
 /** A malformed events stream; `position` is the byte within the record's events. */
@@ -94,55 +102,65 @@ export class EventsDecodeError extends Error {
   }
 }
 
-/** Decodes the events bytes of a ticks record covering ticks from..from+count-1. */
-export function decodeEvents(bytes: Uint8Array, from: number, count: number): [number, GameEvent[]][] {
-  const r = new ByteReader(bytes, 'events');
-  const out: [number, GameEvent[]][] = [];
+/**
+ * Reads a stream of tick entries (see TickGapStream) covering ticks from..from+count-1: each entry's tick
+ * from its gap, checked to ascend within the record, then `readEntry`. Any malformation is an
+ * EventsDecodeError naming the byte.
+ */
+function readTickEntries<T>(bytes: Uint8Array, stream: string, from: number, count: number, readEntry: (r: ByteReader, tick: number, at: number) => T): [number, T][] {
+  const r = new ByteReader(bytes, stream);
+  const out: [number, T][] = [];
   let tick = from - 1;
   try {
     while (!r.done) {
       const at = r.pos;
       const gap = r.varint();
       tick += gap;
-      if (gap === 0 || tick > from + count - 1) throw new EventsDecodeError(`events of tick ${tick} are outside ticks ${from}..${from + count - 1} or not ascending`, at);
-      const n = r.varint();
-      if (n === 0) throw new EventsDecodeError(`tick ${tick} is listed with no events`, at);
-      const events: GameEvent[] = [];
-      for (let e = 0; e < n; e++) {
-        const length = r.varint();
-        if (length > r.remaining) throw new EventsDecodeError(`an event of ${length} values runs past the record`, r.pos);
-        const event: (number | string)[] = [];
-        for (let i = 0; i < length; i++) {
-          const where = r.pos;
-          const t = r.varint();
-          if (t % 2 === 0) {
-            const z = t / 2;
-            event.push(z % 2 === 0 ? z / 2 : -(z + 1) / 2);
-          } else if (t === TAG_FLOAT) {
-            const b = r.bytes(8);
-            for (let k = 0; k < 8; k++) floatBytes.setUint8(k, b[k]!);
-            event.push(floatBytes.getFloat64(0, true));
-          } else if (t === TAG_STRING) {
-            const len = r.varint();
-            try {
-              event.push(utf8Decoder.decode(r.bytes(len)));
-            } catch (err) {
-              throw new EventsDecodeError(`a string is not valid UTF-8 (${(err as Error).message})`, where);
-            }
-          } else {
-            throw new EventsDecodeError(`unknown value tag ${t}`, where);
-          }
-        }
-        events.push(event);
-      }
-      out.push([tick, events]);
+      if (gap === 0 || tick > from + count - 1) throw new EventsDecodeError(`${stream} of tick ${tick} are outside ticks ${from}..${from + count - 1} or not ascending`, at);
+      out.push([tick, readEntry(r, tick, at)]);
     }
   } catch (err) {
     if (err instanceof EventsDecodeError) throw err;
-    const position = (err as { position?: number }).position ?? r.pos;
-    throw new EventsDecodeError((err as Error).message, position);
+    throw new EventsDecodeError((err as Error).message, (err as { position?: number }).position ?? r.pos);
   }
   return out;
+}
+
+/** Decodes the events bytes of a ticks record covering ticks from..from+count-1. */
+export function decodeEvents(bytes: Uint8Array, from: number, count: number): [number, GameEvent[]][] {
+  return readTickEntries(bytes, 'events', from, count, (r, tick, at) => {
+    const n = r.varint();
+    if (n === 0) throw new EventsDecodeError(`tick ${tick} is listed with no events`, at);
+    const events: GameEvent[] = [];
+    for (let e = 0; e < n; e++) {
+      const length = r.varint();
+      if (length > r.remaining) throw new EventsDecodeError(`an event of ${length} values runs past the record`, r.pos);
+      const event: (number | string)[] = [];
+      for (let i = 0; i < length; i++) {
+        const where = r.pos;
+        const t = r.varint();
+        if (t % 2 === 0) {
+          const z = t / 2;
+          event.push(z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+        } else if (t === TAG_FLOAT) {
+          const b = r.bytes(8);
+          for (let k = 0; k < 8; k++) floatBytes.setUint8(k, b[k]!);
+          event.push(floatBytes.getFloat64(0, true));
+        } else if (t === TAG_STRING) {
+          const len = r.varint();
+          try {
+            event.push(utf8Decoder.decode(r.bytes(len)));
+          } catch (err) {
+            throw new EventsDecodeError(`a string is not valid UTF-8 (${(err as Error).message})`, where);
+          }
+        } else {
+          throw new EventsDecodeError(`unknown value tag ${t}`, where);
+        }
+      }
+      events.push(event);
+    }
+    return events;
+  });
 }
 
 const decoded = new WeakMap<Uint8Array, readonly (readonly [number, readonly GameEvent[]])[]>();
@@ -164,46 +182,17 @@ export function ticksEvents(record: { readonly from: number; readonly count: num
 //     u32 LE digest      stateDigest(the tick's events, in order): see digest.ts
 
 /** Packs the event digests of a batch of ticks (the `eventDigests` bytes of a ticks record). */
-export class EventDigestsEncoder {
-  private readonly out = new ByteWriter(256);
-  private lastTick = 0;
-
-  /** Starts a record whose first tick is `from`. */
-  reset(from: number): void {
-    this.out.reset();
-    this.lastTick = from - 1;
-  }
-
+export class EventDigestsEncoder extends TickGapStream {
   /** Appends the digest of a tick that produced events (ticks ascending). */
   add(tick: number, digest: number): void {
-    this.out.varint(tick - this.lastTick);
-    this.lastTick = tick;
+    this.beginTick(tick);
     this.out.u32(digest);
-  }
-
-  finish(): Uint8Array {
-    return this.out.finish();
   }
 }
 
 /** Decodes the eventDigests bytes of a ticks record covering ticks from..from+count-1. */
 export function decodeEventDigests(bytes: Uint8Array, from: number, count: number): [number, number][] {
-  const r = new ByteReader(bytes, 'eventDigests');
-  const out: [number, number][] = [];
-  let tick = from - 1;
-  try {
-    while (!r.done) {
-      const at = r.pos;
-      const gap = r.varint();
-      tick += gap;
-      if (gap === 0 || tick > from + count - 1) throw new EventsDecodeError(`the event digest of tick ${tick} is outside ticks ${from}..${from + count - 1} or not ascending`, at);
-      out.push([tick, r.u32()]);
-    }
-  } catch (err) {
-    if (err instanceof EventsDecodeError) throw err;
-    throw new EventsDecodeError((err as Error).message, (err as { position?: number }).position ?? r.pos);
-  }
-  return out;
+  return readTickEntries(bytes, 'eventDigests', from, count, (r) => r.u32());
 }
 
 const decodedDigests = new WeakMap<Uint8Array, readonly (readonly [number, number])[]>();
