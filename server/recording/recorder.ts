@@ -23,6 +23,7 @@ import {
   EventDigestsEncoder,
   EventsEncoder,
   InputsEncoder,
+  type InputPacker,
   stateDigest,
   type EndRecord,
   type HeaderRecord,
@@ -91,7 +92,8 @@ export class RoomRecorder implements RoomObserver {
   /** Which events are stored in full (the others only count in their tick's digest). */
   private stored: (event: GameEvent) => boolean = () => true;
   private batchCheckpoints: [number, number][] = [];
-  private readonly inputs = new InputsEncoder();
+  /** Replaced when the recording starts, by one using the game's input packer. */
+  private inputs = new InputsEncoder();
   private readonly participants: Participant[] = [];
   private lastTick = 0;
   // Records waiting for the deferred writer.
@@ -236,6 +238,7 @@ export class RoomRecorder implements RoomObserver {
     this.checkpointEvery = Math.max(1, Math.round((o.checkpointSeconds ?? 2) * tickRate));
     this.batchMax = Math.max(1, Math.round((o.batchSeconds ?? 5) * tickRate));
     this.stored = reliableEventTest(room.game.schema);
+    this.inputs = new InputsEncoder(room.game.packInput as InputPacker | undefined);
     if (!fresh) {
       // The room existed before its recorder: its start cannot be rebuilt from the seed.
       throw new Error(`recorder attached to room ${room.id} at tick ${room.tick} with ${room.playerCount} players; rooms are recorded from creation`);

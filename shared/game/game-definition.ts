@@ -43,6 +43,13 @@ export interface GameDefinition<World, Input> {
   parseInput(raw: unknown): Input | null;
   /** The input applied on a tick for which a player sent nothing (e.g. keep moving, never fire). */
   idleInput(previous: Input | null): Input;
+  /**
+   * Optional, for recordings: writes the input's leaves (the values of its flat plain object, in key
+   * order, or of its flat array) into `out` from `at`, and returns how many. The recorder compares every
+   * player's input with the previous one on every tick; with this it reads a few numbers instead of
+   * walking the object. It must agree with the object (the recorder checks it on each new input shape).
+   */
+  packInput?(input: Input, out: Float64Array, at: number): number;
   /** Applies one player's input for this tick (at most one per player per tick). */
   applyInput(world: World, playerId: number, input: Input, ctx: InputContext): void;
   /** Advances the world by one fixed step and quantizes it; returns the events of this tick. */

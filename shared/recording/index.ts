@@ -8,7 +8,7 @@ export { platformDeflateRaw, platformInflateRaw, type DeflateFn, type InflateFn 
 export { ByteReader, ByteWriter } from './bytes.js';
 export { EventDigestsEncoder, EventsDecodeError, EventsEncoder, decodeEventDigests, decodeEvents, ticksEventDigests, ticksEvents } from './events-codec.js';
 export { InputDecodeError, InputsDecoder, newSeat, type AppliedInputLike, type SeatState } from './input-codec.js';
-export { InputsEncoder } from './input-encoder.js';
+export { InputsEncoder, type InputPacker } from './input-encoder.js';
 export {
   readRecording,
   readHeader,

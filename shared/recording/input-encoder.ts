@@ -9,6 +9,9 @@
 // - Key lists are interned, so seats whose payloads have the same shape share one array.
 // - Any other payload (nested, strings, booleans, null) is compared the general way, against its seat's
 //   previous payload (SeatState, as the decoder keeps it).
+// - When the game packs its inputs (GameDefinition.packInput), a seat whose payload it packs exactly as
+//   the object reads is compared through the packer: a few field loads instead of walking the object.
+//   This is most of the recorder's per-tick cost, so it matters.
 //
 // Payloads must not be mutated after they were applied (the server's are fresh values from parseInput
 // and idleInput): a keyframe restates the last payload object of every seat.
@@ -32,6 +35,9 @@ import { ByteWriter } from './bytes.js';
 /** A seat whose payload is not a flat array or object of numbers (compared via its SeatState). */
 const GENERAL = -1;
 
+/** GameDefinition.packInput: an input's leaves into `out` from `at`; returns how many. */
+export type InputPacker = (input: never, out: Float64Array, at: number) => number;
+
 export class InputsEncoder {
   private readonly structure = new ByteWriter(1024);
   private readonly offsetsOut = new ByteWriter(256);
@@ -54,6 +60,14 @@ export class InputsEncoder {
   private readonly general: (SeatState | null)[] = [];
   /** Each seat's last leaf mask written in this record (0: none yet), which mode 3 repeats. */
   private readonly masks: number[] = [];
+  /** Whether the packer reads the seat's current payload shape exactly (then it is used to compare). */
+  private readonly packed: boolean[] = [];
+  private readonly packedLeaves = new Float64Array(MAX_LEAVES);
+  private readonly pack: ((input: unknown, out: Float64Array, at: number) => number) | null;
+
+  constructor(pack?: InputPacker) {
+    this.pack = (pack as ((input: unknown, out: Float64Array, at: number) => number) | undefined) ?? null;
+  }
   /** Row i * stride holds seat i's leaves. */
   private leaves = new Float64Array(64);
   private stride = 2;
@@ -69,6 +83,7 @@ export class InputsEncoder {
     this.keyLists.push(null);
     this.general.push(newSeat(playerId, name));
     this.masks.push(0);
+    this.packed.push(false);
     this.reserveRows(this.ids.length);
   }
 
@@ -78,7 +93,7 @@ export class InputsEncoder {
     if (i < 0) throw new Error(`player ${playerId} is not seated`);
     const n = this.ids.length;
     this.leaves.copyWithin(i * this.stride, (i + 1) * this.stride, n * this.stride);
-    for (const list of [this.ids, this.names, this.offsets, this.payloads, this.leafCounts, this.keyLists, this.general, this.masks]) list.splice(i, 1);
+    for (const list of [this.ids, this.names, this.offsets, this.payloads, this.leafCounts, this.keyLists, this.general, this.masks, this.packed]) list.splice(i, 1);
   }
 
   /** Every seat's baseline, for a keyframe. */
@@ -140,6 +155,7 @@ export class InputsEncoder {
       const leafCount = leafCounts[i]!;
       if (changed) {
         if (leafCount === GENERAL) mode = cmp.compare(this.general[i]!, cur);
+        else if (this.packed[i]) mode = this.comparePacked(cur, leafCount, i * stride);
         else {
           const keys = keyLists[i]!;
           mode = keys !== null ? this.compareObject(cur, keys, i * stride) : this.compareArray(cur, leafCount, i * stride);
@@ -219,6 +235,28 @@ export class InputsEncoder {
     return k === keys.length ? cmp.mode() : MODE_FULL;
   }
 
+  /** Through the game's packer (verified for this seat's shape): SAME, DELTA or FULL. */
+  private comparePacked(cur: unknown, leafCount: number, row: number): number {
+    const cmp = this.comparison;
+    cmp.begin();
+    const packed = this.packedLeaves;
+    if (typeof cur !== 'object' || cur === null) return MODE_FULL;
+    let n: number;
+    try {
+      n = this.pack!(cur, packed, 0);
+    } catch {
+      return MODE_FULL; // not an input of the packer's shape: written in full, then examined
+    }
+    if (n !== leafCount) return MODE_FULL;
+    const leaves = this.leaves;
+    for (let k = 0; k < leafCount; k++) {
+      const y = packed[k]!;
+      if (!cmp.leaf(leaves[row + k]!, y, k)) return MODE_FULL;
+      leaves[row + k] = y;
+    }
+    return cmp.mode();
+  }
+
   /** An array of the seat's length, all numbers: SAME, DELTA or FULL. */
   private compareArray(cur: unknown, length: number, row: number): number {
     const cmp = this.comparison;
@@ -248,6 +286,7 @@ export class InputsEncoder {
     if (length < 0) {
       this.leafCounts[i] = GENERAL;
       this.keyLists[i] = null;
+      this.packed[i] = false;
       const seat = this.general[i] ?? newSeat(this.ids[i]!, this.names[i]!);
       advanceSeat(seat, cur, MODE_FULL);
       this.general[i] = seat;
@@ -258,6 +297,21 @@ export class InputsEncoder {
     this.keyLists[i] = keys ? this.intern(keys) : null;
     this.general[i] = null;
     this.writeLeaves(i, cur, length);
+    this.packed[i] = this.packerAgrees(cur, i * this.stride, length);
+  }
+
+  /** Whether the game's packer gives exactly the leaves just read from `cur` (row `row`). */
+  private packerAgrees(cur: unknown, row: number, length: number): boolean {
+    if (this.pack === null) return false;
+    let n: number;
+    try {
+      n = this.pack(cur, this.packedLeaves, 0);
+    } catch {
+      return false;
+    }
+    if (n !== length) return false;
+    for (let k = 0; k < length; k++) if (!Object.is(this.packedLeaves[k], this.leaves[row + k])) return false;
+    return true;
   }
 
   private writeLeaves(i: number, cur: unknown, length: number): void {

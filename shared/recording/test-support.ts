@@ -12,7 +12,7 @@ import { reliableEventTest } from '../codec/schema-check.js';
 import { EventDigestsEncoder, EventsEncoder, ticksEvents } from './events-codec.js';
 import type { RecordingRecord } from './format.js';
 import { InputsDecoder, newSeat, type SeatState } from './input-codec.js';
-import { InputsEncoder } from './input-encoder.js';
+import { InputsEncoder, type InputPacker } from './input-encoder.js';
 import type { Recording } from './reader.js';
 import { ReplaySimulator } from './simulator.js';
 import { encodeRecording } from './writer.js';
@@ -67,7 +67,7 @@ export function simulateRecording(options: SimulatedMatchOptions): RecordingReco
   const last = new Map<number, ArenaInput>();
   const participants: { playerId: number; name: string; joinTick: number; leaveTick: number | null }[] = [];
   let nextId = 0;
-  const inputs = new InputsEncoder();
+  const inputs = new InputsEncoder(game.packInput as InputPacker);
   const events = new EventsEncoder();
   const eventDigests = new EventDigestsEncoder();
   const stored = reliableEventTest(game.schema);

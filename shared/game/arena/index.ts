@@ -5,7 +5,7 @@ import type { GameDefinition } from '../game-definition.js';
 import { ARENA_INTEREST_RADIUS, ARENA_MAX_PLAYERS } from './constants.js';
 import { LAG_COMPENSATION_TICKS } from './lag-compensation.js';
 import { ARENA_TICK_RATE } from './units.js';
-import { idleArenaInput, parseArenaInput, type ArenaInput } from './input.js';
+import { idleArenaInput, packArenaInput, parseArenaInput, type ArenaInput } from './input.js';
 import { deserializeArenaWorld, hashArenaWorld, serializeArenaWorld } from './serialize.js';
 import { applyArenaInput, stepArena } from './step.js';
 import { ARENA_SCHEMA, arenaFocusOf, arenaScores, viewArena } from './view.js';
@@ -25,6 +25,7 @@ export const arenaGame: GameDefinition<ArenaWorld, ArenaInput> = {
   removePlayer: removeArenaPlayer,
   parseInput: parseArenaInput,
   idleInput: idleArenaInput,
+  packInput: packArenaInput,
   applyInput: applyArenaInput,
   step: stepArena,
   view: viewArena,

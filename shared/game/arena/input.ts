@@ -57,6 +57,13 @@ export function encodeArenaInput(input: ArenaInput): ArenaInputWire {
   return [input.keys, input.aim];
 }
 
+/** The leaves of an input in key order, for the recorder (GameDefinition.packInput). */
+export function packArenaInput(input: ArenaInput, out: Float64Array, at: number): number {
+  out[at] = input.keys;
+  out[at + 1] = input.aim;
+  return 2;
+}
+
 /** The input for a tick the player sent nothing: keep moving and aiming the same way, never fire. */
 export function idleArenaInput(previous: ArenaInput | null): ArenaInput {
   if (previous === null) return { keys: 0, aim: 0 };
