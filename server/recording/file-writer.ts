@@ -1,15 +1,14 @@
-// Appends framed records to a recording file, in order, off the tick: each record is encoded and
-// compressed when appended (the recorder appends after the tick, from setImmediate), then written one
-// frame per write call, so a crash leaves whole frames plus at most one partial frame (which readers
-// report as the truncation point).
+// Appends framed records to a recording file, in order, off the tick: each record is encoded when
+// appended (the recorder appends after the tick, from setImmediate), then written one frame per write
+// call, so a crash leaves whole frames plus at most one partial frame (which readers report as the
+// truncation point).
 //
-// Only keyframes are compressed (writer.ts shouldCompress): synchronous deflate-raw at level 1, the
-// cheapest level, since a keyframe every 20 s is a small share of the file. node:zlib's asynchronous API
-// would move the work to the thread pool, but costs more main-thread time per call (stream set-up) than
-// the compression itself, and 2-3x the total CPU.
+// The server writes every record plain. Ticks records are packed varints that deflate barely shrinks,
+// and deflating the keyframes (even at level 1) took about a tenth of the recorder's CPU for 6 % of the
+// file (sim/bench/recording-bench.ts), which the 5 % CPU budget cannot spare. Given a `deflate`, the
+// writer compresses keyframes as the format allows (readers accept either encoding).
 
 import { open, type FileHandle } from 'node:fs/promises';
-import { deflateRawSync } from 'node:zlib';
 import {
   ENCODING_DEFLATE_RAW,
   ENCODING_MSGPACK,
@@ -22,10 +21,6 @@ import {
 
 export type SyncDeflate = (data: Uint8Array) => Uint8Array;
 
-export const DEFLATE_OPTIONS = { level: 1 } as const;
-
-export const nodeDeflateRaw: SyncDeflate = (data) => deflateRawSync(data, DEFLATE_OPTIONS);
-
 export class RecordingFileWriter {
   private handle: Promise<FileHandle> | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -35,7 +30,8 @@ export class RecordingFileWriter {
 
   constructor(
     readonly path: string,
-    private readonly deflate: SyncDeflate = nodeDeflateRaw,
+    /** Compresses keyframes when given; null: every record plain (the server's choice). */
+    private readonly deflate: SyncDeflate | null = null,
   ) {}
 
   /** Bytes on disk so far (frames whose write completed). */
@@ -54,7 +50,7 @@ export class RecordingFileWriter {
     if (this.error) return 0;
     const payload = encodeRecordPayload(record);
     let frame: Uint8Array | null = null;
-    if (shouldCompress(record, payload)) {
+    if (this.deflate !== null && shouldCompress(record, payload)) {
       const packed = this.deflate(payload);
       if (packed.length < payload.length) frame = encodeFrame(ENCODING_DEFLATE_RAW, packed);
     }

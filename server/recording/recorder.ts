@@ -5,7 +5,7 @@
 // allocation), digests the tick's events and packs those stored in full (the game's reliable events:
 // kills, match ends), takes a state digest every two seconds and a serialized copy of the world at keyframe
 // ticks. Everything else happens after the tick (setImmediate):
-// msgpack, deflate, CRC and the file write (RecordingFileWriter, asynchronous I/O).
+// msgpack, CRC and the file write (RecordingFileWriter, asynchronous I/O).
 //
 // Why the inputs are packed on the tick rather than later: deferring it meant holding 5 s of applied-input
 // objects (150 ticks x 16 seats), which then survive young-generation GCs, get promoted, and are read back
@@ -56,6 +56,7 @@ export interface RoomRecorderOptions {
   /** Longest batch of ticks in one record, in seconds (default 5): at most this much is lost in a crash. */
   readonly batchSeconds?: number;
   readonly map?: string | null;
+  /** Compress keyframes with this (default: none, every record plain; see file-writer.ts). */
   readonly deflate?: SyncDeflate;
   /** Wall clock for the header and end record (default Date.now). */
   readonly now?: () => number;

@@ -45,8 +45,9 @@ export function encodeFrame(encoding: number, payload: Uint8Array): Uint8Array {
 }
 
 /**
- * Which records the writers compress: keyframes. Ticks records are already packed varints: deflate took
- * 25% off their size for 60% of the recorder's CPU (sim/bench/recording-bench.ts), so they stay plain.
+ * Which records a compressing writer compresses: keyframes. Ticks records are already packed varints:
+ * deflate took 25% off their size for 60% of the recorder's CPU (sim/bench/recording-bench.ts). The
+ * server's recorder compresses nothing (server/recording/file-writer.ts).
  */
 export function shouldCompress(record: RecordingRecord, payload: Uint8Array): boolean {
   return record.type === 'keyframe' && payload.length >= COMPRESS_MIN_BYTES;

@@ -5,7 +5,7 @@
 // Reported:
 // - size per player-hour (file bytes / players / hours), with the share of each record type;
 // - recorder CPU as a share of tick CPU: time in the recorder's hooks on the tick, its deferred encoding
-//   (msgpack, input packing, CRC) and its compression, against the time Room.step takes without the
+//   (msgpack, CRC, file writes), against the time Room.step takes without the
 //   recorder's hooks (simulation + per-client snapshot encoding for 16 clients; sends are no-ops);
 // - seek time to random points (p50/p99/max), from wherever the previous seek left the replay, and the
 //   worst case (the tick just before a keyframe, from another keyframe), plus load and verify times.
@@ -18,11 +18,9 @@ import { cpus } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { deflateRawSync } from 'node:zlib';
 import { arenaGame } from '../../shared/game/arena/index.js';
 import { ReplaySimulator, readRecording, verifyRecording } from '../../shared/recording/index.js';
 import { BotMatch, playScript, type MatchScript } from '../../server/recording/bot-match.js';
-import { DEFLATE_OPTIONS } from '../../server/recording/file-writer.js';
 import { RoomRecorder, type RecorderTimings } from '../../server/recording/recorder.js';
 import { RecordingService } from '../../server/recording/service.js';
 import { RecordingStore } from '../../server/recording/store.js';
@@ -74,14 +72,12 @@ interface Run {
   readonly cpuMs: number;
   readonly stepMs: number;
   readonly timings: RecorderTimings;
-  readonly compressMs: number;
   readonly file: string | null;
 }
 
 /** One run of the script through a fresh room, with or without the recorder; process CPU time measured. */
 async function run(script: MatchScript, dir: string | null): Promise<Run> {
   const timings: RecorderTimings = { hookMs: 0, encodeMs: 0, records: 0 };
-  let compressMs = 0;
   let recorder: RoomRecorder | null = null;
   let store: RecordingStore | null = null;
   if (dir) {
@@ -91,12 +87,6 @@ async function run(script: MatchScript, dir: string | null): Promise<Run> {
       store,
       timings,
       map: 'arena-1',
-      deflate: (data) => {
-        const t0 = performance.now();
-        const out = deflateRawSync(data, DEFLATE_OPTIONS);
-        compressMs += performance.now() - t0;
-        return out;
-      },
     });
   }
   let stepMs = 0;
@@ -112,7 +102,7 @@ async function run(script: MatchScript, dir: string | null): Promise<Run> {
   await recorder?.done;
   const cpu = process.cpuUsage(cpu0);
   const file = recorder && store ? store.fileOf(recorder.recordingId!)!.file : null;
-  return { cpuMs: (cpu.user + cpu.system) / 1000, stepMs, timings, compressMs, file };
+  return { cpuMs: (cpu.user + cpu.system) / 1000, stepMs, timings, file };
 }
 
 interface LiveResult {
@@ -232,7 +222,7 @@ async function main(): Promise<void> {
     // The instrumented figures come from the run with the median recorder time (not the best one).
     const recorderTime = (r: Run) => r.timings.hookMs + r.timings.encodeMs;
     const typical = [...withRec].sort((a, b) => recorderTime(a) - recorderTime(b))[Math.floor(withRec.length / 2)]!;
-    const { timings, compressMs } = typical;
+    const { timings } = typical;
     const tickMs = median(without.map((r) => r.stepMs));
     const file = typical.file!;
     const bytes = new Uint8Array(readFileSync(file));
@@ -289,7 +279,6 @@ async function main(): Promise<void> {
       tickUsPerTick: (tickMs * 1000) / TICKS,
       recorderHookUsPerTick: (timings.hookMs * 1000) / TICKS,
       recorderDeferredUsPerTick: (timings.encodeMs * 1000) / TICKS,
-      compressionUsPerTick: (compressMs * 1000) / TICKS,
       recorderCpuShare: median(pairShares),
       recorderCpuShareRange: [pairShares[0]!, pairShares[pairShares.length - 1]!],
       instrumentedShare: recorderMs / tickMs,
@@ -332,8 +321,7 @@ async function main(): Promise<void> {
       `| process CPU per tick without / with the recorder (median of ${without.length} runs each) | ${((cpuWithout * 1000) / TICKS).toFixed(1)} / ${((cpuWith * 1000) / TICKS).toFixed(1)} µs |`,
       `| Room.step wall time (tick CPU, no recorder) | ${result.tickUsPerTick.toFixed(1)} µs/tick |`,
       `| recorder on the tick (input packing, event digest, checkpoint digest, keyframe copy) | ${result.recorderHookUsPerTick.toFixed(2)} µs/tick |`,
-      `| recorder after the tick (msgpack, keyframe deflate, CRC, file writes queued) | ${result.recorderDeferredUsPerTick.toFixed(2)} µs/tick |`,
-      `| of which deflate (keyframes only) | ${result.compressionUsPerTick.toFixed(2)} µs/tick |`,
+      `| recorder after the tick (msgpack, CRC, file writes queued) | ${result.recorderDeferredUsPerTick.toFixed(2)} µs/tick |`,
       `| read the whole file (parse, inflate, validate) | ${loadMs.toFixed(0)} ms |`,
       `| open a simulator (build check) | ${openMs.toFixed(1)} ms |`,
       `| verify the whole match (re-simulate every tick) | ${(verifyMs / 1000).toFixed(2)} s (${Math.round(result.verifyTicksPerSecond)} ticks/s) |`,
@@ -351,7 +339,7 @@ async function main(): Promise<void> {
       `(batches of 5 s, keyframes every ${recording.header.keyframeInterval / TICK_RATE} s, checkpoints every ${recording.header.checkpointInterval / TICK_RATE} s) to a real file. ` +
       'The match is played once by the bots, captured, then replayed into fresh rooms alternately without and with the recorder ' +
       '(so both do exactly the same simulation work, bots excluded); the first share is the difference in process CPU time (user + system, ' +
-      'so GC, compression and file I/O count; noisy on a shared machine: its range is shown), the second the recorder\'s own code timed inside ' +
+      'so GC and file I/O count; noisy on a shared machine: its range is shown), the second the recorder\'s own code timed inside ' +
       'the run with the median recorder time, against ' +
       'Room.step with sends that cost nothing (the strictest denominator). The live figure runs the real GameServer in this process, recording ' +
       `through the RecordingService it builds from RECORDINGS_DIR, with ${LIVE_ROOMS * 16} fight bots (sim/bots, light mode) in another process: ` +
