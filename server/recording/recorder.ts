@@ -16,7 +16,6 @@
 // updated (a room nobody ever joined leaves no recording).
 
 import type { GameEvent } from '../../shared/codec/schema.js';
-import { reliableEventTest } from '../../shared/codec/schema-check.js';
 import type { AnyGame } from '../../shared/game/game-definition.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import {
@@ -25,6 +24,7 @@ import {
   InputsEncoder,
   type InputPacker,
   stateDigest,
+  storedEventTest,
   type EndRecord,
   type HeaderRecord,
   type ParticipantSummary,
@@ -91,10 +91,10 @@ export class RoomRecorder implements RoomObserver {
   private readonly events = new EventsEncoder();
   private readonly eventDigests = new EventDigestsEncoder();
   /** Which events are stored in full (the others only count in their tick's digest). */
-  private stored: (event: GameEvent) => boolean = () => true;
+  private stored!: (event: GameEvent) => boolean;
   private batchCheckpoints: [number, number][] = [];
-  /** Replaced when the recording starts, by one using the game's input packer. */
-  private inputs = new InputsEncoder();
+  /** Made when the recording starts, with the game's input packer. */
+  private inputs!: InputsEncoder;
   private readonly participants: Participant[] = [];
   private lastTick = 0;
   // Records waiting for the deferred writer.
@@ -238,7 +238,9 @@ export class RoomRecorder implements RoomObserver {
     this.keyframeEvery = Math.max(1, Math.round((o.keyframeSeconds ?? 20) * tickRate));
     this.checkpointEvery = Math.max(1, Math.round((o.checkpointSeconds ?? 2) * tickRate));
     this.batchMax = Math.max(1, Math.round((o.batchSeconds ?? 5) * tickRate));
-    this.stored = reliableEventTest(room.game.schema);
+    // What the header says is stored is what is stored: the same test verify applies.
+    const storedEvents = room.game.schema.reliableEvents ?? null;
+    this.stored = storedEventTest({ storedEvents });
     this.inputs = new InputsEncoder(room.game.packInput as InputPacker | undefined);
     if (!fresh) {
       // The room existed before its recorder: its start cannot be rebuilt from the seed.
@@ -262,7 +264,7 @@ export class RoomRecorder implements RoomObserver {
         players: [],
         keyframeInterval: this.keyframeEvery,
         checkpointInterval: this.checkpointEvery,
-        storedEvents: room.game.schema.reliableEvents ?? null,
+        storedEvents,
       },
     });
   }

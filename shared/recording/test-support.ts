@@ -8,13 +8,13 @@ import { botInput } from '../game/arena/test-support.js';
 import { arenaGame, type ArenaInput, type ArenaWorld } from '../game/arena/index.js';
 import { createPrng } from '../game/prng.js';
 import { stateDigest } from './digest.js';
-import { reliableEventTest } from '../codec/schema-check.js';
 import { EventDigestsEncoder, EventsEncoder, ticksEvents } from './events-codec.js';
 import type { RecordingRecord } from './format.js';
 import { InputsDecoder, newSeat, type SeatState } from './input-codec.js';
 import { InputsEncoder, type InputPacker } from './input-encoder.js';
 import type { Recording } from './reader.js';
 import { ReplaySimulator } from './simulator.js';
+import { storedEventTest } from './verify.js';
 import { encodeRecording } from './writer.js';
 
 export interface SimulatedMatchOptions {
@@ -70,7 +70,7 @@ export function simulateRecording(options: SimulatedMatchOptions): RecordingReco
   const inputs = new InputsEncoder(game.packInput as InputPacker);
   const events = new EventsEncoder();
   const eventDigests = new EventDigestsEncoder();
-  const stored = reliableEventTest(game.schema);
+  const stored = storedEventTest({ storedEvents: game.schema.reliableEvents ?? null });
   let from = 0;
   let count = 0;
   let checkpoints: [number, number][] = [];

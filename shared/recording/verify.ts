@@ -66,7 +66,7 @@ function eventsEqual(a: readonly GameEvent[], b: readonly GameEvent[]): boolean 
 }
 
 /** The test of the events a recording stores in full: the codes its header lists (null: all). */
-export function storedEventTest(header: HeaderRecord): (event: GameEvent) => boolean {
+export function storedEventTest(header: Pick<HeaderRecord, 'storedEvents'>): (event: GameEvent) => boolean {
   const codes = header.storedEvents === null ? null : new Set(header.storedEvents);
   return (event) => codes === null || (typeof event[0] === 'number' && codes.has(event[0]));
 }
