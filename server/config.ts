@@ -1,5 +1,8 @@
 // Server configuration from environment variables, validated once at start-up with clear errors.
 
+import { isIP } from 'node:net';
+import { normalizeAddress } from './client-address.js';
+
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
@@ -29,6 +32,42 @@ export interface ServerConfig {
   readonly recordingsMaxCount: number;
   /** Retention: most bytes of recordings kept (RECORDINGS_MAX_BYTES). */
   readonly recordingsMaxBytes: number;
+  // ---- admission control (server/admission.ts) ----
+  /** Game connections in total (MAX_CONNECTIONS); lowered at start-up to fit the descriptor limit. */
+  readonly maxConnections: number;
+  /** Game connections per client address (MAX_CONNECTIONS_PER_ADDRESS); 0: no limit. */
+  readonly maxConnectionsPerAddress: number;
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES, comma-separated);
+   * empty: the client address is always the TCP peer's.
+   */
+  readonly trustedProxies: readonly string[];
+  /**
+   * Client addresses exempt from every per-address limit (EXEMPT_ADDRESSES, comma-separated), e.g.
+   * 127.0.0.1 for a local load test with `npm run bots`.
+   */
+  readonly exemptAddresses: readonly string[];
+  /** Bytes the server may hold queued for one client before it is disconnected (MAX_CLIENT_BUFFER_BYTES). */
+  readonly maxClientBufferBytes: number;
+  /** Time a client has to send complete request headers (HTTP_HEADERS_TIMEOUT_MS). */
+  readonly httpHeadersTimeoutMs: number;
+  /** Time a client has to send a whole request, body included (HTTP_REQUEST_TIMEOUT_MS). */
+  readonly httpRequestTimeoutMs: number;
+  // ---- room quotas (server/room-quotas.ts, server/matchmaker.ts) ----
+  /**
+   * Private rooms at most (MAX_PRIVATE_ROOMS); the rest of maxRooms stays for public rooms, so quick play
+   * is never starved by private rooms. Null: half of maxRooms, rounded down.
+   */
+  readonly maxPrivateRooms: number | null;
+  /**
+   * Rooms created by one client address (an IPv6 /64), or by one identity, that may be open at once
+   * (MAX_ROOMS_PER_CLIENT); 0: no limit. Addresses in exemptAddresses skip the per-address count.
+   */
+  readonly maxRoomsPerClient: number;
+  /** Rooms one client address, or one identity, may create a minute, at once or spread (ROOM_CREATIONS_PER_MINUTE); 0: no limit. */
+  readonly roomCreationsPerMinute: number;
+  /** A private room with no connected player for this long closes, seats held or not (PRIVATE_ROOM_UNATTENDED_MS). */
+  readonly privateRoomUnattendedMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -48,6 +87,17 @@ export const DEFAULT_CONFIG: ServerConfig = {
   recordingsDir: null,
   recordingsMaxCount: 500,
   recordingsMaxBytes: 1024 ** 3,
+  maxConnections: 5000,
+  maxConnectionsPerAddress: 32,
+  trustedProxies: [],
+  exemptAddresses: [],
+  maxClientBufferBytes: 256 * 1024,
+  httpHeadersTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 30_000,
+  maxPrivateRooms: null,
+  maxRoomsPerClient: 4,
+  roomCreationsPerMinute: 10,
+  privateRoomUnattendedMs: 10_000,
 };
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -60,11 +110,26 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function addressListFrom(env: NodeJS.ProcessEnv, name: string): readonly string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  for (const address of list) {
+    if (isIP(address) === 0) throw new Error(`config: ${name} must list IP addresses separated by commas, got "${address}"`);
+  }
+  return list.map(normalizeAddress);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const tickRate = intFrom(env, 'TICK_RATE', DEFAULT_CONFIG.tickRate, 1, 120);
   const snapshotRate = intFrom(env, 'SNAPSHOT_RATE', Math.min(DEFAULT_CONFIG.snapshotRate, tickRate), 1, tickRate);
   if (tickRate % snapshotRate !== 0) {
     throw new Error(`config: SNAPSHOT_RATE (${snapshotRate}) must divide TICK_RATE (${tickRate})`);
+  }
+  const httpHeadersTimeoutMs = intFrom(env, 'HTTP_HEADERS_TIMEOUT_MS', DEFAULT_CONFIG.httpHeadersTimeoutMs, 1000, 600_000);
+  const httpRequestTimeoutMs = intFrom(env, 'HTTP_REQUEST_TIMEOUT_MS', Math.max(DEFAULT_CONFIG.httpRequestTimeoutMs, httpHeadersTimeoutMs), 1000, 3_600_000);
+  if (httpHeadersTimeoutMs > httpRequestTimeoutMs) {
+    throw new Error(`config: HTTP_HEADERS_TIMEOUT_MS (${httpHeadersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs})`);
   }
   const logLevel = (env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel) as ServerConfig['logLevel'];
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) {
@@ -87,5 +152,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     recordingsDir: env.RECORDINGS_DIR && env.RECORDINGS_DIR !== 'off' ? env.RECORDINGS_DIR : null,
     recordingsMaxCount: intFrom(env, 'RECORDINGS_MAX_COUNT', DEFAULT_CONFIG.recordingsMaxCount, 1, 1_000_000),
     recordingsMaxBytes: intFrom(env, 'RECORDINGS_MAX_BYTES', DEFAULT_CONFIG.recordingsMaxBytes, 1, Number.MAX_SAFE_INTEGER),
+    maxConnections: intFrom(env, 'MAX_CONNECTIONS', DEFAULT_CONFIG.maxConnections, 1, 1_000_000),
+    maxConnectionsPerAddress: intFrom(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULT_CONFIG.maxConnectionsPerAddress, 0, 1_000_000),
+    trustedProxies: addressListFrom(env, 'TRUSTED_PROXIES'),
+    exemptAddresses: addressListFrom(env, 'EXEMPT_ADDRESSES'),
+    maxClientBufferBytes: intFrom(env, 'MAX_CLIENT_BUFFER_BYTES', DEFAULT_CONFIG.maxClientBufferBytes, 16 * 1024, 1024 ** 3),
+    httpHeadersTimeoutMs,
+    httpRequestTimeoutMs,
+    maxPrivateRooms: env.MAX_PRIVATE_ROOMS ? intFrom(env, 'MAX_PRIVATE_ROOMS', 0, 0, 100_000) : DEFAULT_CONFIG.maxPrivateRooms,
+    maxRoomsPerClient: intFrom(env, 'MAX_ROOMS_PER_CLIENT', DEFAULT_CONFIG.maxRoomsPerClient, 0, 100_000),
+    roomCreationsPerMinute: intFrom(env, 'ROOM_CREATIONS_PER_MINUTE', DEFAULT_CONFIG.roomCreationsPerMinute, 0, 100_000),
+    privateRoomUnattendedMs: intFrom(env, 'PRIVATE_ROOM_UNATTENDED_MS', DEFAULT_CONFIG.privateRoomUnattendedMs, 0, 3_600_000),
   };
 }

@@ -9,9 +9,12 @@ import { fullStateMessage } from '../shared/codec/full-state.js';
 import type { EntityView } from '../shared/codec/schema.js';
 import type { AnyGame } from '../shared/game/game-definition.js';
 import { serverParser } from '../shared/net/msgpack-parser.js';
-import { JOIN_CODE_ALPHABET, LIMITS, NAIVE_STATE_EVENT } from '../shared/protocol.js';
+import { JOIN_CODE_ALPHABET, LIMITS, NAIVE_STATE_EVENT, type ErrorBody } from '../shared/protocol.js';
 import { authenticate, guestVerifier, isErrorBody, type AuthVerifier, type Identity } from './auth.js';
 import type { ServerConfig } from './config.js';
+import { ClientBufferGuard, type EngineClients } from './client-buffer-guard.js';
+import { clientAddress } from './client-address.js';
+import { ConnectionAdmission } from './connection-admission.js';
 import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { LocalMatchmaker, type Matchmaker } from './matchmaker.js';
@@ -22,6 +25,9 @@ import { Room, type RoomObserver } from './room.js';
 import { handleRecordingApi } from './recording/http-api.js';
 import { RecordingService, combineObservers } from './recording/service.js';
 import { InMemoryRoomRegistry, type RoomRegistry } from './room-registry.js';
+import { RoomQuotas } from './room-quotas.js';
+import { ResourceMonitor } from './resource-monitor.js';
+import { TcpAdmission } from './tcp-admission.js';
 import { TickScheduler } from './tick-scheduler.js';
 
 export interface GameServerOptions {
@@ -70,6 +76,11 @@ export class GameServer {
   private droppedReported = 0;
   private readonly wireBytes = { sent: 0, received: 0 };
   private readonly startedAt = Date.now();
+  private readonly trustedProxies: ReadonlySet<string>;
+  private readonly resources: ResourceMonitor;
+  private readonly tcp: TcpAdmission;
+  private readonly admission: ConnectionAdmission;
+  private readonly bufferGuard: ClientBufferGuard;
   /** Match recording (config.recordingsDir), null when off. */
   readonly recordings: RecordingService | null;
 
@@ -82,6 +93,7 @@ export class GameServer {
     this.log = options.logger ?? createLogger(config.logLevel, { svc: 'game-server' });
     this.registry = options.registry ?? new InMemoryRoomRegistry();
     this.tokens = new ReconnectTokens(config.secret);
+    this.trustedProxies = new Set(config.trustedProxies);
     this.recordings = config.recordingsDir
       ? new RecordingService({
           dir: config.recordingsDir,
@@ -91,31 +103,61 @@ export class GameServer {
           map: options.mapName ?? null,
         })
       : null;
-    this.matchmaker = new LocalMatchmaker(
-      this.registry,
-      (isPrivate) => this.newRoom(isPrivate),
-      config.maxRooms,
-      () => this.shuttingDown,
-    );
+    this.matchmaker = new LocalMatchmaker({
+      registry: this.registry,
+      newRoom: (isPrivate) => this.newRoom(isPrivate),
+      maxRooms: config.maxRooms,
+      maxPrivateRooms: Math.min(config.maxRooms, config.maxPrivateRooms ?? Math.floor(config.maxRooms / 2)),
+      quotas: new RoomQuotas({
+        maxOpenRooms: config.maxRoomsPerClient,
+        creationsPerMinute: config.roomCreationsPerMinute,
+        exemptAddresses: new Set(config.exemptAddresses),
+      }),
+      isShuttingDown: () => this.shuttingDown,
+      metrics: this.metrics,
+    });
     this.http = createServer(
+      {
+        // Slow clients (slowloris) are cut off: headers and whole requests have a deadline, checked often.
+        headersTimeout: Math.min(config.httpHeadersTimeoutMs, config.httpRequestTimeoutMs),
+        requestTimeout: config.httpRequestTimeoutMs,
+        connectionsCheckingInterval: Math.min(1000, config.httpHeadersTimeoutMs / 2),
+      },
       createHttpHandler({
         health: () => this.health(),
         metricsText: () => this.collectMetrics(),
         metricsContentType: this.metrics.contentType,
         staticDir: config.staticDir,
         api: (req, res, url) => handleRecordingApi(this.recordings?.store ?? null, req, res, url),
+        onError: (err) => {
+          this.metrics.ioErrors.inc({ source: 'http_route' });
+          this.log.error('http route failed', { err });
+        },
       }),
     );
-    this.io = new SocketServer(this.http, socketOptions(config.naive));
-    this.io.use((socket, next) => {
-      void this.admit(socket).then(
-        (identity) => {
-          socket.data.identity = identity;
-          next();
-        },
-        (err: Error) => next(err),
-      );
+    this.resources = new ResourceMonitor();
+    const { maxSockets, maxConnections } = this.connectionBudget();
+    const exempt = new Set(config.exemptAddresses);
+    this.admission = new ConnectionAdmission({
+      maxConnections,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+      exemptAddresses: exempt,
+      resources: this.resources,
+      metrics: this.metrics,
     });
+    this.tcp = new TcpAdmission({
+      maxSockets,
+      // A browser opens a few page and long-polling connections beside its game connection.
+      maxSocketsPerAddress: config.maxConnectionsPerAddress > 0 ? config.maxConnectionsPerAddress * 2 + 16 : 0,
+      unlimitedPeers: new Set([...exempt, ...this.trustedProxies]),
+      resources: this.resources,
+      metrics: this.metrics,
+      log: this.log,
+      admitted: (socket) => this.http.emit('connection', socket),
+    });
+    this.io = new SocketServer(this.http, socketOptions(config.naive));
+    this.io.use((socket, next) => this.admitConnection(socket, next));
+    this.bufferGuard = new ClientBufferGuard(this.io.engine as unknown as EngineClients, config.maxClientBufferBytes, this.metrics, this.log);
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.scheduler = new TickScheduler(
       { tickRate: config.tickRate },
@@ -130,16 +172,20 @@ export class GameServer {
   }
 
   get port(): number {
-    return (this.http.address() as AddressInfo).port;
+    return (this.tcp.server.address() as AddressInfo).port;
   }
 
   async listen(): Promise<number> {
     const { port, host } = this.options.config;
     await this.recordings?.start();
     await new Promise<void>((resolveListen, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject);
+      const server = this.tcp.server;
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        // The HTTP server never listens itself (connections come through TcpAdmission); its 'listening'
+        // event is what starts Node's header and request deadline checks.
+        this.http.emit('listening');
         resolveListen();
       });
     });
@@ -156,6 +202,9 @@ export class GameServer {
     this.shuttingDown = true;
     this.log.info('shutting down', { reason, rooms: this.registry.size });
     this.scheduler.stop();
+    this.bufferGuard.stop();
+    this.resources.stop();
+    this.tcp.server.close();
     for (const room of [...this.registry.all()]) {
       room.close('shutdown', reason);
       this.registry.remove(room.id);
@@ -169,24 +218,78 @@ export class GameServer {
     this.listening = false;
   }
 
-  private async admit(socket: Socket): Promise<Identity> {
-    if (this.shuttingDown) throw Object.assign(new Error('SHUTTING_DOWN'), { data: { code: 'SHUTTING_DOWN', message: 'server is shutting down' } });
-    const verifier = this.options.verifier ?? guestVerifier;
-    const result = await authenticate(socket.handshake.auth, verifier);
-    if (isErrorBody(result)) throw Object.assign(new Error(result.code), { data: result });
-    return result;
+  /**
+   * Descriptors are the hard limit: TCP connections get the budget (less one recording file per room),
+   * game connections at most that. MAX_CONNECTIONS above it is lowered, and said so.
+   */
+  private connectionBudget(): { maxSockets: number; maxConnections: number } {
+    const { config } = this.options;
+    const budget = this.resources.descriptorBudget;
+    if (budget === null) return { maxSockets: Number.MAX_SAFE_INTEGER, maxConnections: config.maxConnections };
+    const maxSockets = Math.max(16, budget - (config.recordingsDir ? config.maxRooms : 0));
+    if (config.maxConnections > maxSockets) {
+      this.log.warn('MAX_CONNECTIONS lowered to fit the descriptor limit (raise it with ulimit -n)', {
+        configured: config.maxConnections,
+        effective: maxSockets,
+        descriptorLimit: this.resources.descriptorLimit,
+      });
+    }
+    return { maxSockets, maxConnections: Math.min(config.maxConnections, maxSockets) };
+  }
+
+  /** socket.io handshake middleware: admission (caps, resources), then authentication. */
+  private admitConnection(socket: Socket, next: (err?: Error) => void): void {
+    // The client's address (X-Forwarded-For from a trusted proxy only): per-address limits key on it.
+    const address = clientAddress(socket.request, this.trustedProxies);
+    socket.data.address = address;
+    const refuse = (body: ErrorBody) => next(Object.assign(new Error(body.code), { data: body }));
+    if (this.shuttingDown) {
+      this.metrics.connectionsRefused.inc({ reason: 'shutting_down' });
+      refuse({ code: 'SHUTTING_DOWN', message: 'server is shutting down' });
+      return;
+    }
+    const refused = this.admission.admit(address);
+    if (refused) {
+      refuse(refused);
+      return;
+    }
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.admission.release(address);
+    };
+    authenticate(socket.handshake.auth, this.options.verifier ?? guestVerifier).then(
+      (result) => {
+        if (isErrorBody(result)) {
+          release();
+          refuse(result);
+        } else if (socket.conn.readyState !== 'open') {
+          release(); // gone while the verifier ran: socket.io drops it without a 'disconnect'
+          next(new Error('connection closed during authentication'));
+        } else {
+          socket.data.identity = result;
+          socket.once('disconnect', release);
+          next();
+        }
+      },
+      (err: unknown) => {
+        release();
+        this.log.error('auth verifier failed', { err });
+        refuse({ code: 'AUTH_FAILED', message: 'authentication failed' });
+      },
+    );
   }
 
   private onConnection(socket: Socket): void {
     const identity = socket.data.identity as Identity;
-    const connection = new PlayerConnection(socket, identity, {
+    const connection = new PlayerConnection(socket, identity, socket.data.address as string, {
       matchmaker: this.matchmaker,
       registry: this.registry,
       tokens: this.tokens,
       metrics: this.metrics,
       log: this.log,
       tickRate: this.options.config.tickRate,
-      tokenLifetimeMs: 24 * 3600_000,
       countDirectBytes: (bytes) => void (this.wireBytes.sent += bytes),
     });
     this.connections.add(connection);
@@ -200,9 +303,12 @@ export class GameServer {
     socket.conn.on('packet', (packet: { data?: unknown }) => {
       this.wireBytes.received += byteSize(packet.data);
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       this.connections.delete(connection);
       this.metrics.connections.dec();
+      // A client that leaves the namespace but keeps its engine.io connection would hold it, uncounted
+      // by admission, for as long as it answers pings: it gets no second session, so close it.
+      if (reason === 'client namespace disconnect') socket.conn.close();
     });
   }
 
@@ -225,6 +331,8 @@ export class GameServer {
       lagCompensationTicks,
       reconnectGraceMs: config.reconnectGraceMs,
       emptyRoomGraceMs: config.emptyRoomGraceMs,
+      // Nobody can find a private room without its players: once none is connected it closes soon.
+      unattendedGraceMs: isPrivate ? config.privateRoomUnattendedMs : null,
       interestRadius: game.interestRadius ?? 1e9,
       observer: combineObservers(this.recordings?.observeRoom(id), this.options.observeRoom?.(id)),
       ...(config.naive
@@ -254,12 +362,15 @@ export class GameServer {
         this.log.error('room step failed; closing room', { room: room.id, err });
         room.close('disposed', 'the room hit an internal error');
         this.registry.remove(room.id);
+        this.metrics.roomsClosed.inc({ reason: 'error' });
         continue;
       }
-      if (room.shouldDispose()) {
-        room.close('disposed', 'room closed after being empty');
+      const disposal = room.disposalReason();
+      if (disposal) {
+        room.close('disposed', disposal === 'empty' ? 'room closed after being empty' : 'room closed: nobody was connected');
         this.registry.remove(room.id);
-        this.log.info('room disposed', { room: room.id });
+        this.metrics.roomsClosed.inc({ reason: disposal });
+        this.log.info('room disposed', { room: room.id, reason: disposal });
       }
     }
     if (applied > 0) this.metrics.inputsApplied.inc(applied);

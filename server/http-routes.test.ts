@@ -45,9 +45,48 @@ it('serves assets gzipped to clients that accept it, with long caching', async (
 });
 
 it('falls back to index.html for client-side routes and refuses traversal', async () => {
-  const route = await get('/replay/abc123');
-  expect(route.status).toBe(200);
-  expect(route.body.toString()).toContain('<title>game</title>');
+  for (const path of ['/replay/abc123', '/replay/2026-12-06T21.30.00-abc']) {
+    const route = await get(path);
+    expect(route.status).toBe(200);
+    expect(route.body.toString()).toContain('<title>game</title>');
+  }
   const traversal = await get('/..%2f..%2fetc%2fpasswd');
   expect(traversal.body.toString()).not.toContain('root:');
+});
+
+it('answers a real 404 for a missing file, so a stale page never runs HTML as a script', async () => {
+  const missing = await get('/does/not/exist.js');
+  expect(missing.status).toBe(404);
+  expect(missing.headers['content-type']).toContain('application/json');
+  expect(missing.body.toString()).toContain('NOT_FOUND');
+  const missingAsset = await get('/assets/game-0123abcd.js');
+  expect(missingAsset.status).toBe(404);
+});
+
+it('revalidates with ETag and Last-Modified (304), and keeps the page itself uncached', async () => {
+  const first = await get('/assets/game.js');
+  const etag = String(first.headers.etag);
+  expect(etag).toMatch(/^W?\/?"/);
+  const again = await get('/assets/game.js', { 'if-none-match': etag });
+  expect(again.status).toBe(304);
+  expect(again.body.length).toBe(0);
+  const page = await get('/');
+  expect(page.status).toBe(200);
+  expect(page.headers['cache-control']).toBe('no-cache');
+  const since = await get('/', { 'if-modified-since': String(page.headers['last-modified']) });
+  expect(since.status).toBe(304);
+});
+
+it('answers HEAD like GET without a body, and refuses other methods', async () => {
+  const head = await new Promise<number>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: ts.port, path: '/assets/game.js', method: 'HEAD' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  expect(head).toBe(200);
+  const post = await fetch(`${ts.url}/assets/game.js`, { method: 'POST', body: 'x' });
+  expect(post.status).toBe(405);
 });

@@ -19,8 +19,20 @@ async function main(): Promise<void> {
   // Matches are recorded unless RECORDINGS_DIR=off; unset, they go to data/recordings.
   const recordingsDir = process.env.RECORDINGS_DIR ? config.recordingsDir : join(process.cwd(), 'data', 'recordings');
   const server = new GameServer({ config: { ...config, staticDir, recordingsDir }, game: arenaGame, logger: log, mapName: ARENA_MAP.name });
+  // Last resort. Every error path we know of is handled where it happens (sockets, streams, files, room
+  // steps, requests); one that still escapes, from a library callback say, is logged and counted, and
+  // the other matches play on instead of all of them ending with the process.
+  process.on('uncaughtException', (err) => {
+    server.metrics.ioErrors.inc({ source: 'uncaught' });
+    log.error('uncaught exception', { err });
+  });
+  process.on('unhandledRejection', (reason) => {
+    server.metrics.ioErrors.inc({ source: 'unhandled_rejection' });
+    log.error('unhandled promise rejection', { err: reason });
+  });
   await server.listen();
 
+  // Once only: a terminal's Ctrl-C reaches this process twice, from the terminal and forwarded by npm.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

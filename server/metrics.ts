@@ -95,6 +95,43 @@ export class ServerMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly roomsCreated = new Counter({
+    name: 'game_rooms_created_total',
+    help: 'Rooms created, by kind (public, private)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly roomCreationsRefused = new Counter({
+    name: 'game_room_creations_refused_total',
+    help:
+      'Room creations refused, by reason (server_full, private_rooms_full, open_rooms_per_address, open_rooms_per_user, ' +
+      'creation_rate_per_address, creation_rate_per_user, shutting_down)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly roomsClosed = new Counter({
+    name: 'game_rooms_closed_total',
+    help: 'Rooms disposed of, by reason (empty, unattended: a private room nobody was connected to, error)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly connectionsRefused = new Counter({
+    name: 'game_connections_refused_total',
+    help: 'Connections refused at admission, by reason (server_full, per_address, server_busy, shutting_down)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly tcpConnections = new Gauge({
+    name: 'game_tcp_connections',
+    help: 'Open TCP connections to the HTTP server (game, long-polling and page requests)',
+    registers: [this.registry],
+  });
+  readonly ioErrors = new Counter({
+    name: 'game_io_errors_total',
+    help: 'Errors from sockets, streams, files and timers that were handled instead of crashing, by source',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });

@@ -31,6 +31,7 @@ import type { ServerMetrics } from './metrics.js';
 import { AbuseTracker, TokenBucket } from './rate-limiter.js';
 import type { ReconnectTokens } from './reconnect-token.js';
 import type { PlayerLink, Room, Seat } from './room.js';
+import type { RoomRequester } from './room-quotas.js';
 import type { RoomRegistry } from './room-registry.js';
 import { sendSnapshot } from './snapshot-sender.js';
 
@@ -41,8 +42,6 @@ export interface ConnectionDeps {
   readonly metrics: ServerMetrics;
   readonly log: Logger;
   readonly tickRate: number;
-  /** How long a reconnect token stays valid (the seat itself is held for the room's grace period). */
-  readonly tokenLifetimeMs: number;
   /** Counts bytes written straight to the WebSocket (engine.io's 'packetCreate' counts the others). */
   readonly countDirectBytes: (bytes: number) => void;
 }
@@ -76,13 +75,18 @@ export class PlayerConnection implements PlayerLink {
   private readonly floodTracker: AbuseTracker;
   private readonly invalidTracker = new AbuseTracker(20, 10_000);
   private readonly log: Logger;
+  /** Whom room quotas count this connection's creations against. */
+  private readonly requester: RoomRequester;
 
   constructor(
     private readonly socket: Socket,
     private readonly identity: Identity,
+    /** The client's address (server/client-address.ts). */
+    address: string,
     private readonly deps: ConnectionDeps,
   ) {
     this.log = deps.log.child({ socket: socket.id, user: identity.userId });
+    this.requester = { address, userId: identity.userId };
     // Legitimate clients send one input per tick; long-polling batches a round trip's worth at once.
     this.inputBucket = new TokenBucket(deps.tickRate * 2, deps.tickRate * 2);
     this.floodTracker = new AbuseTracker(deps.tickRate * 3, 5_000);
@@ -140,9 +144,13 @@ export class PlayerConnection implements PlayerLink {
       if (typeof ack === 'function') (ack as Ack)(fail('UNKNOWN_EVENT', `unknown event "${event.slice(0, 40)}"`));
       this.invalid('unknown_event', `unknown event "${event.slice(0, 40)}"`);
     });
-    s.on('error', (err: Error) => {
+    s.on('error', (err: unknown) => {
+      // Only our parser raises this (engine.io transport failures arrive as a disconnect): the client
+      // sent what no client of ours sends, and socket.io is closing the connection.
       this.deps.metrics.packetsRejected.inc();
-      this.log.warn('packet rejected', { reason: err.message });
+      this.log.warn('packet rejected', { reason: err instanceof Error ? err.message : String(err) });
+      this.closed = true;
+      this.giveUpSeat('packet rejected');
     });
     s.on('disconnect', (reason) => this.onDisconnect(reason));
   }
@@ -191,7 +199,7 @@ export class PlayerConnection implements PlayerLink {
     const body = validateEmpty(payload, EV.quickPlay);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
     if (this.seat) return this.alreadyInRoom();
-    const room = this.deps.matchmaker.quickPlay();
+    const room = this.deps.matchmaker.quickPlay(this.requester);
     return isRoom(room) ? this.enter(room) : { ok: false, error: room };
   }
 
@@ -199,7 +207,7 @@ export class PlayerConnection implements PlayerLink {
     const body = validateCreateRoom(payload);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
     if (this.seat) return this.alreadyInRoom();
-    const room = this.deps.matchmaker.createRoom(body.private);
+    const room = this.deps.matchmaker.createRoom(body.private, this.requester);
     return isRoom(room) ? this.enter(room) : { ok: false, error: room };
   }
 
@@ -216,11 +224,13 @@ export class PlayerConnection implements PlayerLink {
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
     if (this.seat) return this.alreadyInRoom();
     const claim = this.deps.tokens.verify(body.token);
-    if (!claim) return fail('BAD_TOKEN', 'reconnect token is invalid or expired');
+    if (!claim) return fail('BAD_TOKEN', 'reconnect token is invalid');
     const room = this.deps.registry.get(claim.roomId);
     if (!room || room.isClosed) return fail('ROOM_NOT_FOUND', 'the room is gone');
-    const held = room.seat(claim.playerId);
-    if (!held) return fail('BAD_TOKEN', 'the seat was given up after the reconnect grace period');
+    const held = room.heldSeat(claim.playerId, claim.occupancy);
+    if (!held) {
+      return fail('BAD_TOKEN', 'this seat is no longer yours: it was left, given up after the reconnect grace period, or given to another player');
+    }
     if (held.link && held.link !== this) {
       // The same player on a new connection: the old one (half-open, or another tab) loses the seat.
       held.link.sendRoomClosed({ reason: 'kicked', message: 'this seat was taken over by a new connection' });
@@ -239,10 +249,7 @@ export class PlayerConnection implements PlayerLink {
     const body = validateEmpty(payload, EV.leaveRoom);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
     if (!this.room || !this.seat) return fail('NOT_IN_ROOM', 'not in a room');
-    this.room.leave(this.seat.playerId);
-    void this.socket.leave(this.room.id);
-    this.room = null;
-    this.seat = null;
+    this.giveUpSeat('left');
     return { ok: true };
   }
 
@@ -283,11 +290,7 @@ export class PlayerConnection implements PlayerLink {
       tick: room.tick,
       lagCompensationTicks: settings.lagCompensationTicks,
       lastInputSeq: seat.lastQueuedSeq,
-      reconnectToken: this.deps.tokens.sign({
-        roomId: room.id,
-        playerId: seat.playerId,
-        expiresAt: Date.now() + this.deps.tokenLifetimeMs,
-      }),
+      reconnectToken: this.deps.tokens.sign({ roomId: room.id, playerId: seat.playerId, occupancy: seat.occupancy }),
       reconnectGraceMs: settings.reconnectGraceMs,
     };
   }
@@ -362,9 +365,24 @@ export class PlayerConnection implements PlayerLink {
     this.closed = true;
     this.deps.metrics.disconnectsForAbuse.inc({ reason });
     this.log.warn('client cut off', { reason, message });
+    // The seat goes now, not after the reconnect grace: an abuser must not keep a real player's place
+    // (its reconnect token dies with the seat).
+    this.giveUpSeat('cut off');
     this.sendNotice({ code, message });
     // Let the notice flush before closing the transport.
     setTimeout(() => this.socket.disconnect(true), 50);
+  }
+
+  /** Frees this connection's seat at once (a leave, not a detach: nothing is held for a reconnect). */
+  private giveUpSeat(why: string): void {
+    const { room, seat } = this;
+    if (!room || !seat) return;
+    this.room = null;
+    this.seat = null;
+    void this.socket.leave(room.id);
+    if (seat.link !== this) return; // taken over by a newer connection of the same player
+    room.leave(seat.playerId);
+    if (why !== 'left') this.log.info('seat released', { room: room.id, player: seat.playerId, why });
   }
 
   private onDisconnect(reason: string): void {

@@ -45,6 +45,12 @@ export interface RoomOptions {
   readonly lagCompensationTicks: number;
   readonly reconnectGraceMs: number;
   readonly emptyRoomGraceMs: number;
+  /**
+   * Dispose of the room once no player has been connected for this long, even while seats are still
+   * held for the reconnect grace (private rooms: nobody else can find them, so nobody would come).
+   * Null (public rooms): only the empty-room grace applies.
+   */
+  readonly unattendedGraceMs?: number | null;
   /** Interest radius in world units for the replicator. */
   readonly interestRadius: number;
   /** Inputs buffered per player; when full the oldest is dropped to keep latency bounded. */
@@ -67,6 +73,11 @@ interface QueuedInput {
 
 export interface Seat {
   readonly playerId: number;
+  /**
+   * This occupancy of the seat, unique within the room and never reused (player ids are): a reconnect
+   * token names it, so the token is worthless once the player leaves or the id goes to someone else.
+   */
+  readonly occupancy: number;
   readonly name: string;
   link: PlayerLink | null;
   replication: ReplicationClient | null;
@@ -98,6 +109,9 @@ export class Room {
   private readonly now: () => number;
   private currentTick = 0;
   private emptySince: number | null;
+  /** Since when no seat has had a connection (null while someone is connected). */
+  private unattendedSince: number | null;
+  private occupancies = 0;
   private closed = false;
   private chatCounter = 0;
   private lastPlayerId = 0;
@@ -118,6 +132,7 @@ export class Room {
       cellSize: Math.max(1, options.interestRadius / 2),
     });
     this.emptySince = this.now();
+    this.unattendedSince = this.emptySince;
   }
 
   get tick(): number {
@@ -162,6 +177,18 @@ export class Room {
     return this.seats.get(playerId);
   }
 
+  /**
+   * The seat a reconnect token names, if that same occupancy still holds it: connected (a takeover from
+   * a new connection) or disconnected for less than the reconnect grace. Null once the player left, the
+   * grace ran out (even before the next step expires the seat) or the id went to another player.
+   */
+  heldSeat(playerId: number, occupancy: number): Seat | null {
+    const seat = this.seats.get(playerId);
+    if (!seat || seat.occupancy !== occupancy || this.closed) return null;
+    if (seat.disconnectedAt !== null && this.now() - seat.disconnectedAt >= this.options.reconnectGraceMs) return null;
+    return seat;
+  }
+
   scores(): PlayerScore[] {
     return this.game.scores(this.world);
   }
@@ -181,6 +208,7 @@ export class Room {
     const playerId = this.freePlayerId();
     const seat: Seat = {
       playerId,
+      occupancy: ++this.occupancies,
       name,
       link,
       replication: this.replicator.addClient(),
@@ -194,6 +222,7 @@ export class Room {
     this.seats.set(playerId, seat);
     this.game.addPlayer(this.world, playerId, name);
     this.emptySince = null;
+    this.unattendedSince = null;
     this.options.observer?.onPlayerJoined?.(this, this.currentTick, playerId, name);
     return seat;
   }
@@ -209,6 +238,7 @@ export class Room {
     // Inputs still queued from before the drop stay: they are applied in order, exactly once (the seat's
     // input stream continues across connections; JoinInfo.lastInputSeq counts them as received).
     this.emptySince = null;
+    this.unattendedSince = null;
     return seat;
   }
 
@@ -221,6 +251,7 @@ export class Room {
     seat.replication = null;
     // What the player sent before the link dropped is still applied, one per tick, then the idle input.
     seat.disconnectedAt = this.now();
+    this.noteIfUnattended();
   }
 
   /** The player left on purpose: free the seat now. */
@@ -232,6 +263,7 @@ export class Room {
     this.game.removePlayer(this.world, playerId);
     this.options.observer?.onPlayerLeft?.(this, this.currentTick, playerId);
     if (this.seats.size === 0) this.emptySince = this.now();
+    this.noteIfUnattended();
   }
 
   /** Queues a validated input envelope. The game payload is checked by the caller with game.parseInput. */
@@ -300,9 +332,19 @@ export class Room {
     return fromQueue;
   }
 
-  /** True once the room has been empty (no seats at all) for the empty-room grace period. */
-  shouldDispose(): boolean {
-    return this.emptySince !== null && this.now() - this.emptySince >= this.options.emptyRoomGraceMs;
+  /**
+   * Why the room should be disposed of now, else null: 'empty' once it has had no seats at all for the
+   * empty-room grace; 'unattended' (rooms with an unattended grace) once nobody has been connected for
+   * that long, seats held for reconnection or not.
+   */
+  disposalReason(): 'empty' | 'unattended' | null {
+    const now = this.now();
+    if (this.emptySince !== null && now - this.emptySince >= this.options.emptyRoomGraceMs) return 'empty';
+    const unattendedGraceMs = this.options.unattendedGraceMs ?? null;
+    if (unattendedGraceMs !== null && this.unattendedSince !== null && now - this.unattendedSince >= unattendedGraceMs) {
+      return 'unattended';
+    }
+    return null;
   }
 
   close(reason: RoomClosedMessage['reason'], message: string): void {
@@ -341,6 +383,10 @@ export class Room {
         this.leave(seat.playerId);
       }
     }
+  }
+
+  private noteIfUnattended(): void {
+    if (this.unattendedSince === null && this.connectedCount === 0) this.unattendedSince = this.now();
   }
 
   /** Round-robin so a freed id is not reused at once (clients would see a new player as an old one). */

@@ -63,6 +63,12 @@ export type ErrorCode =
   | 'ROOM_NOT_FOUND'
   | 'ROOM_FULL'
   | 'SERVER_FULL'
+  /** Admission: this client address already holds MAX_CONNECTIONS_PER_ADDRESS connections. */
+  | 'TOO_MANY_CONNECTIONS'
+  /** Admission: the server is short of a resource (descriptors, memory) and refuses new work for now. */
+  | 'SERVER_BUSY'
+  /** A per-address or per-identity quota (e.g. rooms created) is used up. */
+  | 'QUOTA_EXCEEDED'
   | 'ALREADY_IN_ROOM'
   | 'NOT_IN_ROOM'
   | 'BAD_TOKEN'
@@ -178,9 +184,15 @@ export interface RoomClosedMessage {
 /** The --naive baseline server's full-state broadcast (JSON, see shared/codec/full-state.ts). */
 export const NAIVE_STATE_EVENT = 'state';
 
-/** socket.io's reserved event names: never valid as application events in either direction. */
+/**
+ * socket.io's reserved event names: never valid as application events in either direction. "error" is
+ * not reserved by socket.io 4.8, which dispatches a client's "error" event like any other, but its server
+ * Socket emits "error" itself (a rejected packet, a middleware error) to listeners that expect an Error:
+ * a client must not be able to call them with anything else.
+ */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'connect',
+  'error',
   'connect_error',
   'disconnect',
   'disconnecting',

@@ -13,6 +13,13 @@ export function describeError(err: unknown, context: 'connect' | 'join' | 'creat
           : 'That room no longer exists.';
       case 'SERVER_FULL':
         return 'The server is at its room limit right now. Try Quick play or try again in a minute.';
+      case 'QUOTA_EXCEEDED':
+        // The server's message says which limit and when to try again.
+        return `You cannot open another room right now: ${err.message.replace(/^QUOTA_EXCEEDED: /, '')}.`;
+      case 'TOO_MANY_CONNECTIONS':
+        return 'Too many connections from your network to this server. Close other tabs of the game, then try again.';
+      case 'SERVER_BUSY':
+        return 'The server is overloaded right now. Try again in a few seconds.';
       case 'SHUTTING_DOWN':
         return 'The server is restarting. Try again in a few seconds.';
       case 'PROTOCOL_MISMATCH':

@@ -15,6 +15,7 @@ let bystander: NetClient;
 let bystanderTimer: NodeJS.Timeout;
 const extraClients: NetClient[] = [];
 const rawSockets: RawSocket[] = [];
+const encoder = new Encoder();
 
 beforeAll(async () => {
   ts = await startTestServer();
@@ -66,6 +67,8 @@ describe('crafted packets are cut off at the parser', () => {
     ['an event name that is a number', (raw) => raw.sendPacket({ type: 2, nsp: '/', data: [42, 1] })],
     ['the reserved event "disconnect"', (raw) => raw.sendPacket({ type: 2, nsp: '/', data: ['disconnect', 'x'] })],
     ['the reserved event "connect"', (raw) => raw.sendPacket({ type: 2, nsp: '/', data: ['connect'] })],
+    // socket.io's own "error" event, whose listener expects an Error: this one took the process down.
+    ['an event named "error" with a nil argument', (raw) => raw.sendPacket({ type: 2, nsp: '/', data: ['error', null] })],
     ['an unknown packet type', (raw) => raw.sendPacket({ type: 9, nsp: '/', data: ['x'] })],
     ['a negative ack id', (raw) => raw.sendPacket({ type: 2, nsp: '/', id: -1, data: ['room:list', {}] })],
     ['an oversized string', (raw) => raw.sendPacket({ type: 2, nsp: '/', data: ['chat:send', { text: 'x'.repeat(5000) }] })],
@@ -90,6 +93,71 @@ describe('crafted packets are cut off at the parser', () => {
       expect(await raw.waitClosed(3000)).toBe(true);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       await expectServerHealthy();
+    });
+  }
+});
+
+/** A socket.io packet as the raw socket decodes it. */
+interface RawPacket {
+  readonly type?: unknown;
+  readonly nsp?: unknown;
+  readonly data?: unknown;
+}
+
+function packetsOfType(raw: RawSocket, type: number): RawPacket[] {
+  return (raw.received as RawPacket[]).filter((p) => typeof p === 'object' && p !== null && p.type === type);
+}
+
+// Packets socket.io accepts without limit unless the parser refuses them: each would otherwise cost the
+// server an answer (CONNECT_ERROR), a new Socket and PlayerConnection (CONNECT), or nothing but CPU (ACK).
+describe('every packet kind is limited', () => {
+  for (const transport of ['websocket', 'polling'] as const) {
+    describe(`over ${transport}`, () => {
+      async function raw(): Promise<RawSocket> {
+        const socket = await RawSocket.connect(ts.port, undefined, { transport });
+        rawSockets.push(socket);
+        return socket;
+      }
+
+      it('closes a connection that sends acknowledgements the server never asked for', async () => {
+        const socket = await raw();
+        socket.sendFrames(Array.from({ length: 20 }, (_, i) => encoder.encode({ type: 3, nsp: '/', id: 1000 + i, data: [{ ok: true }] })));
+        expect(await socket.waitClosed(3000)).toBe(true);
+        await expectServerHealthy();
+      });
+
+      it('closes a connection that connects to a namespace the server does not serve', async () => {
+        const socket = await raw();
+        socket.sendFrames(Array.from({ length: 20 }, () => encoder.encode({ type: 0, nsp: '/admin', data: { protocol: PROTOCOL_VERSION } })));
+        expect(await socket.waitClosed(3000)).toBe(true);
+        expect(packetsOfType(socket, 4)).toHaveLength(0); // no CONNECT_ERROR "Invalid namespace" per packet
+        await expectServerHealthy();
+      });
+
+      it('admits one session per connection: a burst of CONNECTs gets the connection closed', async () => {
+        const socket = await RawSocket.open(ts.port, { transport });
+        rawSockets.push(socket);
+        const connect = encoder.encode({ type: 0, nsp: '/', data: { protocol: PROTOCOL_VERSION, name: 'burst' } });
+        socket.sendFrames(new Array<Uint8Array>(30).fill(connect));
+        expect(await socket.waitClosed(3000)).toBe(true);
+        // Without the limit, each CONNECT sent while the first one's auth is pending becomes a session.
+        expect(packetsOfType(socket, 0).length).toBeLessThanOrEqual(1);
+        await expectServerHealthy();
+      });
+
+      it('does not let a connection cycle sessions with DISCONNECT and CONNECT', async () => {
+        const socket = await raw();
+        const sid = (packetsOfType(socket, 0)[0]?.data as { sid?: string } | undefined)?.sid;
+        expect(sid).toBeTypeOf('string');
+        socket.sendPacket({ type: 1, nsp: '/' });
+        // socket.io keeps the engine.io connection after a DISCONNECT: once the session is gone, a CONNECT
+        // would start a fresh one (a new PlayerConnection with fresh rate limits) on the same connection.
+        await waitFor(() => !ts.server.io.sockets.sockets.has(sid!), 3000, 'the session to end');
+        socket.sendPacket({ type: 0, nsp: '/', data: { protocol: PROTOCOL_VERSION, name: 'again' } });
+        expect(await socket.waitClosed(3000)).toBe(true);
+        expect(packetsOfType(socket, 0)).toHaveLength(1); // the first session's CONNECT only
+        await expectServerHealthy();
+      });
     });
   }
 });

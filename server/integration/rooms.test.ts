@@ -207,7 +207,7 @@ describe('rooms', () => {
     const s = await server({ maxRooms: 1 });
     const a = await client(s.url, 'a');
     const b = await client(s.url, 'b');
-    await a.createRoom(true);
+    await a.createRoom(false);
     await expect(b.createRoom(false)).rejects.toThrow(/SERVER_FULL/);
   });
 

@@ -3,6 +3,7 @@
 
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isResourceExhaustion } from '../resource-monitor.js';
 import { isRecordingId, type RecordingStore } from './store.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -77,17 +78,29 @@ export function handleRecordingApi(store: RecordingStore | null, req: IncomingMe
     return;
   }
   // A live recording is served as far as it is written (whole frames; readers report the cut).
-  res.writeHead(200, {
+  const headers = {
     'content-type': 'application/octet-stream',
     'content-length': file.size,
     'content-disposition': `attachment; filename="${id}.rec"`,
     'cache-control': file.live ? 'no-cache' : 'private, max-age=3600',
-  });
+  };
   if (head || file.size === 0) {
+    res.writeHead(200, headers);
     res.end();
     return;
   }
+  // Headers only once the file is open, so a failure to open (EMFILE, a file just deleted by retention)
+  // still gets a real status.
   const stream = createReadStream(file.file, { start: 0, end: file.size - 1 });
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  stream.once('ready', () => {
+    res.writeHead(200, headers);
+    stream.pipe(res);
+  });
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (res.headersSent) res.destroy();
+    else if (isResourceExhaustion(err)) fail(res, 503, 'SERVER_BUSY', 'the server is short of resources; try again', false);
+    else if (err.code === 'ENOENT') fail(res, 404, 'NOT_FOUND', `no match ${id}`, false);
+    else fail(res, 500, 'INTERNAL', 'could not read the recording', false);
+  });
+  res.once('close', () => stream.destroy());
 }

@@ -14,9 +14,25 @@ import * as stockParser from 'socket.io-msgpack-parser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { LIMITS, RESERVED_EVENTS } from '../protocol.js';
-import { clientParser, type DecodedPacket, PacketRejected, PacketType, serverParser } from './msgpack-parser.js';
+import {
+  clientParser,
+  createParser,
+  type DecodedPacket,
+  PacketRejected,
+  PacketType,
+  SERVER_PARSER_LIMITS,
+  serverParser,
+} from './msgpack-parser.js';
 
 const AUTH = { protocol: 1 };
+/**
+ * This server asks its clients for acknowledgements (emitWithAck below), so it accepts ACK packets, which
+ * our game server's parser refuses (it never asks). Everything else is serverParser's.
+ */
+const askingServerParser = createParser({
+  ...SERVER_PARSER_LIMITS,
+  acceptedTypes: [...SERVER_PARSER_LIMITS.acceptedTypes, PacketType.ACK],
+});
 const SNAPSHOT = Uint8Array.from({ length: 200 }, (_, i) => (i * 7) & 0xff);
 
 /** What the server's handlers saw, to prove crafted frames never reach them. */
@@ -55,7 +71,7 @@ function handleConnection(socket: ServerSocket): void {
 beforeAll(async () => {
   http = createServer();
   io = new Server(http, {
-    parser: serverParser,
+    parser: askingServerParser,
     maxHttpBufferSize: LIMITS.maxHttpBufferSize,
     pingInterval: 2_000,
     pingTimeout: 2_000,

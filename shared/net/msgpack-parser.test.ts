@@ -71,6 +71,9 @@ function stockDecode(bytes: Uint8Array): unknown {
 
 const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
 
+/** The server's limits for a server that also serves "/admin". */
+const adminParser = createParser({ ...SERVER_PARSER_LIMITS, namespaces: ['/', '/admin'], maxConnects: 2 });
+
 /** An EVENT frame ["x", <levels nested arrays around nil>]: the frame's depth is 2 + levels. */
 function nestedEventFrame(levels: number): Uint8Array {
   const head = [0x83, 0xa4, ...ascii('type'), 0x02, 0xa3, ...ascii('nsp'), 0xa1, 0x2f, 0xa4, ...ascii('data')];
@@ -107,8 +110,8 @@ describe('round trips', () => {
     ['DISCONNECT', serverParser, { type: PacketType.DISCONNECT, nsp: '/' }],
     ['EVENT', serverParser, { type: PacketType.EVENT, nsp: '/', data: ['i', [7, 41, 40, { mx: 1, my: -1, fire: true }]] }],
     ['EVENT with ack id', serverParser, { type: PacketType.EVENT, nsp: '/', data: ['room:list', {}], id: 12 }],
-    ['EVENT in a namespace', serverParser, { type: PacketType.EVENT, nsp: '/admin', data: ['x', null, 1.5, 'é'] }],
-    ['ACK', serverParser, { type: PacketType.ACK, nsp: '/', data: [{ ok: true }], id: 0 }],
+    ['EVENT in a namespace', adminParser, { type: PacketType.EVENT, nsp: '/admin', data: ['x', null, 1.5, 'é'] }],
+    ['ACK', clientParser, { type: PacketType.ACK, nsp: '/', data: [{ ok: true }], id: 0 }],
     ['ACK with no arguments', clientParser, { type: PacketType.ACK, nsp: '/', data: [], id: 2 ** 40 }],
     ['CONNECT_ERROR string', clientParser, { type: PacketType.CONNECT_ERROR, nsp: '/', data: 'nope' }],
     ['CONNECT_ERROR map', clientParser, { type: PacketType.CONNECT_ERROR, nsp: '/', data: { message: 'AUTH_FAILED' } }],
@@ -178,7 +181,7 @@ describe('round trips', () => {
 
 describe('shortcut events', () => {
   it('hands the main namespace\'s events of that name without ack id to the handler, everything else to socket.io', () => {
-    const decoder = new serverParser.Decoder();
+    const decoder = new adminParser.Decoder();
     const shortcut: (readonly unknown[])[] = [];
     const decoded: DecodedPacket[] = [];
     decoder.setShortcut('i', (data) => shortcut.push(data));
@@ -212,7 +215,6 @@ describe('interop with socket.io-msgpack-parser', () => {
       { type: 2, data: ['room:list', {}], options: { compress: true }, id: 3, nsp: '/' },
       { type: 2, data: ['room:list', {}], nsp: '/', id: 3 },
     ],
-    ['ack', { type: 3, id: 5, data: [{ ok: true }], nsp: '/' }, { type: 3, data: [{ ok: true }], nsp: '/', id: 5 }],
     ['connect with auth', { type: 0, data: { protocol: 1 }, nsp: '/' }, { type: 0, data: { protocol: 1 }, nsp: '/' }],
     // notepack encodes `undefined` as fixext 1 type 0: the one extension we accept (see maxExtLength).
     ['connect without auth', { type: 0, data: undefined, nsp: '/' }, { type: 0, nsp: '/' }],
@@ -351,17 +353,18 @@ describe('rejections', () => {
 
   it.each([...RESERVED_EVENTS])('rejects the reserved event name "%s"', (name) => {
     expect(rejectedBy(serverParser, event([name]))).toMatch(/reserved event name/);
+    expect(rejectedBy(serverParser, event([name, null], { id: 1 }))).toMatch(/reserved event name/);
   });
 
-  it('covers every name the brief and socket.io reserve', () => {
+  it('covers every name socket.io reserves, and "error", which its server Socket emits itself', () => {
     expect([...RESERVED_EVENTS].sort()).toEqual(
-      ['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'].sort(),
+      ['connect', 'connect_error', 'disconnect', 'disconnecting', 'error', 'newListener', 'removeListener'].sort(),
     );
   });
 
   it('rejects ACK without id or with non-array data', () => {
-    expect(rejectedBy(serverParser, craft({ type: 3, nsp: '/', data: [] }))).toMatch(/ACK without id/);
-    expect(rejectedBy(serverParser, craft({ type: 3, nsp: '/', data: 'x', id: 1 }))).toMatch(/ACK data/);
+    expect(rejectedBy(clientParser, craft({ type: 3, nsp: '/', data: [] }))).toMatch(/ACK without id/);
+    expect(rejectedBy(clientParser, craft({ type: 3, nsp: '/', data: 'x', id: 1 }))).toMatch(/ACK data/);
   });
 
   it('rejects CONNECT with non-map data and DISCONNECT with data', () => {
@@ -510,6 +513,62 @@ describe('rejections', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+// ---- limits on packet kinds: what socket.io would otherwise accept without end ----
+
+describe('packet kinds and counts', () => {
+  const connect = (nsp = '/') => craft({ type: PacketType.CONNECT, nsp, data: { protocol: 1 } });
+
+  it('rejects an ACK from a client (the server never asks for one), accepts one from the server', () => {
+    const ack = stockEncode({ type: 3, id: 5, data: [{ ok: true }], nsp: '/' });
+    expect(rejectedBy(serverParser, ack)).toBe('packet type 3 not accepted');
+    expect(decodeWith(clientParser, ack)).toEqual({ type: 3, data: [{ ok: true }], nsp: '/', id: 5 });
+  });
+
+  it.each([
+    ['CONNECT', { type: 0, nsp: '/admin', data: { protocol: 1 } }],
+    ['DISCONNECT', { type: 1, nsp: '/admin' }],
+    ['EVENT', { type: 2, nsp: '/admin', data: ['room:list', {}], id: 1 }],
+  ])('rejects a %s for any namespace but "/" by default', (_name, packet) => {
+    expect(rejectedBy(serverParser, craft(packet))).toBe('namespace string "/admin" not served');
+    expect(rejectedBy(serverParser, craft({ ...packet, nsp: '//' }))).toMatch(/not served/);
+    expect(decodeWith(adminParser, craft(packet)).nsp).toBe('/admin');
+  });
+
+  it('accepts one CONNECT per connection on the server, any number on the client (reconnects reuse its Decoder)', () => {
+    const decoder = new serverParser.Decoder();
+    decoder.on('decoded', () => {});
+    decoder.add(connect());
+    expect(rejection(() => decoder.add(connect()))).toBe('more than 1 CONNECT on one connection');
+    // Every other kind still passes: the limit is on sessions, not on the connection's traffic.
+    decoder.add(craft({ type: PacketType.EVENT, nsp: '/', data: ['x'] }));
+    decoder.add(craft({ type: PacketType.DISCONNECT, nsp: '/' }));
+    expect(decodeWith(serverParser, connect()).type).toBe(PacketType.CONNECT); // a new connection, a new Decoder
+
+    const client = new clientParser.Decoder();
+    let count = 0;
+    client.on('decoded', () => count++);
+    for (let i = 0; i < 100; i++) client.add(craft({ type: PacketType.CONNECT, nsp: '/', data: { sid: `s${i}` } }));
+    expect(count).toBe(100);
+  });
+
+  it('counts CONNECTs to every namespace against maxConnects', () => {
+    const decoder = new adminParser.Decoder();
+    decoder.on('decoded', () => {});
+    decoder.add(connect('/'));
+    decoder.add(connect('/admin'));
+    expect(rejection(() => decoder.add(connect('/admin')))).toBe('more than 2 CONNECT on one connection');
+  });
+
+  it('validates namespaces and maxConnects', () => {
+    expect(() => createParser({ ...SERVER_PARSER_LIMITS, namespaces: [] })).toThrow(RangeError);
+    expect(() => createParser({ ...SERVER_PARSER_LIMITS, namespaces: ['admin'] })).toThrow(RangeError);
+    expect(() => createParser({ ...SERVER_PARSER_LIMITS, maxConnects: 0 })).toThrow(RangeError);
+    expect(() => createParser({ ...SERVER_PARSER_LIMITS, maxConnects: 1.5 })).toThrow(RangeError);
+    const { namespaces: _omitted, ...withoutNamespaces } = SERVER_PARSER_LIMITS;
+    expect(rejectedBy(createParser(withoutNamespaces), connect('/admin'))).toMatch(/not served/); // the default: "/" only
   });
 });
 

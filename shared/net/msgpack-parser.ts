@@ -1,6 +1,8 @@
 // Our socket.io parser: the wire format of socket.io-msgpack-parser (one msgpack map per socket.io
 // packet: {type, data, nsp, id?}), built on @msgpack/msgpack with hard limits and socket.io's own
-// packet validation, so a crafted frame can only get its own connection closed.
+// packet validation, so a crafted frame can only get its own connection closed. It also bounds what
+// socket.io would accept without end: packet kinds a side never needs (ACK from a client), namespaces
+// the server does not serve, and sessions per connection (CONNECTs).
 //
 // Why not the stock socket.io-msgpack-parser 3.0.2: on socket.io 4.8.4 an event whose name is a map
 // ({toString: "x"}) throws in a nextTick and kills the server, an event named "disconnect" spoofs a
@@ -45,7 +47,25 @@ export interface ParserLimits {
   maxDepth: number;
   /** socket.io packet types this side accepts. */
   acceptedTypes: readonly number[];
+  /**
+   * Namespaces a packet may address; a packet for any other is rejected, a CONNECT included (socket.io
+   * would answer each such CONNECT with a CONNECT_ERROR and keep the connection open, however many come).
+   * Default: DEFAULT_NAMESPACES, the main namespace only.
+   */
+  namespaces?: readonly string[];
+  /**
+   * CONNECT packets one Decoder accepts over its life; the one after that is rejected. A server Decoder
+   * serves one engine.io connection, and socket.io creates a Socket (our server a PlayerConnection) for
+   * every CONNECT it accepts: those sent while the first is still authenticating, and one after each
+   * DISCONNECT, since socket.io keeps the connection. socket.io-client sends one CONNECT per namespace
+   * per engine.io connection and opens a new connection to reconnect, so the server needs 1 per namespace.
+   * The client's Manager keeps one Decoder across reconnects: Infinity there.
+   */
+  maxConnects: number;
 }
+
+/** The namespaces a parser accepts unless its limits say otherwise: our server serves only "/". */
+export const DEFAULT_NAMESPACES: readonly string[] = Object.freeze(['/']);
 
 /** Decoding what clients send: small packets, no binary to speak of, shallow payloads. */
 export const SERVER_PARSER_LIMITS: ParserLimits = Object.freeze({
@@ -56,7 +76,12 @@ export const SERVER_PARSER_LIMITS: ParserLimits = Object.freeze({
   maxMapLength: 16,
   maxExtLength: 1,
   maxDepth: 6,
-  acceptedTypes: Object.freeze([PacketType.CONNECT, PacketType.DISCONNECT, PacketType.EVENT, PacketType.ACK]),
+  // No ACK: the server never asks a client for an acknowledgement (it has no emitWithAck), so an ACK from
+  // a client answers nothing and would only cost a lookup per packet, without limit. Add it back with a
+  // limit if the server ever asks.
+  acceptedTypes: Object.freeze([PacketType.CONNECT, PacketType.DISCONNECT, PacketType.EVENT]),
+  namespaces: DEFAULT_NAMESPACES,
+  maxConnects: 1,
 });
 
 /** Decoding what the server sends: snapshots are large bins, room lists are long arrays. */
@@ -75,6 +100,8 @@ export const CLIENT_PARSER_LIMITS: ParserLimits = Object.freeze({
     PacketType.ACK,
     PacketType.CONNECT_ERROR,
   ]),
+  namespaces: DEFAULT_NAMESPACES,
+  maxConnects: Infinity,
 });
 
 /** Thrown by Decoder.add on any invalid input; socket.io then closes that connection only. */
@@ -208,7 +235,7 @@ function dataProblem(type: number, data: unknown, id: number | undefined): strin
       const name: unknown = data[0];
       // A non-string name reaches EventEmitter.emit, where a {toString: "x"} map throws in a nextTick.
       if (typeof name !== 'string') return 'event name must be a string';
-      // "disconnect" & co. would be dispatched to socket.io's own handlers: spoofing.
+      // "disconnect", "error" & co. would be dispatched to socket.io's own handlers: spoofing.
       if (RESERVED_EVENTS.has(name)) return `reserved event name "${name}"`;
       return undefined;
     }
@@ -223,13 +250,19 @@ function dataProblem(type: number, data: unknown, id: number | undefined): strin
 }
 
 /** Validates a decoded msgpack value as a socket.io packet and returns a clean copy of its four fields. */
-function toPacket(value: unknown, limits: ParserLimits, accepted: readonly boolean[]): DecodedPacket {
+function toPacket(
+  value: unknown,
+  limits: ParserLimits,
+  accepted: readonly boolean[],
+  namespaces: ReadonlySet<string>,
+): DecodedPacket {
   if (!isMap(value)) return reject(value === null ? 'packet is nil, not a map' : `packet is ${describeValue(value)}, not a map`);
   const { type, nsp, data, id } = value;
   if (typeof type !== 'number' || !Number.isInteger(type) || accepted[type] !== true) {
     return reject(`packet type ${describeValue(type)} not accepted`);
   }
-  if (typeof nsp !== 'string' || nsp.charCodeAt(0) !== 0x2f /* '/' */) return reject('namespace must be a string starting with "/"');
+  if (typeof nsp !== 'string') return reject('namespace must be a string');
+  if (!namespaces.has(nsp)) return reject(`namespace ${describeValue(nsp)} not served`);
   let ackId: number | undefined;
   if (id !== undefined) {
     if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return reject('ack id must be an integer >= 0');
@@ -267,6 +300,14 @@ function checkLimits(limits: ParserLimits): void {
   if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new RangeError('parser limits must be integers >= 0');
   // Level 1 is the packet map and level 2 its data array: anything less rejects every event.
   if (!Number.isSafeInteger(limits.maxDepth) || limits.maxDepth < 2) throw new RangeError('maxDepth must be >= 2');
+  const { maxConnects } = limits;
+  if (!(maxConnects === Infinity || (Number.isSafeInteger(maxConnects) && maxConnects >= 1))) {
+    throw new RangeError('maxConnects must be an integer >= 1 or Infinity');
+  }
+  const namespaces = limits.namespaces ?? DEFAULT_NAMESPACES;
+  if (namespaces.length === 0 || !namespaces.every((n) => typeof n === 'string' && n.startsWith('/'))) {
+    throw new RangeError('namespaces must be a non-empty list of names starting with "/"');
+  }
 }
 
 /** The slice of an event emitter socket.io uses on a Decoder: on('decoded'), off / removeListener, and emit. */
@@ -300,9 +341,10 @@ class DecodedEmitter {
 /** Builds the object passed as socket.io's `parser` option (Server and socket.io-client's io()). */
 export function createParser(limits: ParserLimits): SocketIoParser {
   checkLimits(limits);
-  const { maxPacketBytes } = limits;
+  const { maxPacketBytes, maxConnects } = limits;
   const accepted: boolean[] = [];
   for (const type of limits.acceptedTypes) accepted[type] = true;
+  const namespaces: ReadonlySet<string> = new Set(limits.namespaces ?? DEFAULT_NAMESPACES);
 
   // One msgpack Decoder per parser, shared by every connection's Decoder: decode() is synchronous.
   // Bin values it returns are views into the received frame (no copy).
@@ -326,12 +368,13 @@ export function createParser(limits: ParserLimits): SocketIoParser {
       if (error instanceof PacketRejected) throw error;
       return reject(`malformed msgpack: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return toPacket(value, limits, accepted);
+    return toPacket(value, limits, accepted, namespaces);
   }
 
   class MsgpackPacketDecoder extends DecodedEmitter implements PacketDecoder {
     #shortcutName: string | null = null;
     #shortcut: ShortcutHandler | null = null;
+    #connects = 0;
 
     /**
      * Hands the main namespace's `name` events without an ack id straight to `handler`, called from
@@ -349,6 +392,11 @@ export function createParser(limits: ParserLimits): SocketIoParser {
     /** Decodes one whole frame (msgpack packets are never split), then emits 'decoded'. Throws PacketRejected. */
     add(chunk: unknown): void {
       const packet = decodeFrame(chunk);
+      // DISCONNECTs need no count of their own: socket.io closes the connection on one for a namespace
+      // it has no session for, so they are bounded by the CONNECTs.
+      if (packet.type === PacketType.CONNECT && ++this.#connects > maxConnects) {
+        reject(`more than ${maxConnects} CONNECT on one connection`);
+      }
       // Outside the try above: a listener's own error must not be reported as a bad packet.
       const shortcut = this.#shortcut;
       if (

@@ -265,7 +265,8 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = new Date();
   const t0 = performance.now();
-  const config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', logLevel: 'silent', maxRooms: 1000 };
+  // Every simulated player connects from this machine: lift the per-address limits.
+  const config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', logLevel: 'silent', maxRooms: 1000, exemptAddresses: ['127.0.0.1'] };
   const server = new GameServer({ config, game: arenaGame, logger: createLogger('silent') });
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;

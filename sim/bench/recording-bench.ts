@@ -132,7 +132,7 @@ async function live(dir: string): Promise<LiveResult> {
   const service = new RecordingService({ dir, maxCount: 10_000, maxBytes: Number.MAX_SAFE_INTEGER, map: 'arena-1', timings });
   await service.start();
   const server = new GameServer({
-    config: { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', logLevel: 'silent', recordingsDir: null, emptyRoomGraceMs: 1000 },
+    config: { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', logLevel: 'silent', recordingsDir: null, emptyRoomGraceMs: 1000, exemptAddresses: ['127.0.0.1'] },
     game: arenaGame as never,
     observeRoom: (id) => service.observeRoom(id),
   });

@@ -25,6 +25,9 @@ const HELP = `usage: npm run bots -- [options]
   --max-failure-rate P    fraction of bots allowed to fail before exit 1 (default 0.01)
   --json FILE             write the machine-readable results there`;
 
+/** Refusals that mean "too much from one address" (a load test from one machine meets them first). */
+const PER_ADDRESS_REFUSALS = ['TOO_MANY_CONNECTIONS', 'QUOTA_EXCEEDED'];
+
 function number(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value.endsWith('%') ? Number(value.slice(0, -1)) / 100 : value);
@@ -84,6 +87,12 @@ async function main(): Promise<number> {
   const failed = verdict(report, maxFailureRate);
   if (failed) {
     console.error(`FAILED: ${failed}`);
+    if (Object.keys(report.failures).some((reason) => PER_ADDRESS_REFUSALS.includes(reason))) {
+      console.error(
+        'The server limits connections and rooms per client address, and every bot comes from this one.\n' +
+          'For a load test, start the server with EXEMPT_ADDRESSES=<this machine\'s address> (e.g. 127.0.0.1).',
+      );
+    }
     return 1;
   }
   return 0;

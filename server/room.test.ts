@@ -1,0 +1,84 @@
+// Room seats as reconnect tokens see them (one occupancy per seat, never reused) and the disposal of
+// rooms nobody attends, on a real arena room with a controlled clock.
+
+import { describe, expect, it } from 'vitest';
+import { arenaGame } from '../shared/game/arena/index.js';
+import { Room, type PlayerLink, type RoomOptions } from './room.js';
+
+const link = (): PlayerLink => ({ sendSnapshot() {}, sendChat() {}, sendNotice() {}, sendRoomClosed() {} });
+
+function room(overrides: Partial<RoomOptions> = {}): { room: Room; clock: { t: number } } {
+  const clock = { t: 0 };
+  const r = new Room({
+    id: 'r', code: 'ABCDEF', game: arenaGame, seed: 1, tickRate: 30, snapshotRate: 30, maxPlayers: 2, lagCompensationTicks: 8,
+    reconnectGraceMs: 1000, emptyRoomGraceMs: 5000, interestRadius: 1e9, now: () => clock.t, ...overrides,
+  });
+  return { room: r, clock };
+}
+
+describe('Room seats and occupancies', () => {
+  it('gives every seating a new occupancy, also when a player id comes round again', () => {
+    const { room: r } = room({ maxPlayers: 1 });
+    const first = r.join('ann', link());
+    r.leave(first.playerId);
+    const seen = new Set<number>([first.occupancy]);
+    let reused = null;
+    for (let i = 0; i < 300 && !reused; i++) {
+      const seat = r.join(`p${i}`, link());
+      expect(seen.has(seat.occupancy)).toBe(false);
+      seen.add(seat.occupancy);
+      if (seat.playerId === first.playerId) reused = seat;
+      else r.leave(seat.playerId);
+    }
+    expect(reused).not.toBeNull();
+    expect(r.heldSeat(first.playerId, first.occupancy)).toBeNull();
+    expect(r.heldSeat(reused!.playerId, reused!.occupancy)).toBe(reused);
+  });
+
+  it('holds a seat for its occupancy while connected and within the reconnect grace only', () => {
+    const { room: r, clock } = room();
+    const seat = r.join('ann', link());
+    expect(r.heldSeat(seat.playerId, seat.occupancy)).toBe(seat);
+    r.detach(seat.playerId);
+    clock.t = 999;
+    expect(r.heldSeat(seat.playerId, seat.occupancy)).toBe(seat);
+    clock.t = 1000; // the grace is over even before the next step expires the seat
+    expect(r.heldSeat(seat.playerId, seat.occupancy)).toBeNull();
+    r.reattach(seat.playerId, link());
+    expect(r.heldSeat(seat.playerId, seat.occupancy)).toBe(seat);
+  });
+});
+
+describe('Room disposal', () => {
+  it('disposes of a room with an unattended grace once nobody has been connected that long', () => {
+    const { room: r, clock } = room({ unattendedGraceMs: 300 });
+    const a = r.join('ann', link());
+    const b = r.join('bob', link());
+    r.detach(a.playerId);
+    clock.t = 1000;
+    expect(r.disposalReason()).toBeNull(); // bob is still connected
+    r.leave(b.playerId);
+    clock.t = 1299;
+    expect(r.disposalReason()).toBeNull();
+    r.reattach(a.playerId, link()); // ann is back in time
+    clock.t = 1300;
+    r.detach(a.playerId); // and gone again: the unattended time starts over
+    clock.t = 1599;
+    expect(r.disposalReason()).toBeNull();
+    clock.t = 1600;
+    expect(r.disposalReason()).toBe('unattended'); // ann's seat is still within grace: the room goes anyway
+  });
+
+  it('keeps the empty-room grace for rooms without an unattended grace', () => {
+    const { room: r, clock } = room();
+    const a = r.join('ann', link());
+    r.detach(a.playerId);
+    clock.t = 4000;
+    expect(r.disposalReason()).toBeNull();
+    r.leave(a.playerId);
+    clock.t = 8999;
+    expect(r.disposalReason()).toBeNull();
+    clock.t = 9000;
+    expect(r.disposalReason()).toBe('empty');
+  });
+});
