@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     writeFileSync(join(outDir, 'capacity.md'), capacityMarkdown(results, pinned));
     capacityPlots(results);
   }
-  const reports = ['capacity', 'codec', 'netcode', 'recording'].filter((n) => existsSync(join(outDir, `${n}.md`)));
+  const reports = ['capacity', 'codec', 'netcode', 'recording', 'soak'].filter((n) => existsSync(join(outDir, `${n}.md`)));
   const index = [
     '# Benchmark results',
     '',

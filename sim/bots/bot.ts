@@ -5,6 +5,7 @@ import { NetClient } from '../../shared/client/net-client.js';
 import type { ClientSession } from '../../shared/client/client-session.js';
 import { NetworkConditions, type NetworkConditionsOptions } from '../../shared/client/network-conditions.js';
 import type { AppliedSnapshot } from '../../shared/codec/index.js';
+import type { JoinInfo } from '../../shared/protocol.js';
 import {
   KIND_PLAYER,
   PLAYER_FIELD,
@@ -30,6 +31,8 @@ export interface BotOptions {
 }
 
 export type JoinTarget = { kind: 'quick' } | { kind: 'create' } | { kind: 'room'; roomId: string };
+/** Where a seated bot can move to (switchRoom): also a new private room, or a private room by its code. */
+export type RoomTarget = JoinTarget | { kind: 'private' } | { kind: 'code'; code: string };
 
 /** Protocol violations a bot notices in what the server sends. */
 export interface BotViolations {
@@ -68,18 +71,15 @@ export class Bot {
     this.session?.on('input', (sent) => this.sentAt.set(sent.seq, sent.sentAt));
     this.net.on('snapshot', (snap) => this.onSnapshot(snap));
     this.net.on('disconnected', () => this.disconnects++);
+    // A new room has its own ticks and input acks: the checks start over (a rejoin keeps them).
+    this.net.on('joined', () => this.resetRoomTracking());
   }
 
   async start(target: JoinTarget): Promise<string> {
     this.startedAt = performance.now();
     try {
       await this.net.connect(15_000);
-      const join =
-        target.kind === 'quick'
-          ? await this.net.quickPlay()
-          : target.kind === 'create'
-            ? await this.net.createRoom(false)
-            : await this.net.joinRoom({ roomId: target.roomId });
+      const join = await this.enter(target);
       this.connected = true;
       return join.roomId;
     } catch (err) {
@@ -87,6 +87,41 @@ export class Bot {
       this.net.close();
       throw err;
     }
+  }
+
+  /** Leaves the current room (if seated) and sits down elsewhere, on the same connection. */
+  async switchRoom(target: RoomTarget): Promise<JoinInfo> {
+    if (this.net.join) await this.net.leave();
+    return this.enter(target);
+  }
+
+  /**
+   * Drops the connection as a network failure would (the transport closes, the client did not ask to
+   * disconnect): socket.io reconnects and the NetClient takes the seat back with its reconnect token.
+   * Resolves with the seat taken back; rejects when the rejoin is refused or takes over `timeoutMs`.
+   */
+  dropConnection(timeoutMs: number): Promise<JoinInfo> {
+    if (!this.net.join) return Promise.reject(new Error('dropConnection: not seated'));
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        offRejoined();
+        offFailed();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`TIMEOUT: seat not taken back within ${timeoutMs} ms of a dropped connection`));
+      }, timeoutMs);
+      const offRejoined = this.net.on('rejoined', (join) => {
+        done();
+        resolve(join);
+      });
+      const offFailed = this.net.on('rejoinFailed', (err) => {
+        done();
+        reject(err);
+      });
+      this.net.socket.io.engine.close();
+    });
   }
 
   /** Called by the driver loop: light bots once per tick, full bots every frame. */
@@ -129,6 +164,28 @@ export class Bot {
   stop(): void {
     this.session?.dispose();
     this.net.close();
+  }
+
+  private enter(target: RoomTarget): Promise<JoinInfo> {
+    switch (target.kind) {
+      case 'quick':
+        return this.net.quickPlay();
+      case 'create':
+        return this.net.createRoom(false);
+      case 'private':
+        return this.net.createRoom(true);
+      case 'room':
+        return this.net.joinRoom({ roomId: target.roomId });
+      case 'code':
+        return this.net.joinRoom({ code: target.code });
+    }
+  }
+
+  private resetRoomTracking(): void {
+    this.lastTick = -1;
+    this.lastAck = 0;
+    this.lastSnapshotAt = null;
+    this.sentAt.clear();
   }
 
   private onSnapshot(snap: AppliedSnapshot): void {
