@@ -7,7 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Installs Debian's Chromium for the browser tests when missing (as root), else names the command.
-    globalSetup: ['game-client/test-support/ensure-chromium.ts'],
+    // Installs Debian's Chromium, redis-server and nginx for the tests when missing (as root), else names the command.
+    globalSetup: ['server/test-support/ensure-test-packages.ts'],
   },
 });

@@ -1,5 +1,9 @@
 // `npm start`: builds the game client if dist/client is missing or stale, then runs the server, which
 // serves it at /. Set SKIP_CLIENT_BUILD=1 to serve whatever is in dist/client as is.
+//
+// package.json runs this as `exec node --import tsx ...`: npm forwards SIGTERM/SIGINT to its child, and
+// with `exec` that child is this process, the server itself. Without it, sh (which does not pass signals
+// on) and the tsx CLI would sit in between, and a SIGTERM to npm alone would leave the server running.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
