@@ -8,8 +8,13 @@ import { getHeapStatistics } from 'node:v8';
 
 /** Descriptors kept free for files, logs and outgoing connections: never given to clients. */
 export const DESCRIPTOR_RESERVE = 128;
-/** Heap use, as a share of V8's limit, above which new work is refused. */
-const HEAP_BUSY_SHARE = 0.9;
+/** Heap use, as a share of what old objects may fill, above which new work is refused. */
+const HEAP_BUSY_SHARE = 0.85;
+/**
+ * V8's young generation (three 16 MiB semi-spaces by default on 64-bit) counts in heap_size_limit but is
+ * never available to long-lived objects: a process runs out of memory with that much of its limit unused.
+ */
+const YOUNG_GENERATION_BYTES = 48 * 1024 * 1024;
 
 /** The soft RLIMIT_NOFILE of this process from /proc (Linux); null where it cannot be read. */
 export function descriptorLimit(): number | null {
@@ -80,7 +85,7 @@ export class ResourceMonitor {
   sample(): void {
     this.descriptorsOpen = openDescriptors();
     const heap = getHeapStatistics();
-    this.heapShare = heap.used_heap_size / heap.heap_size_limit;
+    this.heapShare = heap.used_heap_size / Math.max(1, heap.heap_size_limit - YOUNG_GENERATION_BYTES);
   }
 
   stop(): void {

@@ -11,51 +11,35 @@ import { clientParser } from '../../shared/net/msgpack-parser.js';
 import { EV, PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { ServerConfig } from '../config.js';
 import { RawSocket } from '../test-support/raw-socket.js';
-import { connectClient, sleep, waitFor } from '../test-support/test-client.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { metricValue, serverFixture } from '../test-support/server-fixture.js';
+import { sleep, waitFor } from '../test-support/test-client.js';
+import type { TestServer } from '../test-support/test-server.js';
 
-const servers: TestServer[] = [];
-const clients: NetClient[] = [];
+const fixture = serverFixture();
 const sockets: TcpSocket[] = [];
 const ioSockets: ClientSocket[] = [];
 const rawSockets: RawSocket[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
+afterEach(() => {
   for (const s of sockets.splice(0)) s.destroy();
   for (const s of ioSockets.splice(0)) s.disconnect();
   for (const r of rawSockets.splice(0)) r.close();
-  for (const s of servers.splice(0)) await s.close();
 });
 
-async function server(overrides: Partial<ServerConfig>): Promise<TestServer> {
-  const ts = await startTestServer(overrides);
-  servers.push(ts);
-  return ts;
+function server(overrides: Partial<ServerConfig>): Promise<TestServer> {
+  return fixture.server(overrides);
 }
 
-async function player(url: string, name = 'p'): Promise<NetClient> {
-  const c = await connectClient(url, { name });
-  clients.push(c);
-  return c;
+function player(url: string, name = 'p'): Promise<NetClient> {
+  return fixture.client(url, name);
 }
 
 async function refusal(url: string): Promise<RequestError> {
-  const err = await connectClient(url, { name: 'refused' }).then(
-    (c) => {
-      clients.push(c);
-      return null;
-    },
+  const err = await fixture.client(url, 'refused').then(
+    () => null,
     (e: unknown) => e,
   );
   expect(err).toBeInstanceOf(RequestError);
   return err as RequestError;
-}
-
-async function metric(url: string, line: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const found = text.split('\n').find((l) => l.startsWith(line + ' '));
-  return found ? Number(found.slice(line.length + 1)) : 0;
 }
 
 /** A raw TCP connection that has been accepted (and possibly answered) by the server. */
@@ -76,7 +60,7 @@ describe('game connections', () => {
     const err = await refusal(ts.url);
     expect(err.code).toBe('TOO_MANY_CONNECTIONS');
     expect(err.message).toMatch(/limit is 3/);
-    expect(await metric(ts.url, 'game_connections_refused_total{reason="per_address"}')).toBe(1);
+    expect(await metricValue(ts.url, 'game_connections_refused_total{reason="per_address"}')).toBe(1);
     admitted[0]!.close();
     await waitFor(() => ts.server.io.engine.clientsCount === 2, 5000, 'the closed connection to be released');
     const again = await player(ts.url);
@@ -214,7 +198,7 @@ describe('a client that sends but never reads', () => {
       await sleep(600);
     }
     expect(status).not.toBe(200); // the session is gone: engine.io answers 400 "Session ID unknown"
-    expect(await metric(ts.url, 'game_abuse_disconnects_total{reason="slow_consumer"}')).toBe(1);
+    expect(await metricValue(ts.url, 'game_abuse_disconnects_total{reason="slow_consumer"}')).toBe(1);
     expect(ts.server.io.engine.clientsCount).toBe(40); // the room creators, not the staller
   });
 
@@ -232,7 +216,7 @@ describe('a client that sends but never reads', () => {
     for (const socket of ts.server.io.of('/').sockets.values()) for (let i = 0; i < 64; i++) socket.emit('blob', blob);
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && ts.server.io.of('/').sockets.size > 1) await sleep(100);
-    expect(await metric(ts.url, 'game_abuse_disconnects_total{reason="slow_consumer"}')).toBe(1);
+    expect(await metricValue(ts.url, 'game_abuse_disconnects_total{reason="slow_consumer"}')).toBe(1);
     expect(reader.connected).toBe(true);
     expect([...ts.server.io.of('/').sockets.values()].map((s) => s.id)).toEqual([reader.socket.id]);
   });

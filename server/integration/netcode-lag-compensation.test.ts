@@ -197,7 +197,7 @@ function wouldHit(views: Map<number, Map<number, EntityView>>, tick: number, sho
 
 describe('netcode: lag compensation', () => {
   it('registers the hit of a 150 ms RTT shooter aiming where its interpolated view shows a moving target', { timeout: 60_000 }, async () => {
-    const { judged, cap, hitsSeen, shooter } = await duel(75, 8);
+    const { judged, cap, hitsSeen, shooter, views, shooterId, targetId } = await duel(75, 8);
     const hits = judged.filter((j) => j.hit).length;
     const rewinds = judged.map((j) => j.tick - j.renderTick);
     console.log(
@@ -206,12 +206,19 @@ describe('netcode: lag compensation', () => {
         `rtt ${shooter.session.stats.rttMs.toFixed(0)} ms`,
     );
     expect(judged.length).toBeGreaterThanOrEqual(8);
-    // Every shot judged where the shooter saw the target (its render tick within the cap) is a hit.
-    for (const j of judged) if (j.judgedAt === j.renderTick) expect(j.hit, `shot ${j.seq} judged at its own render tick`).toBe(true);
-    // And nearly all are: at 150 ms RTT the rewind needed is at the cap, at most a tick beyond it.
-    expect(hits / judged.length).toBeGreaterThanOrEqual(0.75);
-    // The shooter's own client shows the hits (EVT_HIT with it as the attacker).
-    expect(hitsSeen.length).toBeGreaterThan(0);
+    for (const j of judged) {
+      // Judged at the tick the shooter was looking at, or at the cap when its view was older than that.
+      expect(j.judgedAt).toBe(Math.max(j.renderTick, j.tick - cap));
+      // The verdict is exactly a trace against the world at that tick.
+      expect(j.hit).toBe(wouldHit(views, j.judgedAt, shooterId, targetId, j.aim));
+      // Every shot judged where the shooter saw the target (its render tick within the cap) is a hit.
+      if (j.judgedAt === j.renderTick) expect(j.hit, `shot ${j.seq} judged at its own render tick`).toBe(true);
+    }
+    // How many shots are within the cap depends on the machine's load (a busy client renders further in the
+    // past): about all of them when idle (the rewind needed is at the cap, at most a tick beyond it), as
+    // few as a quarter on a loaded 2-core machine. The log line above says which; the rules hold either way.
+    // The shooter's own client shows its hits (EVT_HIT with it as the attacker).
+    if (hits > 0) expect(hitsSeen.length).toBeGreaterThan(0);
   });
 
   it('does not rewind past the cap for a shooter whose view is older than the cap', { timeout: 60_000 }, async () => {

@@ -3,30 +3,18 @@
 // given (same player id: ids are reused) to someone else; within grace it takes the seat back, from the
 // same connection after a drop or from a new one (another tab), which kicks the old one.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NetClient } from '../../shared/client/net-client.js';
 import { EV, type JoinInfo, type RoomClosedMessage } from '../../shared/protocol.js';
-import { connectClient, sleep, waitFor } from '../test-support/test-client.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { serverFixture } from '../test-support/server-fixture.js';
+import { sleep, waitFor } from '../test-support/test-client.js';
+import type { TestServer } from '../test-support/test-server.js';
 
-const servers: TestServer[] = [];
-const clients: NetClient[] = [];
+const fixture = serverFixture();
+const server = fixture.server;
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const s of servers.splice(0)) await s.close();
-});
-
-async function server(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
-  const s = await startTestServer(...args);
-  servers.push(s);
-  return s;
-}
-
-async function client(s: TestServer, name: string, reconnection = false): Promise<NetClient> {
-  const c = await connectClient(s.url, { name, reconnection });
-  clients.push(c);
-  return c;
+function client(s: TestServer, name: string, reconnection = false): Promise<NetClient> {
+  return fixture.client(s.url, name, { reconnection });
 }
 
 async function rejoinWith(s: TestServer, token: string) {

@@ -2,44 +2,24 @@
 // game (per-address quotas, private rooms closed soon after their players are gone, a share of the rooms
 // kept for quick play), and a client cut off for abuse gives its seat up at once.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequestError, type NetClient } from '../../shared/client/net-client.js';
 import { EV } from '../../shared/protocol.js';
 import { clientFromAddress } from '../test-support/client-from-address.js';
 import { waitFor } from '../test-support/test-client.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { metricValue, serverFixture } from '../test-support/server-fixture.js';
+import type { TestServer } from '../test-support/test-server.js';
 
-const servers: TestServer[] = [];
-const clients: NetClient[] = [];
+const { server, track } = serverFixture();
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const s of servers.splice(0)) await s.close();
-});
-
-async function server(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
-  const s = await startTestServer(...args);
-  servers.push(s);
-  return s;
-}
-
-/** A connected client at `address` (each test address stands for another machine). */
 async function clientAt(s: TestServer, address: string, name: string, reconnection = false): Promise<NetClient> {
-  const c = clientFromAddress(s.url, address, { name, reconnection });
-  clients.push(c);
+  const c = track(clientFromAddress(s.url, address, { name, reconnection }));
   await c.connect();
   return c;
 }
 
 function codeOf(err: unknown): string {
   return err instanceof RequestError ? err.code : String(err);
-}
-
-/** The value of one labelled counter in the server's /metrics text (0 when absent). */
-async function counter(s: TestServer, name: string, label: string): Promise<number> {
-  const text = await (await fetch(`${s.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${label}}`));
-  return line ? Number(line.split(' ').pop()) : 0;
 }
 
 const ATTACKER = '127.0.0.2';
@@ -78,7 +58,7 @@ describe('room exhaustion', () => {
     // The attacker is told which limit it hit, and the operator sees it counted.
     const again = await clientAt(s, ATTACKER, 'again');
     await expect(again.createRoom(false)).rejects.toThrow(/QUOTA_EXCEEDED: clients at your address have created 4 rooms that are still open/);
-    expect(await counter(s, 'game_room_creations_refused_total', 'reason="open_rooms_per_address"')).toBeGreaterThan(150);
+    expect(await metricValue(s.url, 'game_room_creations_refused_total{reason="open_rooms_per_address"}')).toBeGreaterThan(150);
   });
 
   it('bounds the rate of room creations per address', async () => {
@@ -136,7 +116,7 @@ describe('abandoned private rooms', () => {
     const closedAt = Date.now();
     await waitFor(() => !s.server.registry.get(roomId), 5000, 'the abandoned private room to close');
     console.log(`[room-abuse] abandoned private room closed ${Date.now() - closedAt} ms after its player left (grace 300 ms)`);
-    expect(await counter(s, 'game_rooms_closed_total', 'reason="unattended"')).toBe(1);
+    expect(await metricValue(s.url, 'game_rooms_closed_total{reason="unattended"}')).toBe(1);
     const again = await clientAt(s, ATTACKER, 'host again');
     await expect(again.createRoom(true)).resolves.toBeDefined();
   });

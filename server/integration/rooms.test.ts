@@ -1,41 +1,27 @@
 // Rooms on a real server: matchmaking, seeing each other move, late joiners, dropped snapshots, lost
 // baselines and reconnection, all through the same NetClient the game and the bots use.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NetClient } from '../../shared/client/net-client.js';
 import type { EntityState, EntityView } from '../../shared/codec/schema.js';
 import { arenaGame, PLAYER_INFO_ID_BASE, type ArenaInput, type ArenaWorld } from '../../shared/game/arena/index.js';
 import { KEY_RIGHT, KEY_LEFT } from '../../shared/game/arena/input.js';
 import type { GameDefinition } from '../../shared/game/game-definition.js';
 import type { RoomObserver } from '../room.js';
-import { connectClient, kindId, numberField, sleep, waitFor } from '../test-support/test-client.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { serverFixture } from '../test-support/server-fixture.js';
+import { kindId, numberField, sleep, waitFor } from '../test-support/test-client.js';
 
-const servers: TestServer[] = [];
-const clients: NetClient[] = [];
-const timers: NodeJS.Timeout[] = [];
+const { server, client, onCleanup } = serverFixture();
 
-afterEach(async () => {
-  for (const t of timers.splice(0)) clearInterval(t);
-  for (const c of clients.splice(0)) c.close();
-  for (const s of servers.splice(0)) await s.close();
-});
-
-async function server(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
-  const s = await startTestServer(...args);
-  servers.push(s);
-  return s;
-}
-
-async function client(url: string, name: string, options: Parameters<typeof connectClient>[1] = {}): Promise<NetClient> {
-  const c = await connectClient(url, { name, ...options });
-  clients.push(c);
-  return c;
+/** setInterval, cleared after the test. */
+function repeat(fn: () => void, ms: number): void {
+  const timer = setInterval(fn, ms);
+  onCleanup(() => clearInterval(timer));
 }
 
 /** Sends one input per tick (30 Hz) with the given keys until the test ends. */
 function drive(c: NetClient, keys: () => number): void {
-  timers.push(setInterval(() => c.connected && c.join && c.sendInput([keys(), 0]), 33));
+  repeat(() => c.connected && c.join && c.sendInput([keys(), 0]), 33);
 }
 
 /** Records the server's authoritative view of every snapshot tick, per room. */
@@ -171,7 +157,7 @@ describe('rooms', () => {
     drive(other, () => KEY_RIGHT);
     // Ack for a while by sending inputs, then stop sending (no more acks) for longer than the ring.
     let sending = true;
-    timers.push(setInterval(() => sending && c.sendInput([0, 0]), 33));
+    repeat(() => sending && c.sendInput([0, 0]), 33);
     await waitFor(() => c.stats.snapshots > 20, 3000, 'initial snapshots');
     sending = false;
     const baselines: (number | null)[] = [];
@@ -238,14 +224,12 @@ describe('rooms', () => {
     me.score = 3;
     me.deaths = 1;
     let sent = 0;
-    timers.push(
-      setInterval(() => {
-        if (c.connected && c.join && sent < 30) {
-          c.sendInput([KEY_RIGHT, 0]);
-          sent++;
-        } else if (c.connected && c.join) c.sendInput([0, 0]);
-      }, 33),
-    );
+    repeat(() => {
+      if (c.connected && c.join && sent < 30) {
+        c.sendInput([KEY_RIGHT, 0]);
+        sent++;
+      } else if (c.connected && c.join) c.sendInput([0, 0]);
+    }, 33);
     await waitFor(() => sent >= 30, 3000, 'inputs sent');
     await waitFor(() => (c.mirror.entities.get(join.playerId) ? true : false), 2000, 'own entity');
     await sleep(400); // let the player glide to a stop
