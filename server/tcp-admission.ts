@@ -26,6 +26,11 @@ export interface TcpAdmissionOptions {
 
 /** How long a refused connection may linger to read its refusal before it is destroyed. */
 const REFUSED_LINGER_MS = 1000;
+/**
+ * Refused connections allowed to linger at once; past that a refusal is a plain close, so a flood of
+ * connections that never read their refusal cannot hold descriptors for a second each.
+ */
+const MAX_LINGERING = 64;
 
 function refusal(status: number, code: string, message: string): string {
   const body = JSON.stringify({ error: { code, message } });
@@ -40,6 +45,7 @@ export class TcpAdmission {
   readonly server: Server;
   private total = 0;
   private readonly perAddress = new Map<string, number>();
+  private lingering = 0;
 
   constructor(private readonly options: TcpAdmissionOptions) {
     this.server = createServer((socket) => this.onConnection(socket));
@@ -91,6 +97,12 @@ export class TcpAdmission {
 
   private refuse(socket: Socket, reason: string, response: string): void {
     this.options.metrics.connectionsRefused.inc({ reason });
+    if (this.lingering >= MAX_LINGERING) {
+      socket.destroy();
+      return;
+    }
+    this.lingering++;
+    socket.once('close', () => this.lingering--);
     socket.resume(); // discard whatever request it sends
     socket.end(response);
     socket.setTimeout(REFUSED_LINGER_MS, () => socket.destroy());
