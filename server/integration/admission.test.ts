@@ -156,6 +156,24 @@ describe('slow HTTP clients', () => {
     expect((await fetch(`${ts.url}/healthz`)).status).toBe(200);
   });
 
+  it('closes a connection that sends its request body too slowly', async () => {
+    const ts = await server({ httpHeadersTimeoutMs: 1000, httpRequestTimeoutMs: 2000 });
+    // A long-polling session's POST: engine.io reads its body, however slowly it comes.
+    const open = await (await fetch(`${ts.url}/socket.io/?EIO=4&transport=polling`)).text();
+    const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+    const slow = await openTcp(ts.port);
+    const closed = new Promise<void>((resolve) => slow.socket.on('close', () => resolve()));
+    slow.socket.write(`POST /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n`);
+    const drip = setInterval(() => slow.socket.writable && slow.socket.write('x'), 200);
+    try {
+      const deadline = sleep(20_000).then(() => 'still open');
+      expect(await Promise.race([closed.then(() => 'closed'), deadline])).toBe('closed');
+    } finally {
+      clearInterval(drip);
+    }
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
   it('closes a connection that never sends a request', async () => {
     const ts = await server({ httpHeadersTimeoutMs: 1000 });
     const idle = await openTcp(ts.port);
