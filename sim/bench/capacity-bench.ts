@@ -5,8 +5,8 @@
 // decoded and acked), then the server's /metrics and /proc figures are sampled over a window.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { LoadReport } from '../bots/load-run.js';
@@ -52,12 +52,14 @@ function pinned(core: number, command: string[]): string[] {
 }
 
 /** Starts server/main.ts and resolves with its port once it logs "listening". */
-function startServer(naive: boolean): Promise<{ child: ChildProcess; port: number }> {
+function startServer(naive: boolean, recordingsDir: string): Promise<{ child: ChildProcess; port: number }> {
   const [cmd, ...args] = pinned(0, [process.execPath, '--import', 'tsx', 'server/main.ts', ...(naive ? ['--naive'] : [])]);
   const child = spawn(cmd!, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EMPTY_ROOM_GRACE_MS: '1000', MAX_ROOMS: '10000', RECONNECT_GRACE_MS: '1000',
       // Every bot connects from this machine: lift the per-address limits for the load test.
-      EXEMPT_ADDRESSES: '127.0.0.1', MAX_CONNECTIONS: '20000' },
+      EXEMPT_ADDRESSES: '127.0.0.1', MAX_CONNECTIONS: '20000',
+      // Recording on, as with npm start, but into a folder of the bench's own (not the repository's data/).
+      RECORDINGS_DIR: recordingsDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -140,7 +142,8 @@ export async function runCapacity(options: CapacityOptions): Promise<{ results: 
   mkdirSync(options.outDir, { recursive: true });
   const results: StepResult[] = [];
   for (const mode of options.modes) {
-    const server = await startServer(mode === 'naive');
+    const recordingsDir = mkdtempSync(join(tmpdir(), 'capacity-recordings-'));
+    const server = await startServer(mode === 'naive', recordingsDir);
     try {
       for (const ccu of options.steps) {
         options.log(`capacity: ${mode} server, ${ccu} CCU ...`);
@@ -157,6 +160,7 @@ export async function runCapacity(options: CapacityOptions): Promise<{ results: 
     } finally {
       server.child.kill('SIGTERM');
       await new Promise((r) => server.child.once('exit', r));
+      rmSync(recordingsDir, { recursive: true, force: true });
     }
   }
   return { results, pinned: PINNING };
