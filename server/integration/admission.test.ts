@@ -139,19 +139,29 @@ describe('TCP connections', () => {
   });
 });
 
+/** Whether the server closes `socket` within `timeoutMs`, while `drip` (if any) trickles bytes into it. */
+async function closedWithin(socket: TcpSocket, timeoutMs: number, drip?: () => void): Promise<'closed' | 'still open'> {
+  const closed = new Promise<'closed'>((resolve) => socket.on('close', () => resolve('closed')));
+  const timer = drip ? setInterval(() => socket.writable && drip(), 200) : undefined;
+  try {
+    return await Promise.race([closed, sleep(timeoutMs).then(() => 'still open' as const)]);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Opens an engine.io long-polling session and returns its id. */
+async function pollingSession(url: string): Promise<string> {
+  const open = await (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).text();
+  return (JSON.parse(open.slice(1)) as { sid: string }).sid;
+}
+
 describe('slow HTTP clients', () => {
   it('closes a connection that sends its headers too slowly (slowloris) and keeps serving others', async () => {
     const ts = await server({ httpHeadersTimeoutMs: 1000 });
     const slow = await openTcp(ts.port);
-    const closed = new Promise<void>((resolve) => slow.socket.on('close', () => resolve()));
     slow.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
-    const drip = setInterval(() => slow.socket.writable && slow.socket.write('X-Slow: 1\r\n'), 200);
-    try {
-      const deadline = sleep(15_000).then(() => 'still open');
-      expect(await Promise.race([closed.then(() => 'closed'), deadline])).toBe('closed');
-    } finally {
-      clearInterval(drip);
-    }
+    expect(await closedWithin(slow.socket, 15_000, () => slow.socket.write('X-Slow: 1\r\n'))).toBe('closed');
     expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
     expect((await fetch(`${ts.url}/healthz`)).status).toBe(200);
   });
@@ -159,27 +169,17 @@ describe('slow HTTP clients', () => {
   it('closes a connection that sends its request body too slowly', async () => {
     const ts = await server({ httpHeadersTimeoutMs: 1000, httpRequestTimeoutMs: 2000 });
     // A long-polling session's POST: engine.io reads its body, however slowly it comes.
-    const open = await (await fetch(`${ts.url}/socket.io/?EIO=4&transport=polling`)).text();
-    const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+    const sid = await pollingSession(ts.url);
     const slow = await openTcp(ts.port);
-    const closed = new Promise<void>((resolve) => slow.socket.on('close', () => resolve()));
     slow.socket.write(`POST /socket.io/?EIO=4&transport=polling&sid=${sid} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n`);
-    const drip = setInterval(() => slow.socket.writable && slow.socket.write('x'), 200);
-    try {
-      const deadline = sleep(20_000).then(() => 'still open');
-      expect(await Promise.race([closed.then(() => 'closed'), deadline])).toBe('closed');
-    } finally {
-      clearInterval(drip);
-    }
+    expect(await closedWithin(slow.socket, 20_000, () => slow.socket.write('x'))).toBe('closed');
     expect(slow.received()).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('closes a connection that never sends a request', async () => {
     const ts = await server({ httpHeadersTimeoutMs: 1000 });
     const idle = await openTcp(ts.port);
-    const closed = new Promise<void>((resolve) => idle.socket.on('close', () => resolve()));
-    const deadline = sleep(15_000).then(() => 'still open');
-    expect(await Promise.race([closed.then(() => 'closed'), deadline])).toBe('closed');
+    expect(await closedWithin(idle.socket, 15_000)).toBe('closed');
   });
 });
 
@@ -193,8 +193,7 @@ describe('a client that sends but never reads', () => {
     const ts = await server({ maxClientBufferBytes: 16 * 1024, exemptAddresses: ['127.0.0.1'] });
     await openPublicRooms(ts.url, 40);
     const base = `${ts.url}/socket.io/?EIO=4&transport=polling`;
-    const open = await (await fetch(base)).text();
-    const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+    const sid = await pollingSession(ts.url);
     const encoder = new Encoder();
     const post = async (packets: Uint8Array[]): Promise<number> => {
       // engine.io v4 polling payload: packets separated by \x1e, binary ones base64 with a "b" prefix.
