@@ -1,6 +1,7 @@
 // Server configuration from environment variables, validated once at start-up with clear errors.
 
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { normalizeAddress } from './client-address.js';
 
 export interface ServerConfig {
@@ -68,6 +69,23 @@ export interface ServerConfig {
   readonly roomCreationsPerMinute: number;
   /** A private room with no connected player for this long closes, seats held or not (PRIVATE_ROOM_UNATTENDED_MS). */
   readonly privateRoomUnattendedMs: number;
+  // ---- cluster (docs/SCALING.md) ----
+  /** Redis of the cluster's room directory (REDIS_URL); null: one process with the embedded in-memory directory. */
+  readonly redisUrl: string | null;
+  /**
+   * Where players reach this node (PUBLIC_URL), e.g. https://play.example.com/node/3001/; "{port}" is replaced
+   * by the node's port. Null: http://<HOST, or localhost for a wildcard HOST>:<port>/.
+   */
+  readonly publicUrl: string | null;
+  /** This node's id in the cluster (NODE_ID); null: random at start. */
+  readonly nodeId: string | null;
+  /** Node processes to run on this machine (WORKERS: a number or "auto", one per core); each listens on PORT + its index. */
+  readonly workers: number;
+  /**
+   * SIGTERM drains: no new rooms, running matches may go on this long before they are closed
+   * (DRAIN_TIMEOUT_MS; default 60 s with REDIS_URL, 0 without: a lone process shuts down at once).
+   */
+  readonly drainTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -98,6 +116,11 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxRoomsPerClient: 4,
   roomCreationsPerMinute: 10,
   privateRoomUnattendedMs: 10_000,
+  redisUrl: null,
+  publicUrl: null,
+  nodeId: null,
+  workers: 1,
+  drainTimeoutMs: 60_000,
 };
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -163,5 +186,54 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxRoomsPerClient: intFrom(env, 'MAX_ROOMS_PER_CLIENT', DEFAULT_CONFIG.maxRoomsPerClient, 0, 100_000),
     roomCreationsPerMinute: intFrom(env, 'ROOM_CREATIONS_PER_MINUTE', DEFAULT_CONFIG.roomCreationsPerMinute, 0, 100_000),
     privateRoomUnattendedMs: intFrom(env, 'PRIVATE_ROOM_UNATTENDED_MS', DEFAULT_CONFIG.privateRoomUnattendedMs, 0, 3_600_000),
+    ...clusterConfigFrom(env),
   };
+}
+
+function clusterConfigFrom(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'redisUrl' | 'publicUrl' | 'nodeId' | 'workers' | 'drainTimeoutMs'> {
+  const redisUrl = env.REDIS_URL && env.REDIS_URL.length > 0 ? env.REDIS_URL : null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new Error(`config: REDIS_URL must look like redis://host:6379 (or rediss:// for TLS), got "${redisUrl}"`);
+  }
+  const publicUrl = env.PUBLIC_URL && env.PUBLIC_URL.length > 0 ? env.PUBLIC_URL : null;
+  if (publicUrl !== null && !isHttpUrl(publicUrl.replaceAll('{port}', '1'))) {
+    throw new Error(`config: PUBLIC_URL must be an http(s) URL such as https://play.example.com/node/{port}/, got "${publicUrl}"`);
+  }
+  const nodeId = env.NODE_ID && env.NODE_ID.length > 0 ? env.NODE_ID : null;
+  if (nodeId !== null && !/^[A-Za-z0-9_-]{1,40}$/.test(nodeId)) {
+    throw new Error(`config: NODE_ID must be 1-40 letters, digits, '-' or '_', got "${nodeId}"`);
+  }
+  const workers = env.WORKERS === 'auto' ? availableParallelism() : intFrom(env, 'WORKERS', DEFAULT_CONFIG.workers, 1, 256);
+  if (workers > 1 && redisUrl === null) {
+    throw new Error(`config: WORKERS=${env.WORKERS} runs several node processes, which share rooms through Redis: set REDIS_URL too`);
+  }
+  if (workers > 1 && nodeId !== null) throw new Error('config: NODE_ID names one node; leave it unset with WORKERS (each worker gets its own)');
+  return {
+    redisUrl,
+    publicUrl,
+    nodeId,
+    workers,
+    // Alone, a process has nowhere else to send new players: SIGTERM then shuts down without draining.
+    drainTimeoutMs: intFrom(env, 'DRAIN_TIMEOUT_MS', redisUrl === null ? 0 : DEFAULT_CONFIG.drainTimeoutMs, 0, 24 * 3_600_000),
+  };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** This node's public URL: PUBLIC_URL with {port} filled in, or one derived from the bind address. */
+export function nodePublicUrl(config: Pick<ServerConfig, 'publicUrl' | 'host'>, port: number): string {
+  if (config.publicUrl !== null) {
+    const url = config.publicUrl.replaceAll('{port}', String(port));
+    return url.endsWith('/') ? url : `${url}/`;
+  }
+  const wildcard = config.host === '0.0.0.0' || config.host === '::' || config.host === '';
+  const host = wildcard ? 'localhost' : isIP(config.host) === 6 ? `[${config.host}]` : config.host;
+  return `http://${host}:${port}/`;
 }

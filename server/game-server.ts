@@ -1,7 +1,8 @@
-// Wires the pieces together: HTTP routes, socket.io configured for games, handshake auth, the room
-// registry and matchmaker, the tick scheduler that steps every room, and graceful shutdown.
+// Wires the pieces together: HTTP routes, socket.io configured for games, handshake auth, this node's
+// membership of the room directory (in memory, or Redis for a cluster), matchmaking, the rooms this node
+// runs, the tick scheduler that steps them, drain and graceful shutdown.
 
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer, type Socket } from 'socket.io';
@@ -9,22 +10,25 @@ import { fullStateMessage } from '../shared/codec/full-state.js';
 import type { EntityView } from '../shared/codec/schema.js';
 import type { AnyGame } from '../shared/game/game-definition.js';
 import { serverParser } from '../shared/net/msgpack-parser.js';
-import { JOIN_CODE_ALPHABET, LIMITS, NAIVE_STATE_EVENT, type ErrorBody } from '../shared/protocol.js';
+import { LIMITS, NAIVE_STATE_EVENT, type ErrorBody } from '../shared/protocol.js';
 import { authenticate, guestVerifier, isErrorBody, type AuthVerifier, type Identity } from './auth.js';
-import type { ServerConfig } from './config.js';
+import { MemoryRoomDirectory, RedisRoomDirectory, MAX_LOCATE_IDS, type RoomDirectory } from './cluster/index.js';
+import { nodePublicUrl, type ServerConfig } from './config.js';
+import { ClusterApi } from './cluster-api.js';
 import { ClientBufferGuard, type EngineClients } from './client-buffer-guard.js';
 import { clientAddress } from './client-address.js';
 import { ConnectionAdmission } from './connection-admission.js';
 import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './logger.js';
-import { LocalMatchmaker, type Matchmaker } from './matchmaker.js';
+import { DirectoryMatchmaker, type Matchmaker } from './matchmaker.js';
 import { ServerMetrics } from './metrics.js';
 import { PlayerConnection } from './player-connection.js';
 import { ReconnectTokens } from './reconnect-token.js';
 import { Room, type RoomObserver } from './room.js';
 import { handleRecordingApi } from './recording/http-api.js';
+import { createMatchIndex, type MatchIndex } from './recording/match-index.js';
 import { RecordingService, combineObservers } from './recording/service.js';
-import { InMemoryRoomRegistry, type RoomRegistry } from './room-registry.js';
+import { RoomHost, type NewRoomSpec } from './room-host.js';
 import { RoomQuotas } from './room-quotas.js';
 import { ResourceMonitor } from './resource-monitor.js';
 import { TcpAdmission } from './tcp-admission.js';
@@ -37,7 +41,11 @@ export interface GameServerOptions {
   readonly logger?: Logger;
   /** Creates the observer (e.g. a recorder) of each new room. */
   readonly observeRoom?: (roomId: string) => RoomObserver | undefined;
-  readonly registry?: RoomRegistry;
+  /**
+   * This node's room directory, given its public URL. Default: Redis when config.redisUrl is set, else the
+   * embedded in-memory directory (one process). Tests pass MemoryRoomDirectory nodes sharing one store.
+   */
+  readonly directory?: (nodeUrl: string) => RoomDirectory;
   /** Map name written into match recordings (the game interface has no notion of maps). */
   readonly mapName?: string;
 }
@@ -62,13 +70,23 @@ function socketOptions(naive: boolean) {
     serveClient: false,
     allowEIO3: false,
     cleanupEmptyChildNamespaces: true,
+    // A player matchmade on one node connects to another: from the page's origin, a cross-origin request
+    // for long-polling. No cookies or credentials are involved (auth is in the handshake payload).
+    cors: { origin: true, credentials: false },
   };
 }
 
 export class GameServer {
   readonly metrics = new ServerMetrics();
-  readonly registry: RoomRegistry;
-  readonly matchmaker: Matchmaker;
+  /** This node's membership of the room directory; set by listen() (it needs the node's URL). */
+  directory!: RoomDirectory;
+  /** The rooms this node runs; set by listen(). */
+  rooms!: RoomHost;
+  private matchmaker!: Matchmaker;
+  private clusterApi: ClusterApi | null = null;
+  /** Recordings of every node (through Redis in a cluster), for /api/matches. */
+  private matchIndex: MatchIndex | null = null;
+  private readonly quotas: RoomQuotas;
   readonly http: HttpServer;
   readonly io: SocketServer;
   readonly scheduler: TickScheduler;
@@ -76,6 +94,7 @@ export class GameServer {
   private readonly tokens: ReconnectTokens;
   private readonly connections = new Set<PlayerConnection>();
   private shuttingDown = false;
+  private draining = false;
   private listening = false;
   private droppedReported = 0;
   private readonly wireBytes = { sent: 0, received: 0 };
@@ -95,7 +114,6 @@ export class GameServer {
       throw new Error(`config: TICK_RATE is ${config.tickRate} but the "${game.name}" game is tuned for ${game.tickRate} Hz`);
     }
     this.log = options.logger ?? createLogger(config.logLevel, { svc: 'game-server' });
-    this.registry = options.registry ?? new InMemoryRoomRegistry();
     this.tokens = new ReconnectTokens(config.secret);
     this.trustedProxies = new Set(config.trustedProxies);
     const exempt: ReadonlySet<string> = new Set(config.exemptAddresses);
@@ -108,18 +126,11 @@ export class GameServer {
           map: options.mapName ?? null,
         })
       : null;
-    this.matchmaker = new LocalMatchmaker({
-      registry: this.registry,
-      newRoom: (isPrivate) => this.newRoom(isPrivate),
-      maxRooms: config.maxRooms,
-      maxPrivateRooms: Math.min(config.maxRooms, config.maxPrivateRooms ?? Math.floor(config.maxRooms / 2)),
-      quotas: new RoomQuotas({
-        maxOpenRooms: config.maxRoomsPerClient,
-        creationsPerMinute: config.roomCreationsPerMinute,
-        exemptAddresses: exempt,
-      }),
-      isShuttingDown: () => this.shuttingDown,
-      metrics: this.metrics,
+    this.quotas = new RoomQuotas({
+      maxOpenRooms: config.maxRoomsPerClient,
+      creationsPerMinute: config.roomCreationsPerMinute,
+      exemptAddresses: exempt,
+      openRoomIds: (ids) => this.openRoomIds(ids),
     });
     this.http = createServer(
       {
@@ -133,7 +144,9 @@ export class GameServer {
         metricsText: () => this.collectMetrics(),
         metricsContentType: this.metrics.contentType,
         staticDir: config.staticDir,
-        api: (req, res, url) => handleRecordingApi(this.recordings?.store ?? null, req, res, url),
+        api: (req, res, url) => {
+          if (!this.clusterApi?.handle(req, res, url)) handleRecordingApi(this.recordings?.store ?? null, req, res, url, this.matchIndex ?? undefined);
+        },
         onError: (err) => {
           this.metrics.ioErrors.inc({ source: 'http_route' });
           this.log.error('http route failed', { err });
@@ -165,7 +178,7 @@ export class GameServer {
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.scheduler = new TickScheduler(
       { tickRate: config.tickRate },
-      () => this.tickAllRooms(),
+      () => this.tickRooms(),
       (report) => {
         this.metrics.tickDuration.observe(report.durationMs / 1000);
         this.metrics.tickDurationRecent.observe(report.durationMs / 1000);
@@ -180,7 +193,8 @@ export class GameServer {
   }
 
   async listen(): Promise<number> {
-    const { port, host } = this.options.config;
+    const { config, game } = this.options;
+    const { port, host } = config;
     await this.recordings?.start();
     await new Promise<void>((resolveListen, reject) => {
       const server = this.tcp.server;
@@ -193,28 +207,99 @@ export class GameServer {
         resolveListen();
       });
     });
+    const nodeUrl = nodePublicUrl(config, this.port);
+    this.joinDirectory(nodeUrl);
+    if (this.recordings) {
+      const store = this.recordings.store;
+      this.matchIndex = createMatchIndex({ redisUrl: config.redisUrl, nodeId: this.directory.nodeId, nodeUrl, store, log: this.log });
+    }
+    const [joined] = await Promise.all([this.directory.start(), this.matchIndex?.start()]);
+    // Without Redis yet, the node keeps trying in the background; meanwhile matchmaking answers DIRECTORY_UNAVAILABLE.
+    if (!joined.ok) this.log.warn('room directory not reachable yet; retrying', { err: joined.error.message });
     this.scheduler.start();
     this.listening = true;
-    const { tickRate, naive } = this.options.config;
-    this.log.info('listening', { port: this.port, host, tickRate, game: this.options.game.name, naive });
+    const { tickRate, naive } = config;
+    this.log.info('listening', {
+      port: this.port,
+      host,
+      tickRate,
+      game: game.name,
+      naive,
+      node: this.directory.nodeId,
+      url: nodeUrl,
+      directory: config.redisUrl ? 'redis' : 'memory',
+    });
     return this.port;
+  }
+
+  /** This node's directory membership, matchmaking and rooms, once its public URL is known. */
+  private joinDirectory(nodeUrl: string): void {
+    const { config, game } = this.options;
+    const maxRooms = config.maxRooms;
+    const maxPrivateRooms = Math.min(maxRooms, config.maxPrivateRooms ?? Math.floor(maxRooms / 2));
+    const node = { url: nodeUrl, games: [game.name], maxRooms, maxPrivateRooms, ...(config.nodeId ? { nodeId: config.nodeId } : {}) };
+    this.directory =
+      this.options.directory?.(nodeUrl) ??
+      (config.redisUrl
+        ? new RedisRoomDirectory({ ...node, redisUrl: config.redisUrl, log: this.log })
+        : new MemoryRoomDirectory(node));
+    this.metrics.setNode(this.directory.nodeId);
+    this.directory.events.on('fenced', () => this.metrics.directoryFencings.inc());
+    this.rooms = new RoomHost({
+      directory: this.directory,
+      newRoom: (spec, observer) => this.newRoom(spec, observer),
+      metrics: this.metrics,
+      log: this.log,
+    });
+    this.clusterApi = new ClusterApi(this.directory);
+    this.matchmaker = new DirectoryMatchmaker({
+      directory: this.directory,
+      game: game.name,
+      maxPlayers: Math.min(config.maxPlayersPerRoom, game.maxPlayers),
+      quotas: this.quotas,
+      isShuttingDown: () => this.shuttingDown,
+      metrics: this.metrics,
+    });
+  }
+
+  /**
+   * SIGTERM: this node takes no new rooms (the directory places them elsewhere; its rooms leave quick play
+   * and the public list), its matches go on until their players leave or `timeoutMs` passes, then it
+   * shuts down. Players can still rejoin their seats meanwhile.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.draining || this.shuttingDown) return;
+    this.draining = true;
+    const marked = this.listening ? await this.directory.setDraining(true) : { ok: true };
+    this.log.info('draining', { rooms: this.rooms?.size ?? 0, timeoutMs, directory: marked.ok ? 'told' : 'not reachable' });
+    const deadline = performance.now() + timeoutMs;
+    while (this.listening && this.rooms.size > 0 && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, Math.min(500, Math.max(10, deadline - performance.now()))));
+    }
+    await this.shutdown(this.rooms?.size ? 'server restarting: the match was ended; quick play again' : 'server stopping (drained)');
   }
 
   /** Stop accepting, tell every client, close rooms cleanly, then close sockets and HTTP. */
   async shutdown(reason = 'server shutting down'): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
-    this.log.info('shutting down', { reason, rooms: this.registry.size });
+    this.log.info('shutting down', { reason, rooms: this.rooms?.size ?? 0 });
     this.scheduler.stop();
     this.bufferGuard.stop();
     this.resources.stop();
     this.tcp.server.close();
-    for (const room of [...this.registry.all()]) {
-      room.close('shutdown', reason);
-      this.registry.remove(room.id);
-    }
-    // Give the room:closed messages a moment to flush before the transports close; recordings finalize.
-    await Promise.all([new Promise((r) => setTimeout(r, 100)), this.recordings?.close()]);
+    this.rooms?.closeAll(reason);
+    // Give the room:closed messages a moment to flush before the transports close; recordings finalize;
+    // the node leaves the directory with its rooms (at once, instead of when its lease runs out).
+    await Promise.all([
+      new Promise((r) => setTimeout(r, 100)),
+      // The index publishes the recordings that closing finalizes, so it closes after them.
+      (async () => {
+        await this.recordings?.close();
+        await this.matchIndex?.close();
+      })(),
+      this.directory?.stop(),
+    ]);
     await new Promise<void>((resolveClose) => {
       this.io.close(() => resolveClose());
     });
@@ -289,7 +374,8 @@ export class GameServer {
     const identity = socket.data.identity as Identity;
     const connection = new PlayerConnection(socket, identity, socket.data.address as string, {
       matchmaker: this.matchmaker,
-      registry: this.registry,
+      rooms: this.rooms,
+      nodeId: this.directory.nodeId,
       tokens: this.tokens,
       metrics: this.metrics,
       log: this.log,
@@ -316,9 +402,9 @@ export class GameServer {
     });
   }
 
-  private newRoom(isPrivate: boolean): Room {
+  private newRoom(spec: NewRoomSpec, hostObserver: RoomObserver): Room {
     const { config, game } = this.options;
-    const id = randomBytes(6).toString('base64url');
+    const id = spec.roomId;
     // The configured rewind cap, never beyond the history the game keeps.
     const lagCompensationTicks = Math.min(
       game.lagCompensationTicks,
@@ -326,19 +412,19 @@ export class GameServer {
     );
     return new Room({
       id,
-      code: isPrivate ? this.newJoinCode() : null,
+      code: spec.code,
       game,
       seed: randomInt(0, 0x7fffffff),
       tickRate: config.tickRate,
       snapshotRate: config.snapshotRate,
-      maxPlayers: Math.min(config.maxPlayersPerRoom, game.maxPlayers),
+      maxPlayers: spec.maxPlayers,
       lagCompensationTicks,
       reconnectGraceMs: config.reconnectGraceMs,
       emptyRoomGraceMs: config.emptyRoomGraceMs,
       // Nobody can find a private room without its players: once none is connected it closes soon.
-      unattendedGraceMs: isPrivate ? config.privateRoomUnattendedMs : null,
+      unattendedGraceMs: spec.isPrivate ? config.privateRoomUnattendedMs : null,
       interestRadius: game.interestRadius ?? 1e9,
-      observer: combineObservers(this.recordings?.observeRoom(id), this.options.observeRoom?.(id)),
+      observer: combineObservers(hostObserver, this.recordings?.observeRoom(id), this.options.observeRoom?.(id)),
       ...(config.naive
         ? { broadcast: (room: Room, tick: number, views: readonly EntityView[]) => {
               this.io.to(room.id).emit(NAIVE_STATE_EVENT, fullStateMessage(tick, views, game.schema));
@@ -347,58 +433,41 @@ export class GameServer {
     });
   }
 
-  private newJoinCode(): string {
-    for (;;) {
-      let code = '';
-      for (let i = 0; i < LIMITS.joinCodeLength; i++) code += JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)];
-      if (!this.registry.getByCode(code)) return code;
-    }
-  }
-
-  private tickAllRooms(): void {
-    let applied = 0;
-    // Removing the current room while iterating is safe: Map iteration skips deleted entries.
-    for (const room of this.registry.all()) {
-      try {
-        applied += room.step();
-      } catch (err) {
-        // A bug in one room's simulation must not stop the others.
-        this.log.error('room step failed; closing room', { room: room.id, err });
-        room.close('disposed', 'the room hit an internal error');
-        this.registry.remove(room.id);
-        this.metrics.roomsClosed.inc({ reason: 'error' });
-        continue;
-      }
-      const disposal = room.disposalReason();
-      if (disposal) {
-        room.close('disposed', disposal === 'empty' ? 'room closed after being empty' : 'room closed: nobody was connected');
-        this.registry.remove(room.id);
-        this.metrics.roomsClosed.inc({ reason: disposal });
-        this.log.info('room disposed', { room: room.id, reason: disposal });
-      }
-    }
+  private tickRooms(): void {
+    const applied = this.rooms.step();
     if (applied > 0) this.metrics.inputsApplied.inc(applied);
   }
 
+  /** Which of these rooms are open anywhere in the cluster (room quotas); null when the directory cannot say. */
+  private async openRoomIds(ids: readonly string[]): Promise<ReadonlySet<string> | null> {
+    const open = new Set<string>();
+    for (let i = 0; i < ids.length; i += MAX_LOCATE_IDS) {
+      const reply = await this.directory.locateRooms(ids.slice(i, i + MAX_LOCATE_IDS));
+      if (!reply.ok) return null;
+      for (const location of reply.rooms) if (location) open.add(location.roomId);
+    }
+    return open;
+  }
+
   private health(): { ready: boolean; body: Record<string, unknown> } {
-    const ready = this.listening && !this.shuttingDown;
+    const ready = this.listening && !this.shuttingDown && !this.draining;
     return {
       ready,
       body: {
-        status: ready ? 'ok' : this.shuttingDown ? 'shutting_down' : 'starting',
+        status: ready ? 'ok' : this.shuttingDown ? 'shutting_down' : this.draining ? 'draining' : 'starting',
         game: this.options.game.name,
-        rooms: this.registry.size,
+        node: this.directory?.nodeId ?? null,
+        rooms: this.rooms?.size ?? 0,
         connections: this.connections.size,
         uptimeSec: Math.round((Date.now() - this.startedAt) / 1000),
       },
     };
   }
 
-  private collectMetrics(): Promise<string> {
-    let players = 0;
-    for (const room of this.registry.all()) players += room.playerCount;
-    this.metrics.rooms.set(this.registry.size);
-    this.metrics.players.set(players);
+  private async collectMetrics(): Promise<string> {
+    this.metrics.rooms.set(this.rooms?.size ?? 0);
+    this.metrics.players.set(this.rooms?.playerCount() ?? 0);
+    if (this.directory) await this.metrics.observeDirectory(this.directory);
     this.metrics.ticksDropped.inc(this.scheduler.dropped - this.droppedReported);
     this.droppedReported = this.scheduler.dropped;
     this.metrics.bytesSent.inc(this.wireBytes.sent);

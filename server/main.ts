@@ -1,5 +1,6 @@
-// Entry point: `npm start`. Reads the environment, starts the game server, shuts down cleanly on
-// SIGTERM/SIGINT (stop accepting, tell clients, close rooms, exit 0).
+// Entry point: `npm start`. Reads the environment and starts the game server (one node; with WORKERS=N,
+// a supervisor of N node processes). SIGTERM drains (no new rooms, matches go on up to DRAIN_TIMEOUT_MS,
+// then rooms close cleanly, exit 0); SIGINT (Ctrl-C) or a second signal shuts down at once.
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,18 +33,22 @@ async function main(): Promise<void> {
   });
   await server.listen();
 
-  // Once only: a terminal's Ctrl-C reaches this process twice, from the terminal and forwarded by npm.
-  let stopping = false;
+  let signals = 0;
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('signal received', { signal });
+    signals++;
+    // A terminal's Ctrl-C reaches this process twice (from the terminal, and forwarded by npm): SIGINT
+    // shuts down at once anyway, so only a second SIGTERM during a drain changes anything.
+    if (signals > 1 && signal !== 'SIGTERM') return;
+    const drain = signal === 'SIGTERM' && signals === 1 && config.drainTimeoutMs > 0;
+    log.info('signal received', { signal, action: drain ? 'drain' : 'shutdown' });
+    const bound = (drain ? config.drainTimeoutMs : 0) + 10_000;
     const force = setTimeout(() => {
       log.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 10_000);
+    }, bound);
     force.unref();
-    server.shutdown(`server stopping (${signal})`).then(
+    const done = drain ? server.drain(config.drainTimeoutMs) : server.shutdown(`server stopping (${signal})`);
+    done.then(
       () => process.exit(0),
       (err: unknown) => {
         log.error('shutdown failed', { err });

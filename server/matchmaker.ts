@@ -1,106 +1,120 @@
-// Matchmaking: quick play (fill the fullest public room that has a free seat, else open one), private
-// rooms joined by code, join by id, and the public room list. Behind an interface so a multi-node
-// matchmaker (returning the owning node's address) can replace the local one.
+// Matchmaking through the room directory (one process or a cluster: the same code). Quick play takes the
+// fullest public room with a free seat anywhere in the cluster, else opens one on the least-loaded node;
+// private rooms are joined by code from any node. Every answer is a placement (room, owning node, seat
+// ticket), never a live room: the player claims the seat on the owning node (server/room-host.ts).
 //
-// Room creation is budgeted so that no one client can block new games: private rooms may take only
-// maxPrivateRooms of the maxRooms (the rest is kept for public rooms, which quick play fills, so quick
-// play is never starved by private rooms), and every creation, a quick play that opens a room included,
-// goes through the requester's quotas (server/room-quotas.ts).
+// Room creation is budgeted so that no one client can block new games: every creation, a quick play that
+// opens a room included, goes through the requester's quotas (server/room-quotas.ts); each node's share of
+// private rooms is capped by the directory (MAX_PRIVATE_ROOMS), so quick play is never starved by them.
 
 import { LIMITS, type ErrorBody, type JoinRoomRequest, type RoomSummary } from '../shared/protocol.js';
+import type { Placement, RoomDirectory, RoomLocation } from './cluster/room-directory.js';
+import { CachedRead } from './cached-read.js';
+import { directoryErrorBody } from './directory-errors.js';
 import type { ServerMetrics } from './metrics.js';
-import { Room } from './room.js';
-import type { RoomRegistry } from './room-registry.js';
 import type { RoomQuotas, RoomRequester } from './room-quotas.js';
 
 export interface Matchmaker {
-  quickPlay(requester: RoomRequester): Room | ErrorBody;
-  createRoom(isPrivate: boolean, requester: RoomRequester): Room | ErrorBody;
-  findRoom(request: JoinRoomRequest): Room | ErrorBody;
-  listPublicRooms(): RoomSummary[];
+  quickPlay(requester: RoomRequester): Promise<Placement | ErrorBody>;
+  createRoom(isPrivate: boolean, requester: RoomRequester): Promise<Placement | ErrorBody>;
+  joinRoom(request: JoinRoomRequest): Promise<Placement | ErrorBody>;
+  /** Where a room runs now (to send a reconnecting player to its node), or why not. */
+  locateRoom(roomId: string): Promise<RoomLocation | ErrorBody>;
+  listPublicRooms(): Promise<readonly RoomSummary[] | ErrorBody>;
 }
 
-export type RoomFactory = (isPrivate: boolean) => Room;
-
-export interface LocalMatchmakerOptions {
-  readonly registry: RoomRegistry;
-  readonly newRoom: RoomFactory;
-  readonly maxRooms: number;
-  /** Private rooms at most, within maxRooms. */
-  readonly maxPrivateRooms: number;
+export interface DirectoryMatchmakerOptions {
+  readonly directory: RoomDirectory;
+  /** The game this node hosts, and the seats of its rooms. */
+  readonly game: string;
+  readonly maxPlayers: number;
   readonly quotas: RoomQuotas;
   readonly isShuttingDown: () => boolean;
   readonly metrics: ServerMetrics;
+  /** How long one public-room list is reused for every lobby polling this node (default 1 s). */
+  readonly listCacheMs?: number;
 }
 
-export class LocalMatchmaker implements Matchmaker {
-  constructor(private readonly options: LocalMatchmakerOptions) {}
+export class DirectoryMatchmaker implements Matchmaker {
+  private readonly list: CachedRead<readonly RoomSummary[] | ErrorBody>;
 
-  quickPlay(requester: RoomRequester): Room | ErrorBody {
-    let best: Room | null = null;
-    for (const room of this.options.registry.all()) {
-      if (room.isPrivate || !room.hasFreeSeat) continue;
-      if (!best || room.playerCount > best.playerCount) best = room;
-    }
-    return best ?? this.createRoom(false, requester);
+  constructor(private readonly options: DirectoryMatchmakerOptions) {
+    this.list = new CachedRead(() => this.readPublicRooms(), options.listCacheMs ?? 1000, (rooms) => Array.isArray(rooms));
   }
 
-  createRoom(isPrivate: boolean, requester: RoomRequester): Room | ErrorBody {
-    const { registry, maxRooms, maxPrivateRooms, quotas, metrics } = this.options;
-    const refuse = (reason: string, body: ErrorBody): ErrorBody => {
-      metrics.roomCreationsRefused.inc({ reason });
-      return body;
-    };
-    if (this.options.isShuttingDown()) return refuse('shutting_down', { code: 'SHUTTING_DOWN', message: 'server is shutting down' });
-    if (registry.size >= maxRooms) {
-      return refuse('server_full', { code: 'SERVER_FULL', message: `server is at its limit of ${maxRooms} rooms; try again later` });
+  async quickPlay(requester: RoomRequester): Promise<Placement | ErrorBody> {
+    const { directory, game, maxPlayers, quotas } = this.options;
+    if (this.options.isShuttingDown()) return this.refuse('shutting_down', SHUTTING_DOWN);
+    // A requester out of its creation quota may still take a free seat; it just cannot open a room.
+    const refusal = await quotas.check(requester);
+    const reply = await directory.quickPlay(game, maxPlayers, { allowCreate: refusal === null });
+    if (!reply.ok) {
+      if (reply.error.code === 'ROOM_NOT_FOUND' && refusal) return this.refuse(refusal.reason, { code: 'QUOTA_EXCEEDED', message: refusal.message });
+      return this.refuseFromDirectory(reply.error.code, directoryErrorBody(reply.error), false);
     }
-    if (isPrivate && this.privateRoomCount() >= maxPrivateRooms) {
-      return refuse('private_rooms_full', {
-        code: 'SERVER_FULL',
-        message: `all ${maxPrivateRooms} private rooms of this server are in use; quick play still works, or try again later`,
-      });
-    }
-    const refusal = quotas.reserve(requester);
-    if (refusal) return refuse(refusal.reason, { code: 'QUOTA_EXCEEDED', message: refusal.message });
-    const room = this.options.newRoom(isPrivate);
-    registry.add(room);
-    quotas.record(requester, room);
-    metrics.roomsCreated.inc({ kind: isPrivate ? 'private' : 'public' });
-    return room;
+    if (reply.placement.created) quotas.recordCreated(requester, reply.placement.roomId);
+    return reply.placement;
   }
 
-  findRoom(request: JoinRoomRequest): Room | ErrorBody {
-    const { registry } = this.options;
-    const room = request.code ? registry.getByCode(request.code) : registry.get(request.roomId ?? '');
-    if (!room || room.isClosed) {
-      return request.code
-        ? { code: 'ROOM_NOT_FOUND', message: `no room with code ${request.code}` }
-        : { code: 'ROOM_NOT_FOUND', message: `no room with id ${request.roomId}` };
-    }
-    if (!room.hasFreeSeat) {
-      return { code: 'ROOM_FULL', message: `room is full (${room.playerCount}/${room.maxPlayers} players)` };
-    }
-    return room;
+  async createRoom(isPrivate: boolean, requester: RoomRequester): Promise<Placement | ErrorBody> {
+    const { directory, game, maxPlayers, quotas } = this.options;
+    if (this.options.isShuttingDown()) return this.refuse('shutting_down', SHUTTING_DOWN);
+    const refusal = await quotas.reserve(requester);
+    if (refusal) return this.refuse(refusal.reason, { code: 'QUOTA_EXCEEDED', message: refusal.message });
+    const reply = await directory.createRoom(game, isPrivate, maxPlayers);
+    quotas.settle(requester, reply.ok ? reply.placement.roomId : null);
+    if (!reply.ok) return this.refuseFromDirectory(reply.error.code, directoryErrorBody(reply.error), isPrivate);
+    return reply.placement;
   }
 
-  listPublicRooms(): RoomSummary[] {
-    const rooms: RoomSummary[] = [];
-    for (const room of this.options.registry.all()) {
-      if (room.isPrivate || room.isClosed) continue;
-      rooms.push(room.summary());
-      if (rooms.length >= LIMITS.maxListedRooms) break;
+  async joinRoom(request: JoinRoomRequest): Promise<Placement | ErrorBody> {
+    const { directory } = this.options;
+    const reply = request.code ? await directory.joinByCode(request.code) : await directory.joinById(request.roomId ?? '');
+    if (reply.ok) return reply.placement;
+    if (reply.error.code === 'ROOM_NOT_FOUND') {
+      return { code: 'ROOM_NOT_FOUND', message: request.code ? `no room with code ${request.code}` : `no room with id ${request.roomId}` };
     }
-    return rooms;
+    return directoryErrorBody(reply.error);
   }
 
-  private privateRoomCount(): number {
-    let count = 0;
-    for (const room of this.options.registry.all()) if (room.isPrivate && !room.isClosed) count++;
-    return count;
+  async locateRoom(roomId: string): Promise<RoomLocation | ErrorBody> {
+    const reply = await this.options.directory.locateRooms([roomId]);
+    if (!reply.ok) return directoryErrorBody(reply.error);
+    return reply.rooms[0] ?? { code: 'ROOM_NOT_FOUND', message: 'the room is gone (the server running it stopped)' };
+  }
+
+  /** The public rooms of the cluster, fullest first; one directory read per node per listCacheMs, whatever the lobby count. */
+  listPublicRooms(): Promise<readonly RoomSummary[] | ErrorBody> {
+    return this.list.get();
+  }
+
+  private async readPublicRooms(): Promise<readonly RoomSummary[] | ErrorBody> {
+    const reply = await this.options.directory.publicRooms(this.options.game, LIMITS.maxListedRooms);
+    if (!reply.ok) return directoryErrorBody(reply.error);
+    return reply.rooms.map((r) => ({ roomId: r.roomId, game: r.game, players: r.players + r.reserved, maxPlayers: r.maxPlayers, nodeId: r.nodeId }));
+  }
+
+  private refuseFromDirectory(code: string, body: ErrorBody, isPrivate: boolean): ErrorBody {
+    if (code === 'SERVER_FULL') {
+      return isPrivate
+        ? this.refuse('private_rooms_full', {
+            code: 'SERVER_FULL',
+            message: 'all private rooms are in use; quick play still works, or try again later',
+          })
+        : this.refuse('server_full', { code: 'SERVER_FULL', message: 'every server is at its room limit; try again later' });
+    }
+    if (code === 'DIRECTORY_UNAVAILABLE' || code === 'NODE_FENCED') this.options.metrics.roomCreationsRefused.inc({ reason: 'directory_unavailable' });
+    return body;
+  }
+
+  private refuse(reason: string, body: ErrorBody): ErrorBody {
+    this.options.metrics.roomCreationsRefused.inc({ reason });
+    return body;
   }
 }
 
-export function isRoom(value: Room | ErrorBody): value is Room {
-  return value instanceof Room;
+const SHUTTING_DOWN: ErrorBody = { code: 'SHUTTING_DOWN', message: 'server is shutting down' };
+
+export function isPlacement(value: Placement | ErrorBody): value is Placement {
+  return 'ticket' in value;
 }

@@ -2,6 +2,7 @@
 // process. Served as text at GET /metrics.
 
 import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import { DIRECTORY_OPS, type DirectoryOp, type RoomDirectory } from './cluster/room-directory.js';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -133,8 +134,54 @@ export class ServerMetrics {
     registers: [this.registry],
   });
 
+  // ---- the cluster, as this node sees it ----
+  readonly directoryUp = new Gauge({
+    name: 'game_directory_up',
+    help: '1 while this node holds its lease in the room directory (matchmaking works), else 0',
+    registers: [this.registry],
+  });
+  readonly directoryFencings = new Counter({
+    name: 'game_directory_fencings_total',
+    help: 'Times this node lost its directory lease (frozen, or cut off from Redis) and fenced itself',
+    registers: [this.registry],
+  });
+  readonly directoryCommands = new Counter({
+    name: 'game_directory_commands_total',
+    help: 'Room directory round trips (Redis scripts) sent by this node, by operation',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
+  readonly clusterNodes = new Gauge({ name: 'game_cluster_nodes', help: 'Live nodes in the cluster', registers: [this.registry] });
+  readonly clusterRooms = new Gauge({ name: 'game_cluster_rooms', help: 'Rooms on every live node', registers: [this.registry] });
+  readonly clusterPlayers = new Gauge({ name: 'game_cluster_players', help: 'Players on every live node', registers: [this.registry] });
+  private readonly directoryCommandsReported = new Map<DirectoryOp, number>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  /** Every metric carries the node id as a label, so one Prometheus can scrape the whole cluster. */
+  setNode(nodeId: string): void {
+    this.registry.setDefaultLabels({ node: nodeId });
+  }
+
+  /** Samples the directory's state and the cluster's totals (one directory read per scrape). */
+  async observeDirectory(directory: RoomDirectory): Promise<void> {
+    this.directoryUp.set(directory.fenced ? 0 : 1);
+    const counts = directory.commandCounts();
+    for (const op of DIRECTORY_OPS) {
+      const delta = counts[op] - (this.directoryCommandsReported.get(op) ?? 0);
+      if (delta > 0) this.directoryCommands.inc({ op }, delta);
+      this.directoryCommandsReported.set(op, counts[op]);
+    }
+    const reply = await directory.nodes();
+    if (!reply.ok) {
+      this.directoryUp.set(0);
+      return;
+    }
+    this.clusterNodes.set(reply.nodes.length);
+    this.clusterRooms.set(reply.nodes.reduce((n, node) => n + node.rooms, 0));
+    this.clusterPlayers.set(reply.nodes.reduce((n, node) => n + node.players, 0));
   }
 
   text(): Promise<string> {

@@ -18,6 +18,7 @@ import {
 import {
   ValidationError,
   validateChat,
+  validateClaimSeat,
   validateCreateRoom,
   validateEmpty,
   validateInputEnvelope,
@@ -26,18 +27,22 @@ import {
 } from '../shared/protocol-validate.js';
 import type { Identity } from './auth.js';
 import type { Logger } from './logger.js';
-import { isRoom, type Matchmaker } from './matchmaker.js';
+import type { Placement } from './cluster/room-directory.js';
+import { isPlacement, type Matchmaker } from './matchmaker.js';
 import type { ServerMetrics } from './metrics.js';
 import { AbuseTracker, TokenBucket } from './rate-limiter.js';
-import type { ReconnectTokens } from './reconnect-token.js';
+import { ReconnectTokens } from './reconnect-token.js';
 import type { PlayerLink, Room, Seat } from './room.js';
+import type { RoomHost } from './room-host.js';
 import type { RoomRequester } from './room-quotas.js';
-import type { RoomRegistry } from './room-registry.js';
 import { sendSnapshot } from './snapshot-sender.js';
 
 export interface ConnectionDeps {
   readonly matchmaker: Matchmaker;
-  readonly registry: RoomRegistry;
+  /** The rooms this node runs. */
+  readonly rooms: RoomHost;
+  /** This node's id: a placement on another node is answered with a redirect there. */
+  readonly nodeId: string;
   readonly tokens: ReconnectTokens;
   readonly metrics: ServerMetrics;
   readonly log: Logger;
@@ -49,7 +54,7 @@ export interface ConnectionDeps {
 /** Every request answers with one of these; the payload type per event is documented in protocol.ts. */
 type AnyReply = Reply<Record<string, unknown>>;
 type Ack = (reply: AnyReply) => void;
-type RequestHandler = (payload: unknown) => AnyReply;
+type RequestHandler = (payload: unknown) => AnyReply | Promise<AnyReply>;
 
 const REQUEST_EVENTS = new Set<string>([
   EV.listRooms,
@@ -57,6 +62,7 @@ const REQUEST_EVENTS = new Set<string>([
   EV.createRoom,
   EV.joinRoom,
   EV.rejoinRoom,
+  EV.claimSeat,
   EV.leaveRoom,
   EV.sendChat,
 ]);
@@ -69,6 +75,8 @@ export class PlayerConnection implements PlayerLink {
   private room: Room | null = null;
   private seat: Seat | null = null;
   private closed = false;
+  /** A request that seats the player is being answered (matchmaking is asynchronous): one at a time. */
+  private entering = false;
   private readonly inputBucket: TokenBucket;
   private readonly requestBucket = new TokenBucket(10, 20);
   private readonly chatBucket = new TokenBucket(0.5, 5);
@@ -136,6 +144,7 @@ export class PlayerConnection implements PlayerLink {
     this.request(EV.createRoom, (p) => this.createRoom(p));
     this.request(EV.joinRoom, (p) => this.joinRoom(p));
     this.request(EV.rejoinRoom, (p) => this.rejoinRoom(p));
+    this.request(EV.claimSeat, (p) => this.claimSeat(p));
     this.request(EV.leaveRoom, (p) => this.leaveRoom(p));
     this.request(EV.sendChat, (p) => this.sendChatLine(p));
     s.onAny((event: string, ...args: unknown[]) => {
@@ -160,14 +169,15 @@ export class PlayerConnection implements PlayerLink {
     this.socket.on(event, (...args: unknown[]) => {
       const ack = args[args.length - 1];
       const payloadArgs = typeof ack === 'function' ? args.slice(0, -1) : args;
-      const reply = this.runRequest(event, payloadArgs, handler);
-      this.deps.metrics.requests.inc({ event, outcome: reply.ok ? 'ok' : reply.error.code });
-      if (typeof ack === 'function') (ack as Ack)(reply);
-      else this.invalid('missing_ack', `${event} must be sent with an acknowledgement callback`);
+      if (typeof ack !== 'function') this.invalid('missing_ack', `${event} must be sent with an acknowledgement callback`);
+      void this.runRequest(event, payloadArgs, handler).then((reply) => {
+        this.deps.metrics.requests.inc({ event, outcome: reply.ok ? 'ok' : reply.error.code });
+        if (typeof ack === 'function') (ack as Ack)(reply);
+      });
     });
   }
 
-  private runRequest(event: string, payloadArgs: unknown[], handler: RequestHandler): AnyReply {
+  private async runRequest(event: string, payloadArgs: unknown[], handler: RequestHandler): Promise<AnyReply> {
     if (this.closed) return fail('SHUTTING_DOWN', 'connection is closing');
     if (!this.requestBucket.take()) {
       this.flood('requests');
@@ -178,7 +188,7 @@ export class PlayerConnection implements PlayerLink {
       return fail('BAD_REQUEST', `${event}: expected one payload argument`);
     }
     try {
-      const reply = handler(payloadArgs[0]);
+      const reply = await handler(payloadArgs[0]);
       if (!reply.ok && reply.error.code === 'BAD_REQUEST') this.invalid('bad_request', reply.error.message);
       return reply;
     } catch (err) {
@@ -189,44 +199,81 @@ export class PlayerConnection implements PlayerLink {
 
   // ---- requests ----
 
-  private listRooms(payload: unknown): AnyReply {
+  private async listRooms(payload: unknown): Promise<AnyReply> {
     const body = validateEmpty(payload, EV.listRooms);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
-    return { ok: true, rooms: this.deps.matchmaker.listPublicRooms() };
+    const rooms = await this.deps.matchmaker.listPublicRooms();
+    return Array.isArray(rooms) ? { ok: true, rooms } : { ok: false, error: rooms as ErrorBody };
   }
 
-  private quickPlay(payload: unknown): AnyReply {
+  private quickPlay(payload: unknown): Promise<AnyReply> | AnyReply {
     const body = validateEmpty(payload, EV.quickPlay);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
-    if (this.seat) return this.alreadyInRoom();
-    const room = this.deps.matchmaker.quickPlay(this.requester);
-    return isRoom(room) ? this.enter(room) : { ok: false, error: room };
+    return this.enterVia(() => this.deps.matchmaker.quickPlay(this.requester));
   }
 
-  private createRoom(payload: unknown): AnyReply {
+  private createRoom(payload: unknown): Promise<AnyReply> | AnyReply {
     const body = validateCreateRoom(payload);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
-    if (this.seat) return this.alreadyInRoom();
-    const room = this.deps.matchmaker.createRoom(body.private, this.requester);
-    return isRoom(room) ? this.enter(room) : { ok: false, error: room };
+    return this.enterVia(() => this.deps.matchmaker.createRoom(body.private, this.requester));
   }
 
-  private joinRoom(payload: unknown): AnyReply {
+  private joinRoom(payload: unknown): Promise<AnyReply> | AnyReply {
     const body = validateJoinRoom(payload);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
-    if (this.seat) return this.alreadyInRoom();
-    const room = this.deps.matchmaker.findRoom(body);
-    return isRoom(room) ? this.enter(room) : { ok: false, error: room };
+    return this.enterVia(() => this.deps.matchmaker.joinRoom(body));
   }
 
-  private rejoinRoom(payload: unknown): AnyReply {
+  /** The seat of a redirect: this node owns the room, the ticket says which. */
+  private claimSeat(payload: unknown): Promise<AnyReply> | AnyReply {
+    const body = validateClaimSeat(payload);
+    if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
+    return this.enterVia(async () => body.ticket);
+  }
+
+  /**
+   * Seats the player where `place` says: a placement on this node (or a ticket for it) is claimed here;
+   * a placement on another node is answered with a redirect there. One at a time per connection.
+   */
+  private async enterVia(place: () => Promise<Placement | ErrorBody | string>): Promise<AnyReply> {
+    if (this.seat) return this.alreadyInRoom();
+    if (this.entering) return fail('ALREADY_IN_ROOM', 'already joining a room');
+    this.entering = true;
+    try {
+      const placed = await place();
+      if (typeof placed !== 'string' && !isPlacement(placed)) return { ok: false, error: placed };
+      if (typeof placed !== 'string' && placed.nodeId !== this.deps.nodeId) {
+        const expiresInMs = Math.max(0, placed.ticketExpiresAt - Date.now());
+        return { ok: true, redirect: { url: placed.nodeUrl, roomId: placed.roomId, ticket: placed.ticket, expiresInMs } };
+      }
+      const ticket = typeof placed === 'string' ? placed : placed.ticket;
+      const joined = await this.deps.rooms.claim(ticket, (room) => this.enter(room));
+      return 'ok' in joined ? joined : { ok: false, error: joined };
+    } finally {
+      this.entering = false;
+    }
+  }
+
+  private async rejoinRoom(payload: unknown): Promise<AnyReply> {
     const body = validateRejoin(payload);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
     if (this.seat) return this.alreadyInRoom();
+    const roomId = ReconnectTokens.roomOf(body.token);
+    if (roomId === null) return fail('BAD_TOKEN', 'reconnect token is invalid');
+    const room = this.deps.rooms.get(roomId);
+    if (!room || room.isClosed) {
+      // Not here: the room may run on another node (the player reloaded the page, or came back through
+      // another node after a network change). Only the owning node checks the token.
+      const where = await this.deps.matchmaker.locateRoom(roomId);
+      if (!('code' in where) && where.nodeId !== this.deps.nodeId) return { ok: true, redirect: { url: where.nodeUrl, roomId } };
+      if ('code' in where && where.code !== 'ROOM_NOT_FOUND') return { ok: false, error: where };
+      // A token of ours is sure to be authentic; another node's cannot be told from a forgery.
+      return this.deps.tokens.verify(body.token)
+        ? fail('ROOM_NOT_FOUND', 'the room is gone')
+        : fail('BAD_TOKEN', 'reconnect token is invalid, or the room it was for is gone');
+    }
     const claim = this.deps.tokens.verify(body.token);
     if (!claim) return fail('BAD_TOKEN', 'reconnect token is invalid');
-    const room = this.deps.registry.get(claim.roomId);
-    if (!room || room.isClosed) return fail('ROOM_NOT_FOUND', 'the room is gone');
     const held = room.heldSeat(claim.playerId, claim.occupancy);
     if (!held) {
       return fail('BAD_TOKEN', 'this seat is no longer yours: it was left, given up after the reconnect grace period, or given to another player');
@@ -266,6 +313,8 @@ export class PlayerConnection implements PlayerLink {
   }
 
   private enter(room: Room): AnyReply {
+    // Gone while matchmaking was answered: nobody to seat (the room still learns of the claim).
+    if (this.closed) return fail('SHUTTING_DOWN', 'connection is closing');
     if (!room.hasFreeSeat) return fail('ROOM_FULL', `room is full (${room.playerCount}/${room.maxPlayers})`);
     const seat = room.join(this.identity.name, this);
     this.room = room;

@@ -14,12 +14,17 @@ export class TokenBucket {
   }
 
   take(): boolean {
+    if (!this.canTake()) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  /** Whether take() would succeed now (spends nothing). */
+  canTake(): boolean {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSec);
     this.last = t;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens >= 1;
   }
 }
 

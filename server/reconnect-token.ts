@@ -27,6 +27,15 @@ export class ReconnectTokens {
     return `${body}.${this.mac(body)}`;
   }
 
+  /**
+   * The room a well-formed token names, authentic or not: enough to send the player to the room's node,
+   * which verifies the token (nodes without a shared SECRET cannot verify each other's tokens).
+   */
+  static roomOf(token: string): string | null {
+    const parts = token.split('.');
+    return parts.length === 4 && /^[A-Za-z0-9_-]{1,32}$/.test(parts[0]!) ? parts[0]! : null;
+  }
+
   /** The claim if the token is authentic, else null. Whether the seat is still held is the room's call. */
   verify(token: string): SeatClaim | null {
     const parts = token.split('.');

@@ -1,88 +1,110 @@
-// Room-creation quotas with a controlled clock and real rooms.
+// Room-creation quotas with a controlled clock. Which rooms are still open is a set standing for the
+// room directory's answer (server/cluster/ tests the directory itself).
 
 import { describe, expect, it } from 'vitest';
-import { arenaGame } from '../shared/game/arena/index.js';
-import { Room } from './room.js';
 import { RoomQuotas, type RoomQuotaOptions, type RoomRequester } from './room-quotas.js';
-
-let rooms = 0;
-function newRoom(): Room {
-  return new Room({
-    id: `r${++rooms}`, code: null, game: arenaGame, seed: 1, tickRate: 30, snapshotRate: 30, maxPlayers: 2,
-    lagCompensationTicks: 8, reconnectGraceMs: 1000, emptyRoomGraceMs: 1000, interestRadius: 1e9,
-  });
-}
 
 function quotas(options: Partial<RoomQuotaOptions> = {}) {
   const clock = { t: 0 };
-  const q = new RoomQuotas({ maxOpenRooms: 2, creationsPerMinute: 0, exemptAddresses: new Set(), now: () => clock.t, ...options });
-  /** Creates a room for `who` if the quotas allow: the room, or the refusal reason. */
-  const create = (who: RoomRequester): Room | string => {
-    const refusal = q.reserve(who);
+  const open = new Set<string>();
+  let rooms = 0;
+  const q = new RoomQuotas({
+    maxOpenRooms: 2,
+    creationsPerMinute: 0,
+    exemptAddresses: new Set(),
+    openRoomIds: async (ids) => new Set(ids.filter((id) => open.has(id))),
+    now: () => clock.t,
+    ...options,
+  });
+  /** Creates a room for `who` if the quotas allow: its id, or the refusal reason. */
+  const create = async (who: RoomRequester): Promise<string> => {
+    const refusal = await q.reserve(who);
     if (refusal) return refusal.reason;
-    const room = newRoom();
-    q.record(who, room);
-    return room;
+    const id = `r${++rooms}`;
+    open.add(id);
+    q.settle(who, id);
+    return id;
   };
-  return { q, clock, create };
+  const close = (id: string) => open.delete(id);
+  return { q, clock, create, close, open };
 }
+
+const ROOM = /^r\d+$/;
 
 const guest = (address: string, n: number): RoomRequester => ({ address, userId: `guest-${n}` });
 
 describe('RoomQuotas', () => {
-  it('caps the open rooms of an address across identities, and frees a slot when one closes', () => {
-    const { create } = quotas();
-    const first = create(guest('10.0.0.1', 1));
-    expect(create(guest('10.0.0.1', 2))).toBeInstanceOf(Room);
-    expect(create(guest('10.0.0.1', 3))).toBe('open_rooms_per_address');
-    expect(create(guest('10.0.0.2', 4))).toBeInstanceOf(Room);
-    (first as Room).close('disposed', 'test');
-    expect(create(guest('10.0.0.1', 5))).toBeInstanceOf(Room);
+  it('caps the open rooms of an address across identities, and frees a slot when one closes', async () => {
+    const { create, close } = quotas();
+    const first = await create(guest('10.0.0.1', 1));
+    expect(await create(guest('10.0.0.1', 2))).toMatch(ROOM);
+    expect(await create(guest('10.0.0.1', 3))).toBe('open_rooms_per_address');
+    expect(await create(guest('10.0.0.2', 4))).toMatch(ROOM);
+    close(first);
+    expect(await create(guest('10.0.0.1', 5))).toMatch(ROOM);
   });
 
-  it('caps the open rooms of one identity across addresses', () => {
+  it('counts creations still being placed, so concurrent requests cannot pass the cap together', async () => {
+    const { q } = quotas();
+    const who = guest('10.0.0.1', 1);
+    const answers = await Promise.all([q.reserve(who), q.reserve(who), q.reserve(who)]);
+    expect(answers.map((a) => a?.reason ?? 'ok')).toEqual(['ok', 'ok', 'open_rooms_per_user']);
+    q.settle(who, null); // one placement failed: its slot is free again
+    expect(await q.reserve(who)).toBeNull();
+  });
+
+  it('caps the open rooms of one identity across addresses', async () => {
     const { create } = quotas();
     const account = (address: string): RoomRequester => ({ address, userId: 'account-7' });
-    create(account('10.0.0.1'));
-    create(account('10.0.0.2'));
-    expect(create(account('10.0.0.3'))).toBe('open_rooms_per_user');
+    await create(account('10.0.0.1'));
+    await create(account('10.0.0.2'));
+    expect(await create(account('10.0.0.3'))).toBe('open_rooms_per_user');
   });
 
-  it('lets exempt addresses past the per-address limits, not past the per-identity ones', () => {
+  it('lets exempt addresses past the per-address limits, not past the per-identity ones', async () => {
     const { create } = quotas({ exemptAddresses: new Set(['127.0.0.1']) });
-    for (let i = 0; i < 10; i++) expect(create(guest('127.0.0.1', i))).toBeInstanceOf(Room);
+    for (let i = 0; i < 10; i++) expect(await create(guest('127.0.0.1', i))).toMatch(ROOM);
     const one = guest('127.0.0.1', 99);
-    create(one);
-    create(one);
-    expect(create(one)).toBe('open_rooms_per_user');
+    await create(one);
+    await create(one);
+    expect(await create(one)).toBe('open_rooms_per_user');
   });
 
-  it('limits the rate of creations with a burst of a minute’s worth, refilled over the minute', () => {
+  it('limits the rate of creations with a burst of a minute’s worth, refilled over the minute', async () => {
     const { create, clock } = quotas({ maxOpenRooms: 0, creationsPerMinute: 6 });
-    for (let i = 0; i < 6; i++) expect(create(guest('10.0.0.1', i))).toBeInstanceOf(Room);
-    expect(create(guest('10.0.0.1', 6))).toBe('creation_rate_per_address');
+    for (let i = 0; i < 6; i++) expect(await create(guest('10.0.0.1', i))).toMatch(ROOM);
+    expect(await create(guest('10.0.0.1', 6))).toBe('creation_rate_per_address');
     clock.t = 9_999; // one creation every 10 s
-    expect(create(guest('10.0.0.1', 7))).toBe('creation_rate_per_address');
+    expect(await create(guest('10.0.0.1', 7))).toBe('creation_rate_per_address');
     clock.t = 10_001;
-    expect(create(guest('10.0.0.1', 8))).toBeInstanceOf(Room);
+    expect(await create(guest('10.0.0.1', 8))).toMatch(ROOM);
   });
 
-  it('counts IPv6 clients per /64', () => {
+  it('check() spends nothing; recordCreated() spends a creation and counts the room (quick play)', async () => {
+    const { q, open } = quotas({ maxOpenRooms: 1, creationsPerMinute: 6 });
+    const who = guest('10.0.0.1', 1);
+    for (let i = 0; i < 10; i++) expect(await q.check(who)).toBeNull();
+    open.add('quick-1');
+    q.recordCreated(who, 'quick-1');
+    expect((await q.check(who))?.reason).toBe('open_rooms_per_user');
+  });
+
+  it('counts IPv6 clients per /64', async () => {
     const { create } = quotas();
-    create(guest('2001:db8:1:2::a', 1));
-    create(guest('2001:db8:1:2::b', 2));
-    expect(create(guest('2001:db8:1:2::c', 3))).toBe('open_rooms_per_address');
-    expect(create(guest('2001:db8:1:3::c', 4))).toBeInstanceOf(Room);
+    await create(guest('2001:db8:1:2::a', 1));
+    await create(guest('2001:db8:1:2::b', 2));
+    expect(await create(guest('2001:db8:1:2::c', 3))).toBe('open_rooms_per_address');
+    expect(await create(guest('2001:db8:1:3::c', 4))).toMatch(ROOM);
   });
 
-  it('forgets clients that are idle, so its memory does not grow with churn', () => {
-    const { q, clock, create } = quotas({ creationsPerMinute: 10 });
-    for (let i = 0; i < 50; i++) ((create(guest(`10.0.1.${i}`, i)) as Room).close('disposed', 'test'));
-    const kept = create(guest('10.0.2.1', 1000)) as Room; // still open: its entries stay
+  it('forgets clients that are idle with no open room, so its memory does not grow with churn', async () => {
+    const { q, clock, create, close } = quotas({ creationsPerMinute: 10 });
+    for (let i = 0; i < 50; i++) close(await create(guest(`10.0.1.${i}`, i)));
+    await create(guest('10.0.2.1', 1000)); // still open: its entries stay
     expect(q.trackedKeys).toBe(102);
     clock.t = 61_000;
-    create(guest('10.0.3.1', 2000));
+    await create(guest('10.0.3.1', 2000)); // runs the sweep, which asks which rooms are open
+    await new Promise((resolve) => setImmediate(resolve));
     expect(q.trackedKeys).toBe(4);
-    expect(kept.isClosed).toBe(false);
   });
 });

@@ -6,7 +6,6 @@
 
 import { addressLimitKey } from './client-address.js';
 import { TokenBucket } from './rate-limiter.js';
-import type { Room } from './room.js';
 
 /** Who asks for a room: the client's address (server/client-address.ts) and its identity's userId. */
 export interface RoomRequester {
@@ -20,6 +19,11 @@ export interface RoomQuotaOptions {
   /** Room creations per minute (with a burst of as many) per address and per identity; 0: no limit. */
   readonly creationsPerMinute: number;
   readonly exemptAddresses: ReadonlySet<string>;
+  /**
+   * Which of these rooms are still open, wherever in the cluster they run (the room directory). Null: it
+   * cannot tell now, and every room counts as open.
+   */
+  readonly openRoomIds: (roomIds: readonly string[]) => Promise<ReadonlySet<string> | null>;
   readonly now?: () => number;
 }
 
@@ -35,8 +39,10 @@ export interface QuotaRefusal {
 }
 
 interface Usage {
-  /** Rooms this key created; closed ones are pruned when counted. */
-  readonly rooms: Set<Room>;
+  /** Ids of the rooms this key created; closed ones are pruned when they might matter. */
+  readonly rooms: Set<string>;
+  /** Creations reserved whose placement has not answered yet. */
+  pending: number;
   readonly creations: TokenBucket | null;
   lastCreationAt: number;
 }
@@ -61,33 +67,78 @@ export class RoomQuotas {
     return this.usage.size;
   }
 
+  /** Whether `requester` may create a room now (spends nothing): null, or why not. */
+  async check(requester: RoomRequester): Promise<QuotaRefusal | null> {
+    const scopes = this.scopesOf(requester);
+    await this.pruneClosed(scopes);
+    return this.refusalNow(scopes);
+  }
+
   /**
-   * Checks every quota of `requester`; when all allow a new room, spends one creation and returns null,
-   * otherwise returns why not (open-room caps are checked before any creation is spent).
+   * Reserves one creation for a placement that creates a room (spends a creation), or says why not; answer
+   * with settle() once the placement has answered.
    */
-  reserve(requester: RoomRequester): QuotaRefusal | null {
+  async reserve(requester: RoomRequester): Promise<QuotaRefusal | null> {
     this.sweepIfDue();
     const scopes = this.scopesOf(requester);
-    const { maxOpenRooms, creationsPerMinute } = this.options;
-    if (maxOpenRooms > 0) {
-      for (const [scope, key] of scopes) {
-        const open = this.openRooms(key);
-        if (open >= maxOpenRooms) return openRoomsRefusal(scope, open, maxOpenRooms);
-      }
-    }
-    // TokenBucket cannot look without taking: when the address refuses after the identity took, that
-    // identity lost one creation for a room it did not get (it was the one asking too often anyway).
-    for (const [scope, key] of scopes) {
+    await this.pruneClosed(scopes);
+    // Checked again after the wait, synchronously with the spending: concurrent reservations see each other.
+    const refusal = this.refusalNow(scopes);
+    if (refusal) return refusal;
+    for (const [, key] of scopes) {
       const usage = this.entry(key);
-      if (usage.creations && !usage.creations.take()) return creationRateRefusal(scope, creationsPerMinute);
+      usage.creations?.take();
+      usage.pending++;
       usage.lastCreationAt = this.now();
     }
     return null;
   }
 
-  /** Counts `room` against `requester`'s open-room caps until it closes. */
-  record(requester: RoomRequester, room: Room): void {
-    for (const [, key] of this.scopesOf(requester)) this.entry(key).rooms.add(room);
+  /** The placement of a reserve() answered: the room it created (counted until it closes), or null. */
+  settle(requester: RoomRequester, createdRoomId: string | null): void {
+    for (const [, key] of this.scopesOf(requester)) {
+      const usage = this.entry(key);
+      usage.pending = Math.max(0, usage.pending - 1);
+      if (createdRoomId !== null) usage.rooms.add(createdRoomId);
+    }
+  }
+
+  /** A placement allowed by check() (quick play) created a room: spend a creation and count the room. */
+  recordCreated(requester: RoomRequester, roomId: string): void {
+    this.sweepIfDue();
+    for (const [, key] of this.scopesOf(requester)) {
+      const usage = this.entry(key);
+      usage.creations?.take();
+      usage.rooms.add(roomId);
+      usage.lastCreationAt = this.now();
+    }
+  }
+
+  private refusalNow(scopes: readonly [Scope, string][]): QuotaRefusal | null {
+    const { maxOpenRooms, creationsPerMinute } = this.options;
+    if (maxOpenRooms > 0) {
+      for (const [scope, key] of scopes) {
+        const usage = this.usage.get(key);
+        const open = usage ? usage.rooms.size + usage.pending : 0;
+        if (open >= maxOpenRooms) return openRoomsRefusal(scope, open, maxOpenRooms);
+      }
+    }
+    for (const [scope, key] of scopes) {
+      const bucket = this.usage.get(key)?.creations;
+      if (bucket && !bucket.canTake()) return creationRateRefusal(scope, creationsPerMinute);
+    }
+    return null;
+  }
+
+  /** Forgets the closed rooms of keys at their open-room cap (only those: it costs a directory call). */
+  private async pruneClosed(scopes: readonly [Scope, string][]): Promise<void> {
+    const max = this.options.maxOpenRooms;
+    const full = scopes.map(([, key]) => this.usage.get(key)).filter((u): u is Usage => u !== undefined && max > 0 && u.rooms.size + u.pending >= max);
+    if (full.length === 0) return;
+    const ids = [...new Set(full.flatMap((u) => [...u.rooms]))];
+    const open = await this.options.openRoomIds(ids);
+    if (!open) return;
+    for (const usage of full) for (const id of usage.rooms) if (!open.has(id)) usage.rooms.delete(id);
   }
 
   private scopesOf(requester: RoomRequester): [Scope, string][] {
@@ -96,19 +147,13 @@ export class RoomQuotas {
     return scopes;
   }
 
-  private openRooms(key: string): number {
-    const usage = this.usage.get(key);
-    if (!usage) return 0;
-    for (const room of usage.rooms) if (room.isClosed) usage.rooms.delete(room);
-    return usage.rooms.size;
-  }
-
   private entry(key: string): Usage {
     let usage = this.usage.get(key);
     if (!usage) {
       const perMinute = this.options.creationsPerMinute;
       usage = {
         rooms: new Set(),
+        pending: 0,
         creations: perMinute > 0 ? new TokenBucket(perMinute / 60, perMinute, this.now) : null,
         lastCreationAt: this.now(),
       };
@@ -117,14 +162,27 @@ export class RoomQuotas {
     return usage;
   }
 
-  /** Bounds memory: entries only appear on creations, and go once idle. */
+  /**
+   * Bounds memory: entries only appear on creations, and go once idle with no open room. Runs in the
+   * background (it asks the directory which of the idle keys' rooms are still open).
+   */
   private sweepIfDue(): void {
     const now = this.now();
     if (now - this.lastSweep < IDLE_AFTER_MS) return;
     this.lastSweep = now;
-    for (const [key, usage] of this.usage) {
-      if (now - usage.lastCreationAt >= IDLE_AFTER_MS && this.openRooms(key) === 0) this.usage.delete(key);
-    }
+    const idle = [...this.usage].filter(([, u]) => now - u.lastCreationAt >= IDLE_AFTER_MS && u.pending === 0);
+    const ids = [...new Set(idle.flatMap(([, u]) => [...u.rooms]))];
+    const answer = ids.length === 0 ? Promise.resolve(new Set<string>()) : this.options.openRoomIds(ids);
+    void answer.then(
+      (open) => {
+        if (!open) return;
+        for (const [key, usage] of idle) {
+          for (const id of usage.rooms) if (!open.has(id)) usage.rooms.delete(id);
+          if (usage.rooms.size === 0 && usage.pending === 0 && this.usage.get(key) === usage) this.usage.delete(key);
+        }
+      },
+      () => {}, // the next sweep tries again
+    );
   }
 }
 

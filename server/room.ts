@@ -5,7 +5,7 @@
 import type { EntityView, GameEvent } from '../shared/codec/schema.js';
 import { Replicator, type ReplicationClient } from '../shared/codec/index.js';
 import type { AnyGame, PlayerScore } from '../shared/game/game-definition.js';
-import type { ChatMessage, NoticeMessage, RoomClosedMessage, RoomSummary } from '../shared/protocol.js';
+import type { ChatMessage, NoticeMessage, RoomClosedMessage } from '../shared/protocol.js';
 
 /** The room's way to reach one connected player (a socket.io socket in production). */
 export interface PlayerLink {
@@ -161,16 +161,6 @@ export class Room {
   get settings(): Pick<RoomOptions, 'tickRate' | 'snapshotRate' | 'lagCompensationTicks' | 'reconnectGraceMs'> {
     const { tickRate, snapshotRate, lagCompensationTicks, reconnectGraceMs } = this.options;
     return { tickRate, snapshotRate, lagCompensationTicks, reconnectGraceMs };
-  }
-
-  summary(): RoomSummary {
-    return {
-      roomId: this.id,
-      game: this.game.name,
-      players: this.seats.size,
-      maxPlayers: this.options.maxPlayers,
-      tick: this.currentTick,
-    };
   }
 
   seat(playerId: number): Seat | undefined {

@@ -9,6 +9,7 @@ import {
   type HandshakeAuth,
   type JoinRoomRequest,
   type RejoinRoomRequest,
+  type ClaimSeatRequest,
   type SendChatRequest,
 } from './protocol.js';
 
@@ -141,6 +142,15 @@ export function validateRejoin(raw: unknown): Validated<RejoinRoomRequest> {
     return new ValidationError('room:rejoin: "token" must be a non-empty string');
   }
   return { token: body.token };
+}
+
+export function validateClaimSeat(raw: unknown): Validated<ClaimSeatRequest> {
+  const body = objectPayload(raw, ['ticket'], 'room:claim');
+  if (body instanceof ValidationError) return body;
+  if (typeof body.ticket !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(body.ticket)) {
+    return new ValidationError('room:claim: "ticket" must be the ticket of a redirect');
+  }
+  return { ticket: body.ticket };
 }
 
 /** The envelope of an input; the game validates the payload itself. */

@@ -3,7 +3,7 @@
 // shared/net/msgpack-parser.ts. Validators for client payloads live in shared/protocol-validate.ts.
 
 /** Bumped on any incompatible change; exchanged in the handshake and echoed in every join result. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Event names. Hot-path events are one character to keep per-packet overhead down. */
 export const EV = {
@@ -15,6 +15,7 @@ export const EV = {
   createRoom: 'room:create',
   joinRoom: 'room:join',
   rejoinRoom: 'room:rejoin',
+  claimSeat: 'room:claim',
   leaveRoom: 'room:leave',
   sendChat: 'chat:send',
   // server -> client
@@ -30,6 +31,7 @@ export type ClientRequestEvent =
   | typeof EV.createRoom
   | typeof EV.joinRoom
   | typeof EV.rejoinRoom
+  | typeof EV.claimSeat
   | typeof EV.leaveRoom
   | typeof EV.sendChat;
 
@@ -74,6 +76,10 @@ export type ErrorCode =
   | 'BAD_TOKEN'
   | 'RATE_LIMITED'
   | 'SHUTTING_DOWN'
+  /** Matchmaking cannot reach the cluster's room directory (Redis) for now; running matches are not affected. */
+  | 'DIRECTORY_UNAVAILABLE'
+  /** A seat ticket is unknown, expired, already used, or for another node. */
+  | 'BAD_TICKET'
   | 'INTERNAL';
 
 export interface ErrorBody {
@@ -97,9 +103,11 @@ export type ListRoomsRequest = Record<string, never>;
 export interface RoomSummary {
   readonly roomId: string;
   readonly game: string;
+  /** Seats taken, plus seats reserved for players on their way in. */
   readonly players: number;
   readonly maxPlayers: number;
-  readonly tick: number;
+  /** The node (server process) that runs the room. */
+  readonly nodeId: string;
 }
 export type ListRoomsReply = Reply<{ readonly rooms: readonly RoomSummary[] }>;
 
@@ -139,7 +147,22 @@ export interface JoinInfo {
   readonly reconnectToken: string;
   readonly reconnectGraceMs: number;
 }
-export type JoinReply = Reply<{ readonly join: JoinInfo }>;
+/**
+ * The room is on another node of the cluster: connect to `url` (socket.io path: the URL's path +
+ * "socket.io/") and send room:claim with the ticket within expiresInMs, or, without a ticket (a rejoin),
+ * room:rejoin with the reconnect token.
+ */
+export interface SeatRedirect {
+  readonly url: string;
+  readonly roomId: string;
+  readonly ticket?: string;
+  readonly expiresInMs?: number;
+}
+export interface ClaimSeatRequest {
+  /** The ticket of a SeatRedirect. */
+  readonly ticket: string;
+}
+export type JoinReply = Reply<{ readonly join: JoinInfo }> | Reply<{ readonly redirect: SeatRedirect }>;
 export type LeaveReply = Reply<Record<string, never>>;
 
 export interface SendChatRequest {
@@ -177,7 +200,8 @@ export interface NoticeMessage {
 }
 
 export interface RoomClosedMessage {
-  readonly reason: 'shutdown' | 'disposed' | 'kicked';
+  /** 'lost': the node running the room stopped (crashed, or cut off) and the room is gone. */
+  readonly reason: 'shutdown' | 'disposed' | 'kicked' | 'lost';
   readonly message: string;
 }
 

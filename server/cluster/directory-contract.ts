@@ -251,6 +251,25 @@ export function describeDirectoryContract(newHarness: () => Promise<DirectoryHar
       expect(refusal(await a.quickPlay('arena', 0))).toBe('BAD_REQUEST');
     });
 
+    it('locates rooms on their nodes, private ones included, and forgets them once their node stops', async () => {
+      const [a, b] = [await harness.startNode(), await harness.startNode()];
+      const pub = placed(await a.createRoom('arena', false, 4));
+      const priv = placed(await b.createRoom('arena', true, 4));
+      const urlOf = (id: string) => (id === a.nodeId ? 'a' : 'b');
+      const found = await b.locateRooms([pub.roomId, 'no-such-room', priv.roomId]);
+      expect(found.ok && found.rooms.map((r) => r && [r.roomId, urlOf(r.nodeId), r.nodeUrl.length > 0])).toEqual([
+        [pub.roomId, urlOf(pub.nodeId), true],
+        null,
+        [priv.roomId, urlOf(priv.nodeId), true],
+      ]);
+      const stopping = [a, b].find((n) => n.nodeId === pub.nodeId)!;
+      const other = stopping === a ? b : a;
+      await stopping.stop();
+      const after = await other.locateRooms([pub.roomId]);
+      expect(after.ok && after.rooms).toEqual([null]);
+      expect(refusal(await other.locateRooms(['bad id!']))).toBe('BAD_REQUEST');
+    });
+
     it('a node that stops leaves the directory with its rooms at once', async () => {
       const [a, b] = [await harness.startNode(), await harness.startNode()];
       const rooms = [placed(await a.createRoom('arena', false, 4)), placed(await a.createRoom('arena', false, 4))];

@@ -21,6 +21,7 @@ import type {
   PublicRoom,
   RedeemedSeat,
   RoomConflict,
+  RoomLocation,
   RoomReport,
 } from './room-directory.js';
 
@@ -207,6 +208,14 @@ export class MemoryDirectoryStore {
       { free: b.free, roomId: b.row.roomId },
     )));
     return rows.slice(0, limit).map((r) => r.row);
+  }
+
+  locate(roomIds: readonly string[]): (RoomLocation | null)[] {
+    return roomIds.map((roomId) => {
+      const room = this.rooms.get(roomId);
+      const node = room && this.nodeMap.get(room.nodeId);
+      return node ? { roomId, nodeId: node.nodeId, nodeUrl: node.url } : null;
+    });
   }
 
   nodes(limit: number): NodeSummary[] {

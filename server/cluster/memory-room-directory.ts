@@ -10,6 +10,7 @@ import { MemoryDirectoryStore } from './memory-directory-store.js';
 import { OwnedRooms } from './owned-rooms.js';
 import {
   badRequest,
+  checkLocateArgs,
   checkNewRoomArgs,
   checkNodeOptions,
   checkReport,
@@ -30,6 +31,7 @@ import {
   type QuickPlayOptions,
   type RedeemedSeat,
   type RoomDirectory,
+  type RoomLocation,
   type RoomReport,
 } from './room-directory.js';
 
@@ -168,6 +170,13 @@ export class MemoryRoomDirectory implements RoomDirectory {
   async nodes(limit = 100): Promise<DirectoryReply<{ readonly nodes: readonly NodeSummary[] }>> {
     this.count('nodes');
     return { ok: true, nodes: this.store.nodes(clampListLimit(limit)) };
+  }
+
+  async locateRooms(roomIds: readonly string[]): Promise<DirectoryReply<{ readonly rooms: readonly (RoomLocation | null)[] }>> {
+    const refusal = checkLocateArgs(roomIds);
+    if (refusal) return refusal;
+    this.count('locate');
+    return { ok: true, rooms: this.store.locate(roomIds) };
   }
 
   commandCounts(): Readonly<Record<DirectoryOp, number>> {

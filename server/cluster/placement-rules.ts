@@ -4,7 +4,7 @@
 // contract tests (directory-contract.ts) hold both implementations to the same outcomes.
 
 import { validateJoinRoom, ValidationError } from '../../shared/protocol-validate.js';
-import { MAX_LISTED_ROWS, type DirectoryError, type RoomReport } from './room-directory.js';
+import { MAX_LISTED_ROWS, MAX_LOCATE_IDS, type DirectoryError, type RoomReport } from './room-directory.js';
 
 /**
  * A node's load as one sortable number: fewest players first, then fewest rooms. Rooms stay below this
@@ -96,6 +96,13 @@ export function checkReport(report: RoomReport): void {
   if (!isValidRoomId(report.roomId) || !codeOk || !countsOk) {
     throw new Error(`room directory: bad report ${JSON.stringify(report)}`);
   }
+}
+
+/** The room ids of locateRooms: at most MAX_LOCATE_IDS, each a valid room id. */
+export function checkLocateArgs(roomIds: readonly string[]): { readonly ok: false; readonly error: DirectoryError } | null {
+  if (roomIds.length > MAX_LOCATE_IDS) return badRequest(`at most ${MAX_LOCATE_IDS} room ids at a time`);
+  const bad = roomIds.find((id) => !isValidRoomId(id));
+  return bad === undefined ? null : badRequest(`"${bad}" is not a room id`);
 }
 
 /** Rows a listing returns: at least 1, at most MAX_LISTED_ROWS. */

@@ -10,6 +10,7 @@ import type {
   PublicRoom,
   RedeemedSeat,
   RoomConflict,
+  RoomLocation,
 } from './room-directory.js';
 
 /** Every code a script may answer (a Record, so that the compiler checks it covers DirectoryErrorCode). */
@@ -139,5 +140,13 @@ export function parseNodes(value: unknown): NodeSummary[] {
       draining: r[6] === '1',
       leaseAgeMs: num(r[7], 'nodes'),
     };
+  });
+}
+
+export function parseLocations(value: unknown): (RoomLocation | null)[] {
+  return list(value, 'locate').map((row) => {
+    if (row === null) return null;
+    const r = list(row, 'locate');
+    return { roomId: str(r[0], 'locate'), nodeId: str(r[1], 'locate'), nodeUrl: str(r[2], 'locate') };
   });
 }

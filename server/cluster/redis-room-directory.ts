@@ -13,6 +13,7 @@ import { LeaseKeeper, type RenewOutcome } from './lease-keeper.js';
 import { OwnedRooms, type ReportBatch } from './owned-rooms.js';
 import {
   badRequest,
+  checkLocateArgs,
   checkNewRoomArgs,
   checkNodeOptions,
   checkReport,
@@ -21,7 +22,7 @@ import {
   isValidRoomId,
   normalizeJoinCode,
 } from './placement-rules.js';
-import { errorOf, parseConflicts, parseNodes, parsePlacement, parsePublicRooms, parseRedeem, parseRegister } from './redis-replies.js';
+import { errorOf, parseConflicts, parseLocations, parseNodes, parsePlacement, parsePublicRooms, parseRedeem, parseRegister } from './redis-replies.js';
 import { RedisScriptRunner } from './redis-script-runner.js';
 import {
   DEFAULT_TICKET_TTL_MS,
@@ -36,6 +37,7 @@ import {
   type QuickPlayOptions,
   type RedeemedSeat,
   type RoomDirectory,
+  type RoomLocation,
   type RoomReport,
 } from './room-directory.js';
 
@@ -263,6 +265,14 @@ export class RedisRoomDirectory implements RoomDirectory {
   async nodes(limit = 100): Promise<DirectoryReply<{ readonly nodes: readonly NodeSummary[] }>> {
     const out = await this.runner.run('nodes', 'nodes', [this.prefix, clampListLimit(limit)]);
     return out.ok ? { ok: true, nodes: parseNodes(out.value) } : out;
+  }
+
+  async locateRooms(roomIds: readonly string[]): Promise<DirectoryReply<{ readonly rooms: readonly (RoomLocation | null)[] }>> {
+    const refusal = checkLocateArgs(roomIds);
+    if (refusal) return refusal;
+    if (roomIds.length === 0) return { ok: true, rooms: [] };
+    const out = await this.runner.run('locate', 'locate', [this.prefix, ...roomIds]);
+    return out.ok ? { ok: true, rooms: parseLocations(out.value) } : out;
   }
 
   commandCounts(): Readonly<Record<DirectoryOp, number>> {

@@ -531,6 +531,17 @@ end
 return rows
 `);
 
+/** ARGV: prefix, roomIds... For each id in order: { roomId, nodeId, url } when the room is on a node holding its lease, else false. */
+export const LOCATE = script(`
+local rows = {}
+for i = 2, #ARGV do
+  local n = redis.call('HGET', k_room(ARGV[i]), 'node')
+  local url = n and lease_of(n) and redis.call('HGET', k_info(n), 'url')
+  rows[#rows + 1] = url and { ARGV[i], n, url } or false
+end
+return rows
+`);
+
 export const SCRIPTS = {
   register: REGISTER,
   renew: RENEW,
@@ -544,6 +555,7 @@ export const SCRIPTS = {
   report: REPORT,
   publicRooms: PUBLIC_ROOMS,
   nodes: NODES,
+  locate: LOCATE,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPTS;

@@ -95,6 +95,13 @@ export interface PublicRoom {
   readonly nodeUrl: string;
 }
 
+/** Where a room lives: its node, while the directory has the room on a node that holds its lease. */
+export interface RoomLocation {
+  readonly roomId: string;
+  readonly nodeId: string;
+  readonly nodeUrl: string;
+}
+
 /** One live node, as /api/nodes shows it. */
 export interface NodeSummary {
   readonly nodeId: string;
@@ -130,6 +137,7 @@ export const DIRECTORY_OPS = [
   'report',
   'publicRooms',
   'nodes',
+  'locate',
   'deregister',
 ] as const;
 
@@ -212,6 +220,8 @@ export interface RoomDirectory {
   publicRooms(game?: string, limit?: number): Promise<DirectoryReply<{ readonly rooms: readonly PublicRoom[] }>>;
   /** Live nodes, at most `limit`. */
   nodes(limit?: number): Promise<DirectoryReply<{ readonly nodes: readonly NodeSummary[] }>>;
+  /** Where each room is (null: not in the directory, or its node is gone), in the order asked; at most MAX_LOCATE_IDS ids. */
+  locateRooms(roomIds: readonly string[]): Promise<DirectoryReply<{ readonly rooms: readonly (RoomLocation | null)[] }>>;
 
   /**
    * Directory round trips this instance sent to Redis since it was created, per operation (NOSCRIPT
@@ -239,3 +249,5 @@ export interface DirectoryNodeOptions {
 export const DEFAULT_TICKET_TTL_MS = 15_000;
 /** Most rows publicRooms and nodes return in one call. */
 export const MAX_LISTED_ROWS = 1000;
+/** Most room ids one locateRooms call takes. */
+export const MAX_LOCATE_IDS = 64;

@@ -35,8 +35,8 @@ for (const transport of ['websocket', 'polling'] as const) {
       socket!.once('connect_error', reject);
     });
     const reply = (await socket.timeout(3000).emitWithAck(EV.quickPlay, {})) as JoinReply;
-    expect(reply.ok).toBe(true);
-    if (!reply.ok) return;
+    expect(reply.ok && 'join' in reply).toBe(true);
+    if (!reply.ok || !('join' in reply)) return;
     const { playerId } = reply.join;
 
     const mirror = new SnapshotMirror(arenaGame.schema);

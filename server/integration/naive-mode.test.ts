@@ -37,7 +37,7 @@ it('broadcasts the full state as JSON to everyone in the room every tick', async
   const a = await naiveClient(ts.url, 'a');
   const b = await naiveClient(ts.url, 'b');
   expect(a.join.ok && b.join.ok).toBe(true);
-  if (!a.join.ok) return;
+  if (!a.join.ok || !('join' in a.join)) return;
   const id = a.join.join.playerId;
   let seq = 0;
   timer = setInterval(() => a.socket.emit(EV.input, [++seq, -1, 0, [KEY_RIGHT, 0]]), 33);

@@ -68,7 +68,7 @@ describe('reconnect tokens', () => {
     await sleep(200);
     expect(kicked).toEqual([]);
     expect(seated.connected).toBe(true);
-    const seat = s.server.registry.get(left.roomId)!.seat(left.playerId)!;
+    const seat = s.server.rooms.get(left.roomId)!.seat(left.playerId)!;
     expect(seat.name).toBe(victimJoin!.name);
     expect(seat.link).not.toBeNull();
     // The victim's own token still works for the victim (a takeover from a new connection).
@@ -108,7 +108,7 @@ describe('reconnect tokens', () => {
     const reply = await second.rawRequest(EV.rejoinRoom, { token: join.reconnectToken });
     expect(reply).toMatchObject({ ok: true, join: { roomId: join.roomId, playerId: join.playerId } });
     expect(await kicked).toMatchObject({ reason: 'kicked' });
-    await waitFor(() => s.server.registry.get(join.roomId)!.seat(join.playerId)!.link !== null, 3000, 'the seat linked');
-    expect(s.server.registry.get(join.roomId)!.playerCount).toBe(1);
+    await waitFor(() => s.server.rooms.get(join.roomId)!.seat(join.playerId)!.link !== null, 3000, 'the seat linked');
+    expect(s.server.rooms.get(join.roomId)!.playerCount).toBe(1);
   });
 });

@@ -44,7 +44,7 @@ describe('room exhaustion', () => {
         }
       }),
     );
-    console.log(`[room-abuse] 200 create attempts from one address: ${JSON.stringify(outcomes)}, rooms open: ${s.server.registry.size}`);
+    console.log(`[room-abuse] 200 create attempts from one address: ${JSON.stringify(outcomes)}, rooms open: ${s.server.rooms.size}`);
     // Players elsewhere are not affected, neither quick play nor a private room of their own.
     const player = await clientAt(s, '127.0.0.3', 'player');
     await expect(player.quickPlay()).resolves.toMatchObject({ playerId: 1 });
@@ -54,7 +54,7 @@ describe('room exhaustion', () => {
     expect(outcomes.ok ?? 0).toBeGreaterThan(0);
     expect(outcomes.ok ?? 0).toBeLessThanOrEqual(4);
     expect(outcomes.QUOTA_EXCEEDED ?? 0).toBeGreaterThan(150);
-    expect(s.server.registry.size).toBeLessThanOrEqual(4 + 2);
+    expect(s.server.rooms.size).toBeLessThanOrEqual(4 + 2);
     // The attacker is told which limit it hit, and the operator sees it counted.
     const again = await clientAt(s, ATTACKER, 'again');
     await expect(again.createRoom(false)).rejects.toThrow(/QUOTA_EXCEEDED: clients at your address have created 4 rooms that are still open/);
@@ -95,14 +95,14 @@ describe('room exhaustion', () => {
       await c.createRoom(true).catch((err: unknown) => refused.push(err instanceof Error ? err.message : String(err)));
     }
     expect(refused).toHaveLength(2);
-    expect(refused[0]).toMatch(/^SERVER_FULL: all 2 private rooms of this server are in use; quick play still works/);
+    expect(refused[0]).toMatch(/^SERVER_FULL: all private rooms are in use; quick play still works/);
     const player = await clientAt(s, '127.0.0.20', 'quick');
     await expect(player.quickPlay()).resolves.toBeDefined();
     const second = await clientAt(s, '127.0.0.21', 'quick2');
     await expect(second.createRoom(false)).resolves.toBeDefined();
     // Past the global cap, everyone gets SERVER_FULL.
     const third = await clientAt(s, '127.0.0.22', 'quick3');
-    await expect(third.createRoom(false)).rejects.toThrow(/^SERVER_FULL: server is at its limit of 4 rooms/);
+    await expect(third.createRoom(false)).rejects.toThrow(/^SERVER_FULL: every server is at its room limit/);
   });
 });
 
@@ -114,7 +114,7 @@ describe('abandoned private rooms', () => {
     const { roomId } = await host.createRoom(true);
     host.close();
     const closedAt = Date.now();
-    await waitFor(() => !s.server.registry.get(roomId), 5000, 'the abandoned private room to close');
+    await waitFor(() => !s.server.rooms.get(roomId), 5000, 'the abandoned private room to close');
     console.log(`[room-abuse] abandoned private room closed ${Date.now() - closedAt} ms after its player left (grace 300 ms)`);
     expect(await metricValue(s.url, 'game_rooms_closed_total{reason="unattended"}')).toBe(1);
     const again = await clientAt(s, ATTACKER, 'host again');
@@ -129,7 +129,7 @@ describe('abandoned private rooms', () => {
     host.socket.io.engine.close(); // a network drop: socket.io reconnects, the client takes its seat back
     const info = await rejoined;
     expect(info).toMatchObject({ roomId: join.roomId, playerId: join.playerId, code: join.code });
-    expect(s.server.registry.get(join.roomId)?.isClosed).toBe(false);
+    expect(s.server.rooms.get(join.roomId)?.isClosed).toBe(false);
   });
 
   it('keeps a private room open while one player is still connected', async () => {
@@ -140,10 +140,10 @@ describe('abandoned private rooms', () => {
     await guest.joinRoom({ code: code! });
     host.close();
     // Ten times the grace, then the room is still there with the guest in it.
-    const room = s.server.registry.get(roomId)!;
+    const room = s.server.rooms.get(roomId)!;
     await waitFor(() => room.connectedCount === 1, 3000, 'the host to be gone');
     await new Promise((r) => setTimeout(r, 2000));
-    expect(s.server.registry.get(roomId)).toBe(room);
+    expect(s.server.rooms.get(roomId)).toBe(room);
     expect(guest.join?.roomId).toBe(roomId);
   });
 });

@@ -8,7 +8,7 @@ import { arenaGame, PLAYER_INFO_ID_BASE, type ArenaInput, type ArenaWorld } from
 import { KEY_RIGHT, KEY_LEFT } from '../../shared/game/arena/input.js';
 import type { GameDefinition } from '../../shared/game/game-definition.js';
 import type { RoomObserver } from '../room.js';
-import { serverFixture } from '../test-support/server-fixture.js';
+import { serverFixture, withoutNodeLabel } from '../test-support/server-fixture.js';
 import { kindId, numberField, sleep, waitFor } from '../test-support/test-client.js';
 
 const { server, client, onCleanup } = serverFixture();
@@ -55,7 +55,11 @@ describe('rooms', () => {
     await c.quickPlay();
     drive(c, () => 0);
     await waitFor(() => c.stats.snapshots > 5, 3000, 'snapshots');
-    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    const raw = await (await fetch(`${s.url}/metrics`)).text();
+    // Every sample names its node, so one Prometheus can scrape a whole cluster.
+    const node = (await (await fetch(`${s.url}/healthz`)).json()).node as string;
+    expect(raw).toContain(`game_rooms{node="${node}"} 1`);
+    const metrics = raw.split('\n').map(withoutNodeLabel).join('\n');
     for (const name of [
       'game_rooms 1',
       'game_players 1',
@@ -261,6 +265,6 @@ describe('rooms', () => {
     await waitFor(() => watcher.mirror.entities.has(PLAYER_INFO_ID_BASE + join.playerId), 3000, 'watcher sees the player');
     a.close();
     await waitFor(() => !watcher.mirror.entities.has(PLAYER_INFO_ID_BASE + join.playerId), 3000, 'the seat to be freed');
-    expect(s.server.registry.get(join.roomId)?.playerCount).toBe(1);
+    expect(s.server.rooms.get(join.roomId)?.playerCount).toBe(1);
   });
 });

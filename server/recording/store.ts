@@ -56,6 +56,14 @@ interface Entry {
   live: boolean;
 }
 
+/**
+ * A change of a listed recording, for observers that mirror the store (the cluster's match index):
+ * 'progress' while it is being written (often: coalesce), 'updated' when it begins or finishes,
+ * 'removed' when it is discarded or deleted by retention.
+ */
+export type StoreChange = 'progress' | 'updated' | 'removed';
+export type StoreListener = (id: string, change: StoreChange) => void;
+
 export interface RecordingStoreOptions {
   readonly dir: string;
   readonly maxCount: number;
@@ -85,6 +93,7 @@ export class RecordingStore {
    */
   private readonly unreadable = new Map<string, { file: string; size: number }>();
   private readonly log: Logger | undefined;
+  private readonly listeners = new Set<StoreListener>();
 
   constructor(private readonly options: RecordingStoreOptions) {
     this.dir = resolve(options.dir);
@@ -108,6 +117,16 @@ export class RecordingStore {
       }
     }
     await this.applyRetention();
+  }
+
+  /** Calls listener on every change of a listed recording (it must be cheap and must not throw); returns the unsubscribe. */
+  observe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(id: string, change: StoreChange): void {
+    for (const listener of this.listeners) listener(id, change);
   }
 
   private async indexFile(id: string, file: string): Promise<Entry> {
@@ -143,6 +162,7 @@ export class RecordingStore {
     for (let n = 2; this.entries.has(id); n++) id = recordingId(header.startTime, `${header.roomId}-${n}`);
     const file = join(this.dir, `${id}${RECORDING_EXTENSION}`);
     this.entries.set(id, { id, file, header, lastTick: header.startTick, players: [], end: null, size: 0, live: true });
+    this.notify(id, 'updated');
     return { id, file };
   }
 
@@ -153,6 +173,7 @@ export class RecordingStore {
     entry.lastTick = lastTick;
     entry.players = players.map(({ playerId, name }) => ({ playerId, name }));
     entry.size = size;
+    this.notify(id, 'progress');
   }
 
   /**
@@ -170,6 +191,7 @@ export class RecordingStore {
       entry.lastTick = end.tick;
       entry.players = end.players.map(({ playerId, name }) => ({ playerId, name }));
     }
+    this.notify(id, 'updated');
     await this.applyRetention();
   }
 
@@ -178,6 +200,7 @@ export class RecordingStore {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
+    this.notify(id, 'removed');
     await unlink(entry.file).catch(() => {});
   }
 
@@ -222,7 +245,7 @@ export class RecordingStore {
     for (const f of files) {
       if (count <= this.options.maxCount && bytes <= this.options.maxBytes) break;
       if (f.live) continue;
-      this.entries.delete(f.id);
+      if (this.entries.delete(f.id)) this.notify(f.id, 'removed');
       this.unreadable.delete(f.id);
       count--;
       bytes -= f.size;

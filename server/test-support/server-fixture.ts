@@ -49,6 +49,11 @@ export function serverFixture(): ServerFixture {
 /** One sample of the server's /metrics, e.g. metricValue(url, 'game_x_total{reason="y"}'); 0 when absent. */
 export async function metricValue(url: string, sample: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  const line = text.split('\n').map(withoutNodeLabel).find((l) => l.startsWith(`${sample} `));
   return line ? Number(line.slice(sample.length + 1)) : 0;
+}
+
+/** A sample line without the node="..." label every metric carries (`game_rooms{node="a"} 1` -> `game_rooms 1`). */
+export function withoutNodeLabel(line: string): string {
+  return line.replace(/(,?)node="[^"]*"(,?)/, (_m, before: string, after: string) => (before && after ? ',' : '')).replace('{}', '');
 }

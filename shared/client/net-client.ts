@@ -1,7 +1,9 @@
 // The headless netcode client every player runs: the Phaser game and the sim/ bots sit on this same
 // class. It connects with our msgpack parser (WebSocket first, long-polling fallback), makes
 // acknowledged requests with timeouts, sends inputs with sequence numbers and snapshot acks, keeps a
-// mirror of the world from deltas, and takes its seat back after a reconnect.
+// mirror of the world from deltas, and takes its seat back after a reconnect. In a cluster it follows
+// the matchmaker to the node that owns the room (a redirect: connect there, claim the seat with the
+// ticket), and back to its first server when that node is lost.
 
 import { io, type Socket } from 'socket.io-client';
 import { SnapshotMirror, type AppliedSnapshot } from '../codec/index.js';
@@ -11,6 +13,7 @@ import {
   EV,
   PROTOCOL_VERSION,
   type ChatMessage,
+  type SeatRedirect,
   type ErrorCode,
   type InputMessage,
   type JoinInfo,
@@ -25,7 +28,10 @@ import { wireSize } from '../util/wire-size.js';
 export type Transport = 'websocket' | 'polling';
 
 export interface NetClientOptions {
-  /** Server origin, e.g. http://localhost:3000. */
+  /**
+   * Server URL, e.g. http://localhost:3000, or a node behind a proxy under a path prefix,
+   * e.g. https://play.example.com/node/3001/ (socket.io is then at that path + "socket.io/").
+   */
   readonly url: string;
   readonly schema: ReplicationSchema;
   readonly name?: string;
@@ -79,13 +85,22 @@ export interface NetClientEvents {
   rejoined: JoinInfo;
   rejoinFailed: RequestError;
   disconnected: string;
+  /** Connected to another node of the cluster (its URL): the matchmaker placed the player there. */
+  moved: string;
   reconnecting: number;
   connectError: Error;
   decodeError: Error;
 }
 
+/** Redirects followed for one request at most (a rejoin may be sent on, then find the room moved again). */
+const MAX_REDIRECTS = 2;
+
 export class NetClient extends Emitter<NetClientEvents> {
-  readonly socket: Socket;
+  private current: Socket;
+  /** The URL of the node this client is connected (or connecting) to. */
+  private currentUrl: string;
+  /** Back on the first server after the room's node stopped answering (a failed rejoin then means the room is lost). */
+  private cameHome = false;
   readonly stats: NetClientStats = { bytesIn: 0, bytesOut: 0, snapshots: 0, fullSnapshots: 0, decodeErrors: 0, inputsSent: 0 };
   private mirrorState: SnapshotMirror;
   private joinInfo: JoinInfo | null = null;
@@ -98,18 +113,18 @@ export class NetClient extends Emitter<NetClientEvents> {
     super();
     this.options = options;
     this.mirrorState = this.newMirror();
-    this.socket = io(options.url, {
-      parser: clientParser,
-      transports: [...(options.transports ?? ['websocket', 'polling'])],
-      // If WebSocket cannot be opened, try the next transport instead of failing.
-      tryAllTransports: true,
-      auth: { protocol: PROTOCOL_VERSION, ...(options.name !== undefined ? { name: options.name } : {}) },
-      reconnection: options.reconnection ?? true,
-      reconnectionDelay: 250,
-      reconnectionDelayMax: 4000,
-      autoConnect: false,
-    });
-    this.bind();
+    this.currentUrl = options.url;
+    this.current = this.openSocket(options.url);
+  }
+
+  /** The socket.io socket of the current node (replaced when the client moves to another node). */
+  get socket(): Socket {
+    return this.current;
+  }
+
+  /** The URL of the node this client is connected to (options.url until a redirect). */
+  get nodeUrl(): string {
+    return this.currentUrl;
   }
 
   get mirror(): SnapshotMirror {
@@ -135,7 +150,7 @@ export class NetClient extends Emitter<NetClientEvents> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new RequestError('TIMEOUT', `could not connect to ${this.options.url} within ${timeoutMs} ms`));
+        reject(new RequestError('TIMEOUT', `could not connect to ${this.currentUrl} within ${timeoutMs} ms`));
       }, timeoutMs);
       const onConnect = () => {
         cleanup();
@@ -194,10 +209,19 @@ export class NetClient extends Emitter<NetClientEvents> {
     return reply.id;
   }
 
-  /** Takes the seat back with the reconnect token (done automatically after a reconnect). */
+  /**
+   * Takes the seat back with the reconnect token (done automatically after a reconnect). Sent to whichever
+   * node this client is on: a node that does not run the room sends it on to the one that does.
+   */
   async rejoin(): Promise<JoinInfo> {
     if (!this.joinInfo) throw new RequestError('NOT_IN_ROOM', 'nothing to rejoin');
-    const reply = await this.request<{ join: JoinInfo }>(EV.rejoinRoom, { token: this.joinInfo.reconnectToken });
+    const token = this.joinInfo.reconnectToken;
+    let reply = await this.request<JoinOrRedirect>(EV.rejoinRoom, { token });
+    for (let hops = 0; 'redirect' in reply; hops++) {
+      if (hops >= MAX_REDIRECTS) throw new RequestError('INTERNAL', 'too many redirects');
+      await this.moveTo(reply.redirect.url);
+      reply = await this.request<JoinOrRedirect>(EV.rejoinRoom, { token });
+    }
     this.adopt(reply.join);
     return reply.join;
   }
@@ -249,10 +273,69 @@ export class NetClient extends Emitter<NetClientEvents> {
   }
 
   private async enter(event: string, payload: unknown): Promise<JoinInfo> {
-    const reply = await this.request<{ join: JoinInfo }>(event, payload);
+    let reply = await this.request<JoinOrRedirect>(event, payload);
+    for (let hops = 0; 'redirect' in reply; hops++) {
+      if (hops >= MAX_REDIRECTS || reply.redirect.ticket === undefined) throw new RequestError('INTERNAL', 'bad redirect');
+      reply = await this.follow(reply.redirect);
+    }
     this.adopt(reply.join);
     this.emit('joined', reply.join);
     return reply.join;
+  }
+
+  /** The room is on another node: connect there and claim the reserved seat with the ticket. */
+  private async follow(redirect: SeatRedirect): Promise<JoinOrRedirect> {
+    await this.moveTo(redirect.url);
+    return this.request<JoinOrRedirect>(EV.claimSeat, { ticket: redirect.ticket });
+  }
+
+  /**
+   * Connects to another node (a new socket; the old one is closed without a 'disconnected' event: the
+   * player did not lose anything). Rejects if that node cannot be reached.
+   */
+  private async moveTo(url: string): Promise<void> {
+    if (sameNode(url, this.currentUrl) && this.current.connected) return;
+    const old = this.current;
+    old.removeAllListeners();
+    old.io.removeAllListeners();
+    old.disconnect();
+    this.currentUrl = url;
+    this.current = this.openSocket(url);
+    this.emit('moved', url);
+    await this.connect(this.options.requestTimeoutMs ?? 5000);
+  }
+
+  /** A seated client whose node stopped answering goes back to its first server, which knows where the room is now. */
+  private returnHome(): void {
+    if (sameNode(this.currentUrl, this.options.url)) return;
+    const old = this.current;
+    old.removeAllListeners();
+    old.io.removeAllListeners();
+    old.disconnect();
+    this.currentUrl = this.options.url;
+    this.current = this.openSocket(this.options.url);
+    this.cameHome = true;
+    this.emit('moved', this.options.url);
+    this.current.connect();
+  }
+
+  private openSocket(url: string): Socket {
+    const { origin, path } = socketAddress(url);
+    const socket = io(origin, {
+      path,
+      forceNew: true,
+      parser: clientParser,
+      transports: [...(this.options.transports ?? ['websocket', 'polling'])],
+      // If WebSocket cannot be opened, try the next transport instead of failing.
+      tryAllTransports: true,
+      auth: { protocol: PROTOCOL_VERSION, ...(this.options.name !== undefined ? { name: this.options.name } : {}) },
+      reconnection: this.options.reconnection ?? true,
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 4000,
+      autoConnect: false,
+    });
+    this.bind(socket);
+    return socket;
   }
 
   private adopt(join: JoinInfo): void {
@@ -267,8 +350,7 @@ export class NetClient extends Emitter<NetClientEvents> {
     return new SnapshotMirror(this.options.schema, { historyTicks: this.options.historyTicks ?? 64 });
   }
 
-  private bind(): void {
-    const s = this.socket;
+  private bind(s: Socket): void {
     s.on(EV.snapshot, (bytes: unknown) => this.onSnapshot(bytes));
     s.on(EV.chat, (m: ChatMessage) => this.emit('chat', m));
     s.on(EV.notice, (m: NoticeMessage) => this.emit('notice', m));
@@ -279,14 +361,27 @@ export class NetClient extends Emitter<NetClientEvents> {
     s.on('disconnect', (reason) => this.emit('disconnected', reason));
     s.on('connect_error', (err) => this.emit('connectError', err));
     s.io.on('reconnect_attempt', (attempt) => this.emit('reconnecting', attempt));
+    // Seated on another node that cannot be reached again: ask the first server, which sends the client
+    // back if the room is still there, or says it is gone (its node died).
+    s.io.on('reconnect_error', () => {
+      if (this.joinInfo && s === this.current) this.returnHome();
+    });
     s.on('connect', () => {
       if (s.recovered || !this.joinInfo) return;
       // A reconnect while seated: take the seat back.
       this.rejoin().then(
-        (join) => this.emit('rejoined', join),
+        (join) => {
+          this.cameHome = false;
+          this.emit('rejoined', join);
+        },
         (err: unknown) => {
+          const error = err instanceof RequestError ? err : new RequestError('INTERNAL', String(err));
           this.joinInfo = null;
-          this.emit('rejoinFailed', err instanceof RequestError ? err : new RequestError('INTERNAL', String(err)));
+          if ((error.code === 'ROOM_NOT_FOUND' || error.code === 'BAD_TOKEN') && this.cameHome) {
+            this.emit('roomClosed', { reason: 'lost', message: 'the server running your room stopped; the room is gone' });
+          }
+          this.cameHome = false;
+          this.emit('rejoinFailed', error);
         },
       );
     });
@@ -324,6 +419,21 @@ export class NetClient extends Emitter<NetClientEvents> {
       this.emit('decodeError', err instanceof Error ? err : new Error(String(err)));
     }
   }
+}
+
+type JoinOrRedirect = { join: JoinInfo } | { redirect: SeatRedirect };
+
+/** Where socket.io lives for a node URL: its origin, and the URL's path + "socket.io/" (proxies route nodes by path prefix). */
+export function socketAddress(url: string): { origin: string; path: string } {
+  const parsed = new URL(url);
+  const prefix = parsed.pathname.endsWith('/') ? parsed.pathname : `${parsed.pathname}/`;
+  return { origin: parsed.origin, path: `${prefix}socket.io/` };
+}
+
+function sameNode(a: string, b: string): boolean {
+  const x = socketAddress(a);
+  const y = socketAddress(b);
+  return x.origin === y.origin && x.path === y.path;
 }
 
 /** Rough msgpack size of a small payload, for the outgoing gate's bandwidth accounting. */

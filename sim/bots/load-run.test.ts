@@ -48,7 +48,7 @@ it('fills rooms with predicting bots that play and report sane figures', async (
   expect(report.correctionRate).toBeGreaterThanOrEqual(0);
   expect(report.correctionRate).toBeLessThan(0.2);
   // Both rooms were used, six players each.
-  const rooms = [...ts.server.registry.all()].map((r) => r.playerCount);
+  const rooms = [...ts.server.rooms.all()].map((r) => r.playerCount);
   expect(rooms.sort()).toEqual([6, 6]);
 });
 

@@ -63,6 +63,7 @@ export class NaiveBot {
             : [EV.joinRoom, { roomId: target.roomId }];
       const reply = (await this.socket.timeout(15_000).emitWithAck(event, payload)) as JoinReply;
       if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+      if (!('join' in reply)) throw new Error('the naive baseline plays on one process; it was redirected to another node');
       this.playerId = reply.join.playerId;
       this.connected = true;
       return reply.join.roomId;
