@@ -90,7 +90,7 @@ export class GameServer {
   readonly http: HttpServer;
   readonly io: SocketServer;
   readonly scheduler: TickScheduler;
-  private readonly log: Logger;
+  private log: Logger;
   private readonly tokens: ReconnectTokens;
   private readonly connections = new Set<PlayerConnection>();
   private shuttingDown = false;
@@ -244,6 +244,8 @@ export class GameServer {
         ? new RedisRoomDirectory({ ...node, redisUrl: config.redisUrl, log: this.log })
         : new MemoryRoomDirectory(node));
     this.metrics.setNode(this.directory.nodeId);
+    // Several nodes may log to one place (WORKERS): every line says which node wrote it.
+    this.log = this.log.child({ node: this.directory.nodeId });
     this.directory.events.on('fenced', () => this.metrics.directoryFencings.inc());
     this.rooms = new RoomHost({
       directory: this.directory,

@@ -9,6 +9,7 @@ import { ARENA_MAP, arenaGame } from '../shared/game/arena/index.js';
 import { configFromEnv } from './config.js';
 import { GameServer } from './game-server.js';
 import { createLogger } from './logger.js';
+import { superviseWorkers } from './worker-supervisor.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,6 +17,11 @@ async function main(): Promise<void> {
   const fromEnv = configFromEnv();
   const config = process.argv.includes('--naive') ? { ...fromEnv, naive: true } : fromEnv;
   const staticDir = config.staticDir ?? (existsSync(join(root, 'dist', 'client')) ? join(root, 'dist', 'client') : null);
+  if (config.workers > 1) {
+    // WORKERS=N: this process only supervises N node processes, one per core (server/worker-supervisor.ts).
+    const supervisor = superviseWorkers({ config, log: createLogger(config.logLevel, { svc: 'worker-supervisor' }) });
+    process.exit(await supervisor.done);
+  }
   const log = createLogger(config.logLevel, { svc: 'game-server' });
   // Matches are recorded unless RECORDINGS_DIR=off; unset, they go to data/recordings.
   const recordingsDir = process.env.RECORDINGS_DIR ? config.recordingsDir : join(process.cwd(), 'data', 'recordings');
@@ -34,11 +40,14 @@ async function main(): Promise<void> {
   await server.listen();
 
   let signals = 0;
+  let firstSignalAt = 0;
   const stop = (signal: string) => {
+    // One stop can reach this process twice: a terminal's Ctrl-C (from the terminal, and forwarded by
+    // npm), or a service manager's SIGTERM to every process of the group while the supervisor of WORKERS
+    // forwards its own. A second SIGTERM ends a drain only when it comes later, on purpose.
+    if (signals > 0 && (signal !== 'SIGTERM' || performance.now() - firstSignalAt < 2000)) return;
     signals++;
-    // A terminal's Ctrl-C reaches this process twice (from the terminal, and forwarded by npm): SIGINT
-    // shuts down at once anyway, so only a second SIGTERM during a drain changes anything.
-    if (signals > 1 && signal !== 'SIGTERM') return;
+    firstSignalAt = performance.now();
     const drain = signal === 'SIGTERM' && signals === 1 && config.drainTimeoutMs > 0;
     log.info('signal received', { signal, action: drain ? 'drain' : 'shutdown' });
     const bound = (drain ? config.drainTimeoutMs : 0) + 10_000;

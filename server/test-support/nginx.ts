@@ -1,13 +1,15 @@
-// A real nginx (Debian's /usr/sbin/nginx) for tests: on a free loopback port, running a configuration
-// rendered for that port, in its own temporary directory (nginx -p: pid, logs and temporary files there,
-// no root needed). Ready once it answers HTTP itself; stop() sends SIGTERM (fast shutdown: open WebSockets
-// are cut, not waited for), then SIGKILL to the master and its workers, and removes the directory.
+// A real nginx (Debian's /usr/sbin/nginx) for tests: on a free loopback port, or one the test picked (a
+// cluster's nodes must know nginx's port before nginx, which routes to them, can start), running a
+// configuration rendered for that port, in its own temporary directory (nginx -p: pid, logs and temporary
+// files there, no root needed). Ready once it answers HTTP itself; stop() sends SIGTERM (fast shutdown: open
+// WebSockets are cut, not waited for), then SIGKILL to the master and its workers, and removes the directory.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 import { processTree } from './process-tree.js';
 
 const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
@@ -31,19 +33,29 @@ export interface NginxProcess {
   stop(): Promise<void>;
 }
 
+export interface StartNginxOptions {
+  /**
+   * The port to listen on, e.g. from freePort() before the nodes behind nginx start with it in their
+   * PUBLIC_URL. Absent: a free port of nginx's own, another if that one is taken meanwhile. A chosen
+   * port is tried once: if someone took it meanwhile, startNginx rejects.
+   */
+  readonly port?: number;
+}
+
 /** Starts nginx with `render(port)` as its complete configuration (a standalone file listening on 127.0.0.1:port). */
-export async function startNginx(render: (port: number) => string): Promise<NginxProcess> {
+export async function startNginx(render: (port: number) => string, options: StartNginxOptions = {}): Promise<NginxProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'nginx-test-'));
   // Started as root, nginx runs its workers as "nobody", which must reach the temporary files in here.
   chmodSync(dir, 0o755);
+  const attempts = options.port === undefined ? BIND_ATTEMPTS : 1;
   try {
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      const port = options.port ?? (await freePort());
       writeFileSync(join(dir, 'nginx.conf'), render(port));
       try {
         return await launch(dir, port);
       } catch (err) {
-        if (!(err instanceof PortTaken) || attempt >= BIND_ATTEMPTS) throw err;
+        if (!(err instanceof PortTaken) || attempt >= attempts) throw err;
       }
     }
   } catch (err) {
@@ -74,7 +86,7 @@ async function launch(dir: string, port: number): Promise<NginxProcess> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (proc.exitCode !== null || proc.signalCode !== null) {
-      if (/Address already in use/.test(output)) throw new PortTaken(output);
+      if (/Address already in use/.test(output)) throw new PortTaken(`nginx: port ${port} is taken:\n${output}`);
       throw new Error(`nginx exited at start:\n${output}`);
     }
     if (await Promise.race([answersHttp(port), spawnError])) break;
@@ -126,19 +138,6 @@ function killTree(proc: ChildProcess, signal: NodeJS.Signals): void {
       // already gone
     }
   }
-}
-
-/** A port that was free a moment ago (the kernel's choice for an ephemeral listener). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
