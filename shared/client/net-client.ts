@@ -291,10 +291,33 @@ export class NetClient extends Emitter<NetClientEvents> {
 
   /**
    * Connects to another node (a new socket; the old one is closed without a 'disconnected' event: the
-   * player did not lose anything). Rejects if that node cannot be reached.
+   * player did not lose anything). If that node cannot be reached, the client goes back to its first
+   * server (so the player can matchmake again) and this rejects.
    */
   private async moveTo(url: string): Promise<void> {
     if (sameNode(url, this.currentUrl) && this.current.connected) return;
+    this.switchTo(url);
+    try {
+      await this.connect(this.options.requestTimeoutMs ?? 5000);
+    } catch (err) {
+      if (!sameNode(url, this.options.url)) {
+        this.switchTo(this.options.url);
+        this.current.connect();
+      }
+      throw err;
+    }
+  }
+
+  /** A seated client whose node stopped answering goes back to its first server, which knows where the room is now. */
+  private returnHome(): void {
+    if (sameNode(this.currentUrl, this.options.url)) return;
+    this.switchTo(this.options.url);
+    this.cameHome = true;
+    this.current.connect();
+  }
+
+  /** Replaces the socket with one (not yet connected) to `url`. */
+  private switchTo(url: string): void {
     const old = this.current;
     old.removeAllListeners();
     old.io.removeAllListeners();
@@ -302,21 +325,6 @@ export class NetClient extends Emitter<NetClientEvents> {
     this.currentUrl = url;
     this.current = this.openSocket(url);
     this.emit('moved', url);
-    await this.connect(this.options.requestTimeoutMs ?? 5000);
-  }
-
-  /** A seated client whose node stopped answering goes back to its first server, which knows where the room is now. */
-  private returnHome(): void {
-    if (sameNode(this.currentUrl, this.options.url)) return;
-    const old = this.current;
-    old.removeAllListeners();
-    old.io.removeAllListeners();
-    old.disconnect();
-    this.currentUrl = this.options.url;
-    this.current = this.openSocket(this.options.url);
-    this.cameHome = true;
-    this.emit('moved', this.options.url);
-    this.current.connect();
   }
 
   private openSocket(url: string): Socket {
@@ -332,6 +340,8 @@ export class NetClient extends Emitter<NetClientEvents> {
       reconnection: this.options.reconnection ?? true,
       reconnectionDelay: 250,
       reconnectionDelayMax: 4000,
+      // A connection attempt to a node that accepts TCP but never answers (frozen) fails after this.
+      timeout: 5000,
       autoConnect: false,
     });
     this.bind(socket);
@@ -378,7 +388,7 @@ export class NetClient extends Emitter<NetClientEvents> {
           const error = err instanceof RequestError ? err : new RequestError('INTERNAL', String(err));
           this.joinInfo = null;
           if ((error.code === 'ROOM_NOT_FOUND' || error.code === 'BAD_TOKEN') && this.cameHome) {
-            this.emit('roomClosed', { reason: 'lost', message: 'the server running your room stopped; the room is gone' });
+            this.emit('roomClosed', { reason: 'lost', message: 'The server running your room stopped, so the room is gone. Quick play again.' });
           }
           this.cameHome = false;
           this.emit('rejoinFailed', error);
