@@ -275,7 +275,10 @@ export class GameServer {
     const marked = this.listening ? await this.directory.setDraining(true) : { ok: true };
     this.log.info('draining', { rooms: this.rooms?.size ?? 0, timeoutMs, directory: marked.ok ? 'told' : 'not reachable' });
     const deadline = performance.now() + timeoutMs;
-    while (this.listening && this.rooms.size > 0 && performance.now() < deadline) {
+    while (this.listening && performance.now() < deadline) {
+      // Seats held for a reconnect keep their room; a room nobody holds a seat in is done.
+      this.rooms.closeEmpty('room closed: the server is draining');
+      if (this.rooms.size === 0) break;
       await new Promise((r) => setTimeout(r, Math.min(500, Math.max(10, deadline - performance.now()))));
     }
     await this.shutdown(this.rooms?.size ? 'server restarting: the match was ended; quick play again' : 'server stopping (drained)');

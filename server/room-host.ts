@@ -92,6 +92,15 @@ export class RoomHost {
     return players;
   }
 
+  /** Closes the rooms with no seat taken (a draining node does not wait out their empty-room grace). */
+  closeEmpty(message: string): void {
+    for (const room of [...this.rooms.values()]) {
+      if (room.playerCount > 0) continue;
+      this.close(room, 'disposed', message);
+      this.options.metrics.roomsClosed.inc({ reason: 'empty' });
+    }
+  }
+
   /** Closes every room (shutdown): players are told why. */
   closeAll(message: string): void {
     for (const room of [...this.rooms.values()]) this.close(room, 'shutdown', message);

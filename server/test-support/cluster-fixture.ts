@@ -19,6 +19,8 @@ export interface ClusterNode {
   readonly port: number;
   /** Pid of the node's current process. */
   readonly pid: number;
+  /** Its RECORDINGS_DIR (kept across restarts; removed with the cluster). */
+  readonly recordingsDir: string;
   /** The current process's newest output lines (JSON logs; stdout and stderr). */
   readonly logs: readonly string[];
   /** The current process's log entries with this message. */
@@ -86,6 +88,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const current = (): ServerProcess => processes[index] ?? failNotStarted(index);
     return {
       nodeId: `n${index + 1}`,
+      recordingsDir: envOf(index).RECORDINGS_DIR!,
       get url() {
         return current().url;
       },
