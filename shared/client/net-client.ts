@@ -101,6 +101,10 @@ export class NetClient extends Emitter<NetClientEvents> {
   private currentUrl: string;
   /** Back on the first server after the room's node stopped answering (a failed rejoin then means the room is lost). */
   private cameHome = false;
+  /** Trips back to the first server since the seat was last taken (their delay grows with each). */
+  private homeTrips = 0;
+  /** Pending connect() calls, told when their socket is replaced. */
+  private switchWaiters: (() => void)[] = [];
   readonly stats: NetClientStats = { bytesIn: 0, bytesOut: 0, snapshots: 0, fullSnapshots: 0, decodeErrors: 0, inputsSent: 0 };
   private mirrorState: SnapshotMirror;
   private joinInfo: JoinInfo | null = null;
@@ -156,6 +160,12 @@ export class NetClient extends Emitter<NetClientEvents> {
         cleanup();
         resolve();
       };
+      const s = this.socket;
+      // The socket was replaced (the client moved to another node): this attempt is over.
+      const onSwitch = () => {
+        cleanup();
+        reject(new RequestError('DISCONNECTED', 'the connection moved to another server'));
+      };
       const onError = (err: Error & { data?: { code?: ErrorCode; message?: string } }) => {
         // A refusal from the server's auth middleware is final; transport errors are retried.
         if (err.data?.code) {
@@ -166,12 +176,14 @@ export class NetClient extends Emitter<NetClientEvents> {
       };
       const cleanup = () => {
         clearTimeout(timer);
-        this.socket.off('connect', onConnect);
-        this.socket.off('connect_error', onError);
+        s.off('connect', onConnect);
+        s.off('connect_error', onError);
+        this.switchWaiters = this.switchWaiters.filter((w) => w !== onSwitch);
       };
-      this.socket.on('connect', onConnect);
-      this.socket.on('connect_error', onError);
-      this.socket.connect();
+      this.switchWaiters.push(onSwitch);
+      s.on('connect', onConnect);
+      s.on('connect_error', onError);
+      s.connect();
     });
   }
 
@@ -297,10 +309,12 @@ export class NetClient extends Emitter<NetClientEvents> {
   private async moveTo(url: string): Promise<void> {
     if (sameNode(url, this.currentUrl) && this.current.connected) return;
     this.switchTo(url);
+    const opened = this.current;
     try {
       await this.connect(this.options.requestTimeoutMs ?? 5000);
     } catch (err) {
-      if (!sameNode(url, this.options.url)) {
+      // Unless something else moved the client meanwhile.
+      if (this.current === opened && !sameNode(url, this.options.url)) {
         this.switchTo(this.options.url);
         this.current.connect();
       }
@@ -313,7 +327,12 @@ export class NetClient extends Emitter<NetClientEvents> {
     if (sameNode(this.currentUrl, this.options.url)) return;
     this.switchTo(this.options.url);
     this.cameHome = true;
-    this.current.connect();
+    // While the lost node's lease lasts, the first server still sends the client back there: back off.
+    const socket = this.current;
+    const delay = Math.min(4000, 100 * 2 ** this.homeTrips++);
+    setTimeout(() => {
+      if (this.current === socket && !socket.connected) socket.connect();
+    }, delay);
   }
 
   /** Replaces the socket with one (not yet connected) to `url`. */
@@ -324,6 +343,7 @@ export class NetClient extends Emitter<NetClientEvents> {
     old.disconnect();
     this.currentUrl = url;
     this.current = this.openSocket(url);
+    for (const onSwitch of this.switchWaiters.splice(0)) onSwitch();
     this.emit('moved', url);
   }
 
@@ -379,13 +399,18 @@ export class NetClient extends Emitter<NetClientEvents> {
     s.on('connect', () => {
       if (s.recovered || !this.joinInfo) return;
       // A reconnect while seated: take the seat back.
+      const seat = this.joinInfo;
       this.rejoin().then(
         (join) => {
           this.cameHome = false;
+          this.homeTrips = 0;
           this.emit('rejoined', join);
         },
         (err: unknown) => {
           const error = err instanceof RequestError ? err : new RequestError('INTERNAL', String(err));
+          // Stale: the player sits elsewhere by now, or this attempt's connection was replaced by a newer one.
+          if (this.joinInfo !== seat) return;
+          if ((error.code === 'TIMEOUT' || error.code === 'DISCONNECTED') && s !== this.current) return;
           this.joinInfo = null;
           if ((error.code === 'ROOM_NOT_FOUND' || error.code === 'BAD_TOKEN') && this.cameHome) {
             this.emit('roomClosed', { reason: 'lost', message: 'The server running your room stopped, so the room is gone. Quick play again.' });
