@@ -5,24 +5,12 @@
 
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startRedisServer, type RedisServer } from '../test-support/redis-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { redisServerFixture } from '../test-support/redis-server.js';
 import { countBy, describeDirectoryContract, listed, placed, refusal, type DirectoryHarness } from './directory-contract.js';
 import { RedisRoomDirectory, type RedisRoomDirectoryOptions } from './redis-room-directory.js';
 
-let redis: RedisServer;
-const cleanups: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  if (redis.pid === null) await redis.restart(); // a failed restart test must not take the next tests down with it
-});
+const fx = redisServerFixture();
 
 /** A key prefix of its own per test: tests share the redis-server, never keys. */
 function freshPrefix(): string {
@@ -31,14 +19,14 @@ function freshPrefix(): string {
 
 async function startNode(prefix: string, options: Partial<RedisRoomDirectoryOptions> = {}): Promise<RedisRoomDirectory> {
   const node = new RedisRoomDirectory({
-    redisUrl: redis.url,
+    redisUrl: fx.redis.url,
     prefix,
     url: `http://node-${randomBytes(2).toString('hex')}.test`,
     games: ['arena'],
     maxRooms: 100,
     ...options,
   });
-  cleanups.push(() => node.stop());
+  fx.onCleanup(() => node.stop());
   const started = await node.start();
   if (!started.ok) throw new Error(started.error.message);
   return node;
@@ -46,9 +34,9 @@ async function startNode(prefix: string, options: Partial<RedisRoomDirectoryOpti
 
 /** A plain connection for what a test does to Redis behind the directory's back. */
 async function rawClient(): Promise<Redis> {
-  const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  const client = new Redis(fx.redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
   client.on('error', () => undefined);
-  cleanups.push(async () => void client.disconnect());
+  fx.onCleanup(async () => void client.disconnect());
   await client.connect();
   return client;
 }
@@ -149,7 +137,7 @@ describe('RedisRoomDirectory', () => {
       }
       const unavailable = a.events.next('unavailable', 5000);
 
-      await redis.kill();
+      await fx.redis.kill();
       await unavailable;
       const started = performance.now();
       const down = await Promise.all([a.quickPlay('arena', 4), b.publicRooms(), a.joinById(rooms[0]!.roomId), b.redeem('x'.repeat(22))]);
@@ -160,13 +148,13 @@ describe('RedisRoomDirectory', () => {
       // Owners keep reporting meanwhile (their rooms run on): nothing blocks, nothing is lost.
       a.reportRoom({ roomId: 'offline-room', game: 'arena', isPrivate: false, code: null, players: 1, maxPlayers: 4 });
       // A node starting during the outage says so, and joins once Redis is back.
-      const late = new RedisRoomDirectory({ redisUrl: redis.url, prefix, url: 'http://late.test', games: ['arena'], maxRooms: 10, ...timing, startTimeoutMs: 300 });
-      cleanups.push(() => late.stop());
+      const late = new RedisRoomDirectory({ redisUrl: fx.redis.url, prefix, url: 'http://late.test', games: ['arena'], maxRooms: 10, ...timing, startTimeoutMs: 300 });
+      fx.onCleanup(() => late.stop());
       expect(refusal(await late.start())).toBe('DIRECTORY_UNAVAILABLE');
       expect(late.fenced).toBe(true);
 
       const registeredAgain = Promise.all([...nodes, late].map((n) => n.events.next('registered', 10_000)));
-      await redis.restart();
+      await fx.redis.restart();
       const registrations = await registeredAgain;
       expect([...nodes, late].every((n) => !n.fenced)).toBe(true);
       expect(registrations.reduce((sum, r) => sum + r.rooms, 0)).toBe(3);

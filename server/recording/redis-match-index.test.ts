@@ -12,11 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { launchBrowser } from '../../game-client/test-support/browser.js';
 import { createHttpHandler } from '../http-routes.js';
 import { createLogger } from '../logger.js';
-import { startRedisServer, type RedisServer } from '../test-support/redis-server.js';
+import { redisServerFixture } from '../test-support/redis-server.js';
 import { BotMatch } from './bot-match.js';
 import { handleRecordingApi } from './http-api.js';
 import { createMatchIndex, type IndexedMatch, type MatchIndex } from './match-index.js';
@@ -30,19 +30,7 @@ const TUNING: Partial<RedisMatchIndexTuning> = { flushIntervalMs: 50, liveUpdate
 const PROPAGATION_MS = 10_000;
 const T0 = Date.parse('2030-01-01T10:00:00.000Z');
 
-let redis: RedisServer;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  if (redis.pid === null) await redis.restart(); // a failed test must not leave the next ones without Redis
-});
+const fx = redisServerFixture();
 
 /** A key prefix of its own per test: tests share the redis-server, never keys. */
 function freshPrefix(): string {
@@ -67,7 +55,7 @@ interface NodeOptions {
 
 async function startNode(nodeId: string, prefix: string, options: NodeOptions = {}): Promise<TestNode> {
   const dir = mkdtempSync(join(tmpdir(), `match-index-${nodeId}-`));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  fx.onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const store = new RecordingStore({ dir, maxCount: options.maxCount ?? 100, maxBytes: 1e12 });
   await store.init();
   let index: MatchIndex | undefined;
@@ -84,7 +72,7 @@ async function startNode(nodeId: string, prefix: string, options: NodeOptions = 
     handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
+  fx.onCleanup(
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -93,7 +81,7 @@ async function startNode(nodeId: string, prefix: string, options: NodeOptions = 
   );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${pathPrefix}`;
   const created = createMatchIndex({
-    redisUrl: options.redisUrl === undefined ? redis.url : options.redisUrl,
+    redisUrl: options.redisUrl === undefined ? fx.redis.url : options.redisUrl,
     prefix,
     nodeId,
     nodeUrl: url,
@@ -101,7 +89,7 @@ async function startNode(nodeId: string, prefix: string, options: NodeOptions = 
     log: createLogger('silent'),
     tuning: { ...TUNING, ...options.tuning },
   });
-  cleanups.push(() => created.close());
+  fx.onCleanup(() => created.close());
   await created.start();
   index = created;
   return { dir, store, index: created, url };
@@ -111,7 +99,7 @@ async function startNode(nodeId: string, prefix: string, options: NodeOptions = 
 async function recordMatch(store: RecordingStore, roomId: string, startTime: number, options: { ticks?: number; live?: boolean; players?: number } = {}) {
   const recorder = new RoomRecorder(roomId, { store, keyframeSeconds: 5, batchSeconds: 1, now: () => startTime });
   const match = new BotMatch({ observer: recorder, seed: 5, roomId });
-  cleanups.push(async () => {
+  fx.onCleanup(async () => {
     if (!match.room.isClosed) match.room.close('disposed', 'test over');
     await recorder.done;
   });
@@ -219,7 +207,7 @@ describe('the match index of a cluster (Redis)', () => {
     const a1 = await recordMatch(a.store, 'ra1', T0);
     await vi.waitFor(async () => expect(await ids(b)).toEqual([a1.id]), { timeout: PROPAGATION_MS, interval: 50 });
     const browser = await launchBrowser();
-    cleanups.push(() => browser.close());
+    fx.onCleanup(() => browser.close());
     const page = await browser.newPage();
     await page.goto(`${b.url}api/matches`);
     // What the lobby and the replay viewer do: fetch() from the page's origin.
@@ -270,8 +258,8 @@ describe('the match index of a cluster (Redis)', () => {
     const newest = [...bs].reverse().concat(a3.id);
     await vi.waitFor(async () => expect(await ids(a)).toEqual(newest), { timeout: PROPAGATION_MS, interval: 50 });
     expect((await list(b)).total).toBe(4);
-    const raw = new Redis(redis.url);
-    cleanups.push(() => void raw.disconnect());
+    const raw = new Redis(fx.redis.url);
+    fx.onCleanup(() => void raw.disconnect());
     expect(await raw.zcard(`${prefix}matches`)).toBe(4);
     expect((await raw.keys(`${prefix}match:*`)).length).toBe(4);
     expect(await raw.smembers(`${prefix}nodematches:${a.url}`)).toEqual([a3.id]);
@@ -285,7 +273,7 @@ describe('the match index of a cluster (Redis)', () => {
     const b1 = await recordMatch(b.store, 'rb1', T0 + 1000);
     await vi.waitFor(async () => expect(await ids(b)).toEqual([b1.id, a1.id]), { timeout: PROPAGATION_MS, interval: 50 });
 
-    await redis.kill(); // every key is lost, as in a restart without persistence
+    await fx.redis.kill(); // every key is lost, as in a restart without persistence
     await vi.waitFor(async () => expect(await list(b)).toMatchObject({ partial: true, total: 1, matches: [{ id: b1.id, nodeId: 'node-b', nodeUrl: b.url }] }), {
       timeout: PROPAGATION_MS,
       interval: 50,
@@ -297,7 +285,7 @@ describe('the match index of a cluster (Redis)', () => {
     const a2 = await recordMatch(a.store, 'ra2', T0 + 2000);
     expect(await list(a)).toMatchObject({ partial: true, total: 2 });
 
-    await redis.restart(); // empty
+    await fx.redis.restart(); // empty
     await vi.waitFor(async () => expect(await list(b)).toMatchObject({ partial: false, total: 3 }), { timeout: PROPAGATION_MS, interval: 50 });
     expect(await ids(b)).toEqual([a2.id, b1.id, a1.id]);
     const download = await fetch(`${b.url}api/matches/${a2.id}/recording`);
@@ -306,11 +294,11 @@ describe('the match index of a cluster (Redis)', () => {
 
   it('a node started while Redis is down lists its own matches, and publishes them once Redis is up', { timeout: 60_000 }, async () => {
     const prefix = freshPrefix();
-    await redis.kill();
+    await fx.redis.kill();
     const a = await startNode('node-a', prefix, { tuning: { startTimeoutMs: 500 } });
     const a1 = await recordMatch(a.store, 'ra1', T0);
     expect(await list(a)).toMatchObject({ partial: true, total: 1, matches: [{ id: a1.id }] });
-    await redis.restart();
+    await fx.redis.restart();
     const b = await startNode('node-b', prefix);
     await vi.waitFor(async () => expect(await list(b)).toMatchObject({ partial: false, matches: [{ id: a1.id, nodeUrl: a.url }] }), {
       timeout: PROPAGATION_MS,

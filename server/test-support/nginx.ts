@@ -6,11 +6,11 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { processTree } from './process-tree.js';
+import { tcpProbe } from './tcp-probe.js';
 
 const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
 // Measured here: nginx answers 25-30 ms after spawn and stops in < 10 ms; with both cores busy, up to
@@ -142,24 +142,8 @@ function killTree(proc: ChildProcess, signal: NodeJS.Signals): void {
 
 /**
  * True once nginx itself answers on the port: a request without a Host header is refused by nginx with a
- * 400 before any location, so no node is asked (within 1 s).
+ * 400 before any location, so no node is asked.
  */
 function answersHttp(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    let reply = '';
-    const finish = (ok: boolean) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => finish(false), 1000);
-    socket.on('connect', () => socket.write('GET / HTTP/1.1\r\n\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes('\r\n\r\n')) finish(/^HTTP\/1\.1 400 /.test(reply));
-    });
-    socket.on('error', () => finish(false));
-    socket.on('close', () => finish(false));
-  });
+  return tcpProbe(port, 'GET / HTTP/1.1\r\n\r\n', (reply) => (reply.includes('\r\n\r\n') ? /^HTTP\/1\.1 400 /.test(reply) : null));
 }

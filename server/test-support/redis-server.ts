@@ -5,10 +5,11 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { freePort } from './free-port.js';
+import { tcpProbe } from './tcp-probe.js';
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 // Measured here: PING answers 10-30 ms after spawn, up to ~200 ms with both cores busy; stops take < 50 ms.
@@ -105,22 +106,42 @@ export async function startRedisServer(): Promise<RedisServer> {
   };
 }
 
-/** True if a Redis on the port answers PING with PONG (within 1 s). */
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    let reply = '';
-    const finish = (ok: boolean) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => finish(false), 1000);
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
-    });
-    socket.on('error', () => finish(false));
+export interface RedisServerFixture {
+  /** The file's redis-server (set once its tests start). */
+  readonly redis: RedisServer;
+  /** Runs `stop` after the current test (newest first). */
+  onCleanup(stop: () => void | Promise<void>): void;
+}
+
+/**
+ * One redis-server for a test file: started before its tests, stopped after them, and started again after
+ * a test that left it down (a failed restart test must not take the next tests down with it).
+ */
+export function redisServerFixture(): RedisServerFixture {
+  let redis: RedisServer | null = null;
+  const cleanups: (() => void | Promise<void>)[] = [];
+  beforeAll(async () => {
+    redis = await startRedisServer();
   });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    if (redis && redis.pid === null) await redis.restart();
+  });
+  return {
+    get redis() {
+      if (!redis) throw new Error('redisServerFixture: redis-server not started yet (use it inside a test)');
+      return redis;
+    },
+    onCleanup(stop) {
+      cleanups.push(stop);
+    },
+  };
+}
+
+/** True if a Redis on the port answers PING with PONG. */
+function ping(port: number): Promise<boolean> {
+  return tcpProbe(port, 'PING\r\n', (reply) => (reply.includes('\r\n') ? reply.startsWith('+PONG') : null));
 }
