@@ -120,8 +120,11 @@ export const DEFAULT_CONFIG: ServerConfig = {
   publicUrl: null,
   nodeId: null,
   workers: 1,
-  drainTimeoutMs: 60_000,
+  drainTimeoutMs: 0,
 };
+
+/** DRAIN_TIMEOUT_MS when REDIS_URL is set (a cluster node has others to send new players to). */
+export const CLUSTER_DRAIN_TIMEOUT_MS = 60_000;
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -214,7 +217,7 @@ function clusterConfigFrom(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'redisUrl
     nodeId,
     workers,
     // Alone, a process has nowhere else to send new players: SIGTERM then shuts down without draining.
-    drainTimeoutMs: intFrom(env, 'DRAIN_TIMEOUT_MS', redisUrl === null ? 0 : DEFAULT_CONFIG.drainTimeoutMs, 0, 24 * 3_600_000),
+    drainTimeoutMs: intFrom(env, 'DRAIN_TIMEOUT_MS', redisUrl === null ? DEFAULT_CONFIG.drainTimeoutMs : CLUSTER_DRAIN_TIMEOUT_MS, 0, 24 * 3_600_000),
   };
 }
 
