@@ -174,10 +174,7 @@ export function superviseWorkers(options: SuperviseWorkersOptions): WorkerSuperv
   };
 }
 
-/**
- * A worker's environment: one node (WORKERS=1) on its own port, with its own recordings folder, and no
- * client build (the supervisor's start-up did it already).
- */
+/** A worker's environment: one node (WORKERS=1) on its own port, with its own recordings folder. */
 function workerEnv(env: NodeJS.ProcessEnv, index: number, port: number): NodeJS.ProcessEnv {
   const recordings = env.RECORDINGS_DIR ? env.RECORDINGS_DIR : join(process.cwd(), 'data', 'recordings');
   return {
@@ -186,6 +183,5 @@ function workerEnv(env: NodeJS.ProcessEnv, index: number, port: number): NodeJS.
     WORKER_INDEX: String(index),
     PORT: String(port),
     RECORDINGS_DIR: recordings === 'off' ? 'off' : join(recordings, `node-${index}`),
-    SKIP_CLIENT_BUILD: '1',
   };
 }
