@@ -11,6 +11,10 @@
 // which costs less than looking up nine cells (keys above 2^31 are hashed as heap numbers) and sorting.
 // Both ways give the same list.
 //
+// Lists are immutable and shared (clients' sent histories keep them): a list that comes out the same as
+// the one of the previous tick for the same cell is that list, not a new one, so a steady room allocates
+// no lists at all.
+//
 // Hysteresis: an entity the client already has is kept (not sent a leave) while it stays within
 // R + keepCells cells of the focus cell, so a player wobbling across a cell border does not make a whole
 // column of cells leave and re-enter every tick. The replicator applies that per client (keeps()).
@@ -39,7 +43,9 @@ export class InterestGrid {
   private cells = new Map<number, number[]>();
   private globals: number[] = [];
   private views: readonly EntityView[] = [];
-  private readonly lists = new Map<number, InterestList>();
+  private lists = new Map<number, InterestList>();
+  /** The previous tick's lists, by cell key: reused when a cell's list has not changed. */
+  private previousLists = new Map<number, InterestList>();
   /** Scratch for gathering and sorting a list's indices (no typed-array allocation per list). */
   private gather = new Int32Array(256);
 
@@ -57,6 +63,9 @@ export class InterestGrid {
   /** Indexes the views (sorted by id) of a newly committed tick and drops the previous tick's lists. */
   rebuild(views: readonly EntityView[]): void {
     this.views = views;
+    const previous = this.previousLists;
+    this.previousLists = this.lists;
+    this.lists = previous;
     this.lists.clear();
     this.cells = new Map();
     this.globals = [];
@@ -101,24 +110,35 @@ export class InterestGrid {
       return cached;
     }
     this.stats.interestBuilt++;
-    const list = this.views.length <= this.scanLimit ? this.scan(focus === null, cx, cy) : this.lookUp(focus === null, cx, cy);
+    const list =
+      this.views.length <= this.scanLimit ? this.scan(focus === null, cx, cy, key) : this.lookUp(focus === null, cx, cy);
     this.lists.set(key, list);
     return list;
   }
 
-  /** The list by testing every entity (views are sorted by id, so the list comes out sorted). */
-  private scan(globalsOnly: boolean, cx: number, cy: number): InterestList {
+  /**
+   * The list by testing every entity (views are sorted by id, so the list comes out sorted); the previous
+   * tick's list of the same cell when it has the same entities at the same indices.
+   */
+  private scan(globalsOnly: boolean, cx: number, cy: number, key: number): InterestList {
     const views = this.views;
     const r = this.rings;
+    if (this.gather.length < views.length) this.gather = new Int32Array(views.length * 2);
+    const gather = this.gather;
+    let count = 0;
+    for (let i = 0; i < views.length; i++) {
+      const visible =
+        this.isGlobalKind[views[i].kind] ||
+        (!globalsOnly && Math.abs(this.cellX[i] - cx) <= r && Math.abs(this.cellY[i] - cy) <= r);
+      if (visible) gather[count++] = i;
+    }
+    const prior = this.previousLists.get(key);
+    if (prior !== undefined && sameList(prior, gather, count, views)) return prior;
     const ids: number[] = [];
     const indices: number[] = [];
-    for (let i = 0; i < views.length; i++) {
-      const view = views[i];
-      const visible = this.isGlobalKind[view.kind] || (!globalsOnly && Math.abs(this.cellX[i] - cx) <= r && Math.abs(this.cellY[i] - cy) <= r);
-      if (visible) {
-        indices.push(i);
-        ids.push(view.id);
-      }
+    for (let k = 0; k < count; k++) {
+      indices.push(gather[k]);
+      ids.push(views[gather[k]].id);
     }
     return { ids, indices };
   }
@@ -165,6 +185,15 @@ export class InterestGrid {
     const reach = this.rings + this.keepCells;
     return Math.abs(this.cellX[index] - focusCx) <= reach && Math.abs(this.cellY[index] - focusCy) <= reach;
   }
+}
+
+/** Whether `list` holds exactly the entities at gather[0, count) of `views` (same indices, same ids). */
+function sameList(list: InterestList, gather: Int32Array, count: number, views: readonly EntityView[]): boolean {
+  if (list.indices.length !== count) return false;
+  for (let k = 0; k < count; k++) {
+    if (list.indices[k] !== gather[k] || list.ids[k] !== views[gather[k]].id) return false;
+  }
+  return true;
 }
 
 function cellKey(cx: number, cy: number): number {

@@ -25,7 +25,7 @@ import { checkEvent, checkSchema, checkView, reliableEventTest, velocityIndices 
 import type { EntityView, GameEvent, ReplicationSchema } from './schema.js';
 import { SentHistory } from './sent-history.js';
 import { KIND_CHANGED, TickEncodingCache, type DeltaCache } from './tick-encoding-cache.js';
-import { CommittedTick, TickHistory, type TickEvent } from './tick-history.js';
+import { TickHistory, type CommittedTick, type TickEvent } from './tick-history.js';
 
 export interface ReplicatorOptions {
   /** Committed ticks kept as possible baselines (the ring size). Default 64. */
@@ -63,6 +63,13 @@ export interface ReplicationClient {
 const MAX_RINGS = 64;
 const NO_IDS: readonly number[] = [];
 
+/**
+ * The output writer and slab, shared by every Replicator of the process: encodeFor is synchronous and
+ * copies its result out of the writer, so one of each serves every room (one per room was 80 KB, 5 KB
+ * per player of a full room). Created by the first Replicator: a process that only decodes never pays.
+ */
+let sharedOutput: { readonly writer: MsgpackWriter; readonly slab: ByteSlab } | null = null;
+
 class ClientState implements ReplicationClient {
   baselineTick = -1;
   removed = false;
@@ -91,6 +98,13 @@ class NumberList {
     this.data[this.length++] = value;
   }
 
+  /** Whether `list` holds exactly these numbers. */
+  equals(list: readonly number[]): boolean {
+    if (list.length !== this.length) return false;
+    for (let i = 0; i < this.length; i++) if (list[i] !== this.data[i]) return false;
+    return true;
+  }
+
   toArray(): number[] {
     const out: number[] = [];
     for (let i = 0; i < this.length; i++) out.push(this.data[i]);
@@ -108,12 +122,10 @@ export class Replicator {
   private readonly historyTicks: number;
   private readonly hysteresis: boolean;
   private readonly isReliable: (event: GameEvent) => boolean;
-  private readonly slab = new ByteSlab();
   private nextClientId = 1;
 
   // Scratch reused by every encodeFor call.
-  private readonly out = new MsgpackWriter(16 * 1024);
-  private readonly eventWriter = new MsgpackWriter(256);
+  private readonly output = (sharedOutput ??= { writer: new MsgpackWriter(16 * 1024), slab: new ByteSlab() });
   private readonly changePieces = new NumberList(); // offset, length pairs into the arena
   private readonly enterPieces = new NumberList();
   private readonly leaves = new NumberList(); // ids
@@ -171,15 +183,7 @@ export class Replicator {
       }
       checkEvent(event);
     }
-    const committed = new CommittedTick(
-      tick,
-      this.history.seqOfNext,
-      sorted,
-      events.slice(),
-      this.eventWriter,
-      this.isReliable,
-    );
-    this.history.push(committed);
+    const committed = this.history.push(tick, sorted, events, this.isReliable);
     this.grid.rebuild(sorted);
     this.cache.reset(committed);
   }
@@ -262,7 +266,13 @@ export class Replicator {
     const bytes = this.write(now, base, baseSeq, header);
     if (resent === undefined) {
       // Share the interest list when nothing was kept beyond it (the common case): no per-client copy.
-      state.sent.record(now.tick, this.kept === 0 ? targetIds : this.nextIds.toArray(), header.lastInputSeq);
+      // With entities kept, the list of the client's previous snapshot is usually the same: reuse it.
+      let ids = targetIds;
+      if (this.kept > 0) {
+        const previous = state.sent.latestTick < 0 ? undefined : state.sent.idsAt(state.sent.latestTick);
+        ids = previous !== undefined && this.nextIds.equals(previous) ? previous : this.nextIds.toArray();
+      }
+      state.sent.record(now.tick, ids, header.lastInputSeq);
     } else if (state.sent.seqAt(now.tick) !== header.lastInputSeq && state.baselineTick !== now.tick) {
       // Unless the client already acknowledged the first copy, it may apply either: its seq is unknown.
       state.sent.conflictSeq(now.tick);
@@ -308,9 +318,9 @@ export class Replicator {
         j++;
       } else if (idBase < idNow) {
         if (keepFocus !== null && delta !== null) {
-          const index = now.indexById.get(idBase);
+          const index = now.indexOf(idBase);
           const keep =
-            index !== undefined && this.grid.keeps(index, focusCx, focusCy) && this.addChange(now, delta, index, false);
+            index >= 0 && this.grid.keeps(index, focusCx, focusCy) && this.addChange(now, delta, index, false);
           if (keep) {
             this.nextIds.push(idBase);
             this.kept++;
@@ -334,7 +344,7 @@ export class Replicator {
     const offset = this.cache.enter(index);
     this.enterPieces.push(offset);
     this.enterPieces.push(this.cache.enterLength(index));
-    this.enterElements += 2 + this.schema.kinds[now.views[index].kind].fields.length;
+    this.enterElements += 2 + now.valueStart[index + 1] - now.valueStart[index];
   }
 
   /**
@@ -346,7 +356,7 @@ export class Replicator {
     const count = delta.counts[index];
     if (count === KIND_CHANGED) {
       if (!enterOnKindChange) return false;
-      this.leaves.push(now.views[index].id);
+      this.leaves.push(now.ids[index]);
       this.addEnter(now, index);
       return true;
     }
@@ -370,7 +380,7 @@ export class Replicator {
     const firstSeq = base === undefined ? now.seq : base.seq + 1;
     for (let seq = firstSeq; seq <= now.seq; seq++) {
       const committed = this.committedAt(seq);
-      eventCount += seq === now.seq ? committed.events.length : committed.reliableCount;
+      eventCount += seq === now.seq ? committed.eventCount : committed.reliableCount;
     }
 
     const sections =
@@ -383,7 +393,7 @@ export class Replicator {
             : this.changePieces.length > 0
               ? 1
               : 0;
-    const w = this.out;
+    const w = this.output.writer;
     w.reset();
     w.writeArrayHeader(HEADER_LENGTH + sections);
     w.writeInt(now.tick);
@@ -413,17 +423,17 @@ export class Replicator {
         const all = seq === now.seq;
         if (!all && committed.reliableCount === 0) continue;
         let start = 0;
-        for (let e = 0; e < committed.events.length; e++) {
+        for (let e = 0; e < committed.eventCount; e++) {
           const end = committed.eventEnds[e];
           if (all || committed.eventReliable[e] === 1) {
-            w.writeInt(now.tick - committed.events[e].tick);
+            w.writeInt(now.tick - committed.eventTicks[e]);
             w.writeRaw(committed.eventBytes, start, end - start);
           }
           start = end;
         }
       }
     }
-    return this.slab.copy(w.bytes, w.pos);
+    return this.output.slab.copy(w.bytes, w.pos);
   }
 
   private committedAt(seq: number): CommittedTick {
@@ -447,8 +457,8 @@ function writePieces(w: MsgpackWriter, arena: Uint8Array, pieces: NumberList): v
 }
 
 function indexOf(tick: CommittedTick, id: number): number {
-  const index = tick.indexById.get(id);
-  if (index === undefined) throw new Error(`internal: entity ${id} is not in tick ${tick.tick}`);
+  const index = tick.indexOf(id);
+  if (index < 0) throw new Error(`internal: entity ${id} is not in tick ${tick.tick}`);
   return index;
 }
 

@@ -1,23 +1,34 @@
 // Per client: which entity ids each snapshot sent to it contained, and the lastInputSeq its header
 // carried, so that a delta against whichever snapshot it acknowledges knows what the client holds.
 // Bounded by the tick ring (older records can no longer be baselines) and pruned below the
-// acknowledged baseline.
+// acknowledged baseline. The buffers start small and grow (up to the ring's size) only for a client
+// whose acknowledgements lag: a client on time holds a few records, and so does its memory.
 
 const NONE: readonly number[] = [];
+/** Records a new client has room for before its buffers grow. */
+const INITIAL_CAPACITY = 8;
 
 export class SentHistory {
-  /** Ticks ascending, stored from `head` for `size` entries (circular). */
-  private readonly ticks: Float64Array;
-  private readonly idLists: (readonly number[])[];
+  /** Ticks ascending, stored from `head` for `size` entries (circular, `capacity` slots). */
+  private ticks: Float64Array;
+  private idLists: (readonly number[])[];
   /** lastInputSeq sent with each tick; NaN once two encodings of the tick disagreed (see conflictSeq). */
-  private readonly seqs: Float64Array;
+  private seqs: Float64Array;
+  private capacity: number;
   private head = 0;
   private size = 0;
 
-  constructor(private readonly capacity: number) {
-    this.ticks = new Float64Array(capacity);
-    this.idLists = new Array<readonly number[]>(capacity).fill(NONE);
-    this.seqs = new Float64Array(capacity);
+  /** `maxRecords`: the most records kept (the tick ring's size: older ones can no longer be baselines). */
+  constructor(private readonly maxRecords: number) {
+    this.capacity = Math.min(maxRecords, INITIAL_CAPACITY);
+    this.ticks = new Float64Array(this.capacity);
+    this.idLists = new Array<readonly number[]>(this.capacity).fill(NONE);
+    this.seqs = new Float64Array(this.capacity);
+  }
+
+  /** Slots allocated (grows up to maxRecords while acknowledgements lag; for tests). */
+  get allocated(): number {
+    return this.capacity;
   }
 
   get latestTick(): number {
@@ -26,7 +37,10 @@ export class SentHistory {
 
   /** Records the ids (ascending; the list is kept, not copied) and lastInputSeq sent for `tick` (> latestTick). */
   record(tick: number, ids: readonly number[], lastInputSeq: number): void {
-    if (this.size === this.capacity) this.dropOldest();
+    if (this.size === this.capacity) {
+      if (this.capacity < this.maxRecords) this.grow();
+      else this.dropOldest();
+    }
     const slot = (this.head + this.size) % this.capacity;
     this.ticks[slot] = tick;
     this.idLists[slot] = ids;
@@ -76,6 +90,25 @@ export class SentHistory {
       else hi = mid - 1;
     }
     return -1;
+  }
+
+  /** Doubles the buffers (at most to maxRecords), unrolling the circle so that head is 0. */
+  private grow(): void {
+    const capacity = Math.min(this.maxRecords, this.capacity * 2);
+    const ticks = new Float64Array(capacity);
+    const idLists = new Array<readonly number[]>(capacity).fill(NONE);
+    const seqs = new Float64Array(capacity);
+    for (let i = 0; i < this.size; i++) {
+      const slot = (this.head + i) % this.capacity;
+      ticks[i] = this.ticks[slot];
+      idLists[i] = this.idLists[slot];
+      seqs[i] = this.seqs[slot];
+    }
+    this.ticks = ticks;
+    this.idLists = idLists;
+    this.seqs = seqs;
+    this.capacity = capacity;
+    this.head = 0;
   }
 
   private dropOldest(): void {

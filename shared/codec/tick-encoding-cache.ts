@@ -17,22 +17,29 @@ import type { CommittedTick } from './tick-history.js';
 /** `counts` value of an entity whose id now belongs to an entity of another kind (sent as leave + enter). */
 export const KIND_CHANGED = -1;
 
-/** Change pieces of the current tick against one baseline, by view index of the current tick. */
+/**
+ * Change pieces of the current tick against one baseline, by entity index of the current tick. Pooled:
+ * one per baseline in use, reused from tick to tick (sized to the largest tick seen).
+ */
 export class DeltaCache {
+  base: CommittedTick | undefined;
   /** -1 until computed. */
-  readonly offsets: Int32Array;
+  offsets = new Int32Array(0);
   /** 0 when the entity is unchanged. */
-  readonly lengths: Int32Array;
+  lengths = new Int32Array(0);
   /** msgpack elements in the piece (2 + changed fields), or KIND_CHANGED. */
-  readonly counts: Int8Array;
+  counts = new Int8Array(0);
 
-  constructor(
-    readonly base: CommittedTick,
-    size: number,
-  ) {
-    this.offsets = new Int32Array(size).fill(-1);
-    this.lengths = new Int32Array(size);
-    this.counts = new Int8Array(size);
+  /** Starts over for `base` with `size` entities in the current tick, none computed. */
+  reset(base: CommittedTick, size: number): void {
+    this.base = base;
+    if (this.offsets.length < size) {
+      const capacity = Math.max(size, this.offsets.length * 2);
+      this.offsets = new Int32Array(capacity);
+      this.lengths = new Int32Array(capacity);
+      this.counts = new Int8Array(capacity);
+    }
+    this.offsets.fill(-1, 0, size);
   }
 }
 
@@ -41,7 +48,9 @@ export class TickEncodingCache {
   private current: CommittedTick | undefined;
   private enterOffsets = new Int32Array(0);
   private enterLengths = new Int32Array(0);
-  private readonly deltas = new Map<number, DeltaCache>();
+  /** The delta tables of the current tick (deltas[0, deltaCount)), then spare ones for reuse. */
+  private readonly deltas: DeltaCache[] = [];
+  private deltaCount = 0;
   /** Scratch: the reference value of each field (baseline value or prediction) of the entity being encoded. */
   private readonly expected: FieldValue[] = [];
 
@@ -56,8 +65,9 @@ export class TickEncodingCache {
   reset(tick: CommittedTick): void {
     this.current = tick;
     this.arena.reset();
-    this.deltas.clear();
-    const n = tick.views.length;
+    for (let d = 0; d < this.deltaCount; d++) this.deltas[d].base = undefined;
+    this.deltaCount = 0;
+    const n = tick.count;
     if (this.enterOffsets.length < n) {
       this.enterOffsets = new Int32Array(n * 2);
       this.enterLengths = new Int32Array(n * 2);
@@ -73,12 +83,13 @@ export class TickEncodingCache {
       return cached;
     }
     this.stats.enterEncoded++;
-    const view = this.tick().views[index];
+    const now = this.tick();
     const w = this.arena;
     const start = w.pos;
-    w.writeInt(view.id);
-    w.writeInt(view.kind);
-    for (const value of view.values) w.writeValue(value);
+    w.writeInt(now.ids[index]);
+    w.writeInt(now.kinds[index]);
+    const values = now.values;
+    for (let k = now.valueStart[index], end = now.valueStart[index + 1]; k < end; k++) w.writeValue(values[k]);
     this.enterOffsets[index] = start;
     this.enterLengths[index] = w.pos - start;
     return start;
@@ -90,11 +101,16 @@ export class TickEncodingCache {
 
   /** The change-piece table of the current tick against baseline `base` (created on first use). */
   deltaAgainst(base: CommittedTick): DeltaCache {
-    let delta = this.deltas.get(base.tick);
-    if (delta === undefined) {
-      delta = new DeltaCache(base, this.tick().views.length);
-      this.deltas.set(base.tick, delta);
+    for (let d = 0; d < this.deltaCount; d++) {
+      if (this.deltas[d].base === base) return this.deltas[d];
     }
+    let delta = this.deltas[this.deltaCount];
+    if (delta === undefined) {
+      delta = new DeltaCache();
+      this.deltas.push(delta);
+    }
+    this.deltaCount++;
+    delta.reset(base, this.tick().count);
     return delta;
   }
 
@@ -108,34 +124,38 @@ export class TickEncodingCache {
       return;
     }
     this.stats.changeEncoded++;
-    const now = this.tick().views[index];
-    const baseIndex = delta.base.indexById.get(now.id);
-    if (baseIndex === undefined) throw new Error(`entity ${now.id} is not in baseline tick ${delta.base.tick}`);
-    const before = delta.base.views[baseIndex];
+    const now = this.tick();
+    const base = delta.base;
+    if (base === undefined) throw new Error('internal: a delta table of an earlier tick');
+    const id = now.ids[index];
+    const baseIndex = base.indexOf(id);
+    if (baseIndex < 0) throw new Error(`entity ${id} is not in baseline tick ${base.tick}`);
     const w = this.arena;
     delta.offsets[index] = w.pos;
     delta.lengths[index] = 0;
-    if (before.kind !== now.kind) {
+    const kind = now.kinds[index];
+    if (base.kinds[baseIndex] !== kind) {
       delta.counts[index] = KIND_CHANGED;
       return;
     }
-    const velocity = this.velocityOf[now.kind];
-    // Same object, nothing predicted: unchanged without comparing (a predicting kind may still move).
-    if (before === now && velocity.length === 0) {
-      delta.counts[index] = 0;
-      return;
-    }
-    const fields = this.schema.kinds[now.kind].fields;
-    const dt = this.tick().tick - delta.base.tick;
+    const velocity = this.velocityOf[kind];
+    const fields = this.schema.kinds[kind].fields;
+    const dt = now.tick - base.tick;
     const expected = this.expected;
+    const nowValues = now.values;
+    const nowStart = now.valueStart[index];
+    const baseValues = base.values;
+    const baseStart = base.valueStart[baseIndex];
     let mask = 0;
     let changed = 0;
     for (let f = 0; f < fields.length; f++) {
       const v = velocity.length === 0 ? -1 : velocity[f];
       const reference =
-        v < 0 ? before.values[f] : predictValue(before.values[f] as number, before.values[v] as number, dt);
+        v < 0
+          ? baseValues[baseStart + f]
+          : predictValue(baseValues[baseStart + f] as number, baseValues[baseStart + v] as number, dt);
       expected[f] = reference;
-      if (now.values[f] !== reference) {
+      if (nowValues[nowStart + f] !== reference) {
         mask |= 1 << f;
         changed++;
       }
@@ -145,11 +165,11 @@ export class TickEncodingCache {
       return;
     }
     const start = w.pos;
-    w.writeInt(now.id);
+    w.writeInt(id);
     w.writeInt(mask >>> 0);
     for (let f = 0; f < fields.length; f++) {
       if ((mask & (1 << f)) === 0) continue;
-      const value = now.values[f];
+      const value = nowValues[nowStart + f];
       // Delta fields are always sent as the difference from the baseline value or, for a velocity field,
       // from the prediction: one rule per field, no per-value flag on the wire.
       if (fields[f].delta) w.writeInt((value as number) - (expected[f] as number));

@@ -1,70 +1,127 @@
-// The server's ring of recently committed ticks: the world view (the baselines deltas are computed
+// The server's ring of recently committed ticks: the entity values (the baselines deltas are computed
 // against) and the game events of each, with the events pre-encoded once so they can be spliced into
 // every snapshot that carries them.
+//
+// Why flat and recycled: a commit lives ~2 s (the ring), long enough for V8 to promote whatever it holds
+// to the old generation. Kept as the game's view objects (an object and a values array per entity, a
+// Map, three typed arrays per commit) that was ~7 KB of old-generation garbage per room per snapshot,
+// which made the committed heap grow to several times the live one. Each slot of the ring is one
+// CommittedTick whose arrays are overwritten by the commit that evicts it: nothing per entity or per
+// commit is allocated once the arrays have grown to the room's size.
 
 import { MsgpackWriter } from './msgpack-writer.js';
-import type { EntityView, GameEvent } from './schema.js';
+import type { EntityView, FieldValue, GameEvent } from './schema.js';
 
 export interface TickEvent {
   readonly tick: number;
   readonly event: GameEvent;
 }
 
+/** One commit: entities sorted by id (index order is id order) with their values, and its events. */
 export class CommittedTick {
-  /** Entities sorted by id, so index order is id order. */
-  readonly views: readonly EntityView[];
-  readonly indexById: ReadonlyMap<number, number>;
-  readonly events: readonly TickEvent[];
-  /** Each event's msgpack array, concatenated; event i spans eventEnds[i-1]..eventEnds[i]. */
-  readonly eventBytes: Uint8Array;
-  readonly eventEnds: Int32Array;
+  tick = -1;
+  /** Commit sequence number: consecutive commits differ by 1 even when ticks skip. */
+  seq = -1;
+  /** Entities in this commit. */
+  count = 0;
+  /** By entity index (ascending id). */
+  ids = new Float64Array(0);
+  kinds = new Uint8Array(0);
+  /** Entity i's field values are values[valueStart[i] .. valueStart[i + 1]). */
+  valueStart = new Int32Array(1);
+  /** Every entity's values, flat (a reused array: writing a small integer or a string allocates nothing). */
+  readonly values: FieldValue[] = [];
+  eventCount = 0;
+  /** By event index: the tick it happened at. */
+  eventTicks = new Float64Array(0);
+  /** Each event's msgpack array, concatenated in eventWriter.bytes; event i spans eventEnds[i-1]..eventEnds[i]. */
+  eventEnds = new Int32Array(0);
   /** 1 for an event of a reliable type (resent by later deltas until acknowledged), by event index. */
-  readonly eventReliable: Uint8Array;
+  eventReliable = new Uint8Array(0);
   /** How many events are reliable: what a later delta carries of this commit. */
-  readonly reliableCount: number;
+  reliableCount = 0;
+  readonly eventWriter = new MsgpackWriter(64);
 
-  constructor(
-    readonly tick: number,
-    /** Commit sequence number: consecutive commits differ by 1 even when ticks skip. */
-    readonly seq: number,
+  get eventBytes(): Uint8Array {
+    return this.eventWriter.bytes;
+  }
+
+  /** Overwrites this slot with a new commit (views sorted by id, already checked against the schema). */
+  fill(
+    tick: number,
+    seq: number,
     sortedViews: readonly EntityView[],
     events: readonly TickEvent[],
-    writer: MsgpackWriter,
     isReliable: (event: GameEvent) => boolean,
-  ) {
-    this.views = sortedViews;
-    const indexById = new Map<number, number>();
-    for (let i = 0; i < sortedViews.length; i++) indexById.set(sortedViews[i].id, i);
-    this.indexById = indexById;
-    this.events = events;
-    this.eventEnds = new Int32Array(events.length);
-    this.eventReliable = new Uint8Array(events.length);
-    let reliableCount = 0;
+  ): void {
+    this.tick = tick;
+    this.seq = seq;
+    const n = sortedViews.length;
+    if (this.ids.length < n) {
+      const size = Math.max(n, this.ids.length * 2);
+      this.ids = new Float64Array(size);
+      this.kinds = new Uint8Array(size);
+      this.valueStart = new Int32Array(size + 1);
+    }
+    const values = this.values;
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const view = sortedViews[i];
+      this.ids[i] = view.id;
+      this.kinds[i] = view.kind;
+      this.valueStart[i] = at;
+      const own = view.values;
+      for (let f = 0; f < own.length; f++) values[at++] = own[f];
+    }
+    this.valueStart[n] = at;
+    this.count = n;
+
+    const m = events.length;
+    if (this.eventTicks.length < m) {
+      const size = Math.max(m, this.eventTicks.length * 2);
+      this.eventTicks = new Float64Array(size);
+      this.eventEnds = new Int32Array(size);
+      this.eventReliable = new Uint8Array(size);
+    }
+    const writer = this.eventWriter;
     writer.reset();
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i].event;
-      if (isReliable(event)) {
-        this.eventReliable[i] = 1;
-        reliableCount++;
-      }
+    let reliableCount = 0;
+    for (let i = 0; i < m; i++) {
+      const { tick: eventTick, event } = events[i];
+      this.eventTicks[i] = eventTick;
+      const reliable = isReliable(event);
+      this.eventReliable[i] = reliable ? 1 : 0;
+      if (reliable) reliableCount++;
       writer.writeArrayHeader(event.length);
-      for (const value of event) writer.writeValue(value);
+      for (let k = 0; k < event.length; k++) writer.writeValue(event[k]);
       this.eventEnds[i] = writer.pos;
     }
-    this.eventBytes = writer.toBytes();
+    this.eventCount = m;
     this.reliableCount = reliableCount;
+  }
+
+  /** The index of entity `id`, or -1 (binary search: ids ascend). */
+  indexOf(id: number): number {
+    const ids = this.ids;
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = ids[mid];
+      if (at === id) return mid;
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 }
 
-/** Fixed-capacity ring of the last `capacity` commits, looked up by tick. */
+/** Fixed-capacity ring of the last `capacity` commits, looked up by tick or sequence number. */
 export class TickHistory {
-  private readonly ring: (CommittedTick | undefined)[];
-  private readonly byTick = new Map<number, CommittedTick>();
+  private readonly ring: CommittedTick[] = [];
   private nextSeq = 0;
 
-  constructor(readonly capacity: number) {
-    this.ring = new Array<CommittedTick | undefined>(capacity).fill(undefined);
-  }
+  constructor(readonly capacity: number) {}
 
   get latest(): CommittedTick | undefined {
     return this.nextSeq === 0 ? undefined : this.ring[(this.nextSeq - 1) % this.capacity];
@@ -75,18 +132,35 @@ export class TickHistory {
     return this.nextSeq;
   }
 
-  push(committed: CommittedTick): void {
-    const slot = committed.seq % this.capacity;
-    const evicted = this.ring[slot];
-    if (evicted !== undefined) this.byTick.delete(evicted.tick);
-    this.ring[slot] = committed;
-    this.byTick.set(committed.tick, committed);
-    this.nextSeq = committed.seq + 1;
+  /**
+   * Records the next commit in the slot of the oldest (which it evicts) and returns it. Ticks must
+   * increase from one commit to the next (the caller checks).
+   */
+  push(tick: number, sortedViews: readonly EntityView[], events: readonly TickEvent[], isReliable: (event: GameEvent) => boolean): CommittedTick {
+    const seq = this.nextSeq;
+    const slot = seq % this.capacity;
+    let committed = this.ring[slot];
+    if (committed === undefined) {
+      committed = new CommittedTick();
+      this.ring[slot] = committed;
+    }
+    committed.fill(tick, seq, sortedViews, events, isReliable);
+    this.nextSeq = seq + 1;
+    return committed;
   }
 
-  /** The commit of `tick`, if it is still in the ring. */
+  /** The commit of `tick`, if it is still in the ring (binary search: ticks ascend with seq). */
   get(tick: number): CommittedTick | undefined {
-    return this.byTick.get(tick);
+    let lo = Math.max(0, this.nextSeq - this.capacity);
+    let hi = this.nextSeq - 1;
+    while (lo <= hi) {
+      const mid = lo + ((hi - lo) >>> 1);
+      const committed = this.ring[mid % this.capacity];
+      if (committed.tick === tick) return committed;
+      if (committed.tick < tick) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** The commit with sequence number `seq`, if still in the ring. */

@@ -34,47 +34,82 @@ function approach(v: number, target: number): number {
 }
 
 /**
- * Moves along x by dx from x, stopping flush against the first wall in the way (a swept test over the
- * whole move, so no speed can tunnel through a wall). Returns the new x; `blocked` tells whether a wall
- * or the map border stopped the move.
+ * Whether the last sweepX/sweepY call was stopped by a wall or the map border. A module variable rather
+ * than a returned [position, blocked] tuple: stepMotion runs for every player every tick on the server,
+ * and the tuples (and the iterator objects their destructuring creates) were most of a tick's garbage.
  */
-function sweepX(x: number, y: number, dx: number, walls: readonly Wall[], width: number): [number, boolean] {
+let sweepBlocked = false;
+
+/**
+ * Moves along x by dx from x, stopping flush against the first wall in the way (a swept test over the
+ * whole move, so no speed can tunnel through a wall). Returns the new x; sweepBlocked tells whether a
+ * wall or the map border stopped the move.
+ */
+function sweepX(x: number, y: number, dx: number, walls: readonly Wall[], width: number): number {
   const r = PLAYER_RADIUS;
   let nx = x + dx;
   let blocked = false;
-  for (const w of walls) {
+  for (let i = 0; i < walls.length; i++) {
+    const w = walls[i];
     if (y + r <= w.y || y - r >= w.y + w.h) continue; // not level with this wall
     if (dx > 0) {
       const stop = w.x - r;
-      if (stop >= x && stop < nx) [nx, blocked] = [stop, true];
+      if (stop >= x && stop < nx) {
+        nx = stop;
+        blocked = true;
+      }
     } else {
       const stop = w.x + w.w + r;
-      if (stop <= x && stop > nx) [nx, blocked] = [stop, true];
+      if (stop <= x && stop > nx) {
+        nx = stop;
+        blocked = true;
+      }
     }
   }
-  if (nx < r) [nx, blocked] = [r, true];
-  if (nx > width - r) [nx, blocked] = [width - r, true];
-  return [nx, blocked];
+  if (nx < r) {
+    nx = r;
+    blocked = true;
+  }
+  if (nx > width - r) {
+    nx = width - r;
+    blocked = true;
+  }
+  sweepBlocked = blocked;
+  return nx;
 }
 
 /** sweepX for the y axis. */
-function sweepY(x: number, y: number, dy: number, walls: readonly Wall[], height: number): [number, boolean] {
+function sweepY(x: number, y: number, dy: number, walls: readonly Wall[], height: number): number {
   const r = PLAYER_RADIUS;
   let ny = y + dy;
   let blocked = false;
-  for (const w of walls) {
+  for (let i = 0; i < walls.length; i++) {
+    const w = walls[i];
     if (x + r <= w.x || x - r >= w.x + w.w) continue;
     if (dy > 0) {
       const stop = w.y - r;
-      if (stop >= y && stop < ny) [ny, blocked] = [stop, true];
+      if (stop >= y && stop < ny) {
+        ny = stop;
+        blocked = true;
+      }
     } else {
       const stop = w.y + w.h + r;
-      if (stop <= y && stop > ny) [ny, blocked] = [stop, true];
+      if (stop <= y && stop > ny) {
+        ny = stop;
+        blocked = true;
+      }
     }
   }
-  if (ny < r) [ny, blocked] = [r, true];
-  if (ny > height - r) [ny, blocked] = [height - r, true];
-  return [ny, blocked];
+  if (ny < r) {
+    ny = r;
+    blocked = true;
+  }
+  if (ny > height - r) {
+    ny = height - r;
+    blocked = true;
+  }
+  sweepBlocked = blocked;
+  return ny;
 }
 
 /**
@@ -89,10 +124,16 @@ export function stepMotion(m: PlayerMotion, keys: number, map: ArenaMap = ARENA_
   const cap = ix !== 0 && iy !== 0 ? MAX_SPEED_DIAGONAL : MAX_SPEED;
   let vx = approach(m.vx, ix * cap);
   let vy = approach(m.vy, iy * cap);
-  const [x, blockedX] = vx === 0 ? [m.x, false] : sweepX(m.x, m.y, vx, map.walls, map.width);
-  if (blockedX) vx = 0;
-  const [y, blockedY] = vy === 0 ? [m.y, false] : sweepY(x, m.y, vy, map.walls, map.height);
-  if (blockedY) vy = 0;
+  let x = m.x;
+  if (vx !== 0) {
+    x = sweepX(m.x, m.y, vx, map.walls, map.width);
+    if (sweepBlocked) vx = 0;
+  }
+  let y = m.y;
+  if (vy !== 0) {
+    y = sweepY(x, m.y, vy, map.walls, map.height);
+    if (sweepBlocked) vy = 0;
+  }
   return { x, y, vx, vy };
 }
 
