@@ -43,16 +43,16 @@ export interface StepResult {
 }
 
 const TICK_BUDGET_MS = 1000 / 30;
-const PINNING = cpus().length >= 2 && existsSync('/usr/bin/taskset');
+export const PINNING = cpus().length >= 2 && existsSync('/usr/bin/taskset');
 /** How long after its measuring window a bots process may take to exit before it is killed. */
 const BOTS_EXIT_GRACE_MS = 60_000;
 
-function pinned(core: number, command: string[]): string[] {
+export function pinned(core: number, command: string[]): string[] {
   return PINNING ? ['taskset', '-c', String(core), ...command] : command;
 }
 
 /** Starts server/main.ts and resolves with its port once it logs "listening". */
-function startServer(naive: boolean, recordingsDir: string): Promise<{ child: ChildProcess; port: number }> {
+export function startServer(naive: boolean, recordingsDir: string): Promise<{ child: ChildProcess; port: number }> {
   const [cmd, ...args] = pinned(0, [process.execPath, '--import', 'tsx', 'server/main.ts', ...(naive ? ['--naive'] : [])]);
   const child = spawn(cmd!, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EMPTY_ROOM_GRACE_MS: '1000', MAX_ROOMS: '10000', RECONNECT_GRACE_MS: '1000',
@@ -73,7 +73,7 @@ function startServer(naive: boolean, recordingsDir: string): Promise<{ child: Ch
   });
 }
 
-async function scrape(port: number): Promise<PromSamples> {
+export async function scrape(port: number): Promise<PromSamples> {
   return parsePrometheus(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
 }
 
@@ -172,16 +172,16 @@ export function headlineCcu(results: readonly StepResult[], mode: 'ours' | 'naiv
   return ok.length ? Math.max(...ok.map((r) => r.ccu)) : null;
 }
 
-function total(samples: PromSamples, name: string): number {
+export function total(samples: PromSamples, name: string): number {
   return samples.filter((s) => s.name === name).reduce((n, s) => n + s.value, 0);
 }
 
-function quantileMs(samples: PromSamples, name: string, quantile: string): number {
+export function quantileMs(samples: PromSamples, name: string, quantile: string): number {
   const s = samples.find((x) => x.name === name && x.labels.quantile === quantile);
   return s && Number.isFinite(s.value) ? s.value * 1000 : 0;
 }
 
-function cpuPercent(before: ProcStats, after: ProcStats, seconds: number): number {
+export function cpuPercent(before: ProcStats, after: ProcStats, seconds: number): number {
   return ((after.cpuSeconds - before.cpuSeconds) / seconds) * 100;
 }
 

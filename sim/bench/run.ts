@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--out DIR] [--only codec,netcode,recording,capacity,cluster]`
+// `npm run bench [-- --quick] [--out DIR] [--only codec,netcode,recording,capacity,cluster,peers]`
 // Runs every benchmark, each writing its JSON, Markdown and SVG into the results folder, then an index
 // (bench-results/README.md) with the headline figures. --quick shortens every benchmark (used by the
 // test suite to prove the pipeline works end to end; its figures are not meant to be quoted).
@@ -137,7 +137,9 @@ async function main(): Promise<void> {
   }
   // The cluster against the single process: joins through 1 and 3 nodes, Redis cost per join, CPU per player.
   if (wanted('cluster')) await runScript('sim/bench/cluster-bench.ts', ['--out', outDir, ...quickFlag]);
-  const reports = ['capacity', 'cluster', 'codec', 'netcode', 'recording', 'soak'].filter((n) => existsSync(join(outDir, `${n}.md`)));
+  // Side by side with the real peers: Colyseus 0.18, a bare ws floor, and our naive mode (--steps applies here too).
+  if (wanted('peers')) await runScript('sim/bench/peers-bench.ts', ['--out', outDir, ...quickFlag, ...(args.steps ? ['--steps', args.steps] : [])]);
+  const reports = ['capacity', 'cluster', 'peers', 'codec', 'netcode', 'recording', 'soak'].filter((n) => existsSync(join(outDir, `${n}.md`)));
   const index = [
     '# Benchmark results',
     '',

@@ -19,6 +19,7 @@ import { createArenaSession } from '../../shared/game/arena/client-models.js';
 import type { EntityState } from '../../shared/codec/schema.js';
 import { ArenaBrain, type BotBehaviour, type BotView } from './arena-brain.js';
 import { Reservoir } from './percentiles.js';
+import { SendTimes } from './send-times.js';
 
 export interface BotOptions {
   readonly url: string;
@@ -51,7 +52,9 @@ export class Bot {
   failed: string | null = null;
   private readonly session: ClientSession<PlayerMotion, ArenaInput> | null;
   private readonly brain: ArenaBrain;
-  private readonly sentAt = new Map<number, number>();
+  /** Only a fighting brain aims at enemies: the others need not list them on every update. */
+  private readonly seesEnemies: boolean;
+  private readonly sentAt = new SendTimes();
   private lastTick = -1;
   private lastAck = 0;
   private lastSnapshotAt: number | null = null;
@@ -67,8 +70,9 @@ export class Bot {
       ...(conditions ? { snapshotGate: conditions.snapshotGate, outgoingGate: conditions.outgoingGate } : {}),
     });
     this.brain = new ArenaBrain(options.behaviour, options.seed);
+    this.seesEnemies = options.behaviour === 'fight';
     this.session = options.light ? null : createArenaSession(this.net);
-    this.session?.on('input', (sent) => this.sentAt.set(sent.seq, sent.sentAt));
+    this.session?.on('input', (sent) => this.sentAt.record(sent.seq, sent.sentAt));
     this.net.on('snapshot', (snap) => this.onSnapshot(snap));
     this.net.on('disconnected', () => this.disconnects++);
     // A new room has its own ticks and input acks: the checks start over (a rejoin keeps them).
@@ -129,11 +133,11 @@ export class Bot {
     if (!this.connected || !this.net.join) return;
     if (this.session) {
       const frame = this.session.frame(now);
-      this.session.setInput(this.brain.think(viewOf(frame.local, frame.entities, this.net.join.playerId)));
+      this.session.setInput(this.brain.think(viewOf(frame.local, frame.entities, this.net.join.playerId, this.seesEnemies)));
     } else {
-      const input = this.brain.think(viewOf(null, this.net.mirror.entities, this.net.join.playerId));
+      const input = this.brain.think(viewOf(null, this.net.mirror.entities, this.net.join.playerId, this.seesEnemies));
       const seq = this.net.sendInput(encodeArenaInput(input));
-      this.sentAt.set(seq, now);
+      this.sentAt.record(seq, now);
     }
   }
 
@@ -145,6 +149,12 @@ export class Bot {
   }
   get decodeErrors(): number {
     return this.net.stats.decodeErrors;
+  }
+  get inputsSent(): number {
+    return this.net.stats.inputsSent;
+  }
+  get snapshotsReceived(): number {
+    return this.net.stats.snapshots;
   }
   get bytesIn(): number {
     return this.net.stats.bytesIn;
@@ -198,29 +208,31 @@ export class Bot {
     if (snap.lastInputSeq > this.net.lastSeq) this.violations.ackBeyondSent++;
     if (snap.lastInputSeq < this.lastAck) this.violations.ackWentBack++;
     if (snap.lastInputSeq > this.lastAck) {
-      const sent = this.sentAt.get(snap.lastInputSeq);
+      const sent = this.sentAt.sentAt(snap.lastInputSeq);
       if (sent !== undefined) this.rtt.add(now - sent);
-      for (const seq of this.sentAt.keys()) {
-        if (seq > snap.lastInputSeq) break;
-        this.sentAt.delete(seq);
-      }
       this.lastAck = snap.lastInputSeq;
     }
   }
 }
 
-/** What the brain sees: itself (predicted when available) and the living players around it. */
-function viewOf(local: EntityState | null, entities: ReadonlyMap<number, EntityState>, playerId: number): BotView {
+const NO_ENEMIES: readonly { x: number; y: number }[] = [];
+
+/** What the brain sees: itself (predicted when available) and, if it looks for them, the living players around it. */
+function viewOf(local: EntityState | null, entities: ReadonlyMap<number, EntityState>, playerId: number, withEnemies: boolean): BotView {
   const me = local ?? entities.get(playerId) ?? null;
+  return {
+    self: me ? { x: me.values[PLAYER_FIELD.x] as number, y: me.values[PLAYER_FIELD.y] as number, alive: alive(me) } : null,
+    enemies: withEnemies ? enemiesIn(entities, playerId) : NO_ENEMIES,
+  };
+}
+
+function enemiesIn(entities: ReadonlyMap<number, EntityState>, playerId: number): { x: number; y: number }[] {
   const enemies: { x: number; y: number }[] = [];
   for (const e of entities.values()) {
     if (e.kind !== KIND_PLAYER || e.id === playerId || !alive(e)) continue;
     enemies.push({ x: e.values[PLAYER_FIELD.x] as number, y: e.values[PLAYER_FIELD.y] as number });
   }
-  return {
-    self: me ? { x: me.values[PLAYER_FIELD.x] as number, y: me.values[PLAYER_FIELD.y] as number, alive: alive(me) } : null,
-    enemies,
-  };
+  return enemies;
 }
 
 function alive(e: EntityState): boolean {

@@ -1,12 +1,16 @@
 // `npm run bots -- --url http://host:3000 --rooms 20 --bots-per-room 16 --duration 60`
 // Fills a server with bots that play through the same netcode client as the browser and prints what
 // players would feel. Exit code 1 when too many bots fail, or on any decode error or protocol violation.
+// With --workers N the bots spread over N processes (worker-pool.ts) and one merged summary is printed.
 
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BotBehaviour } from './arena-brain.js';
-import { runLoad, type LoadOptions } from './load-run.js';
+import type { LoadReport } from './load-results.js';
+import { runLoad, type LoadOptions, type LoadProgress } from './load-run.js';
 import { progressLine, summaryTable, verdict } from './summary.js';
+import { runWorkers } from './worker-pool.js';
 
 const HELP = `usage: npm run bots -- [options]
   --url URL               server (default http://127.0.0.1:3000)
@@ -19,7 +23,8 @@ const HELP = `usage: npm run bots -- [options]
   --latency MS            added one-way latency (default 0)
   --jitter MS             added jitter, +/- MS (default 0)
   --loss P                snapshot loss, a fraction (0.05) or a percentage (5%) (default 0)
-  --light                 no prediction/interpolation (for very large counts)
+  --light                 no prediction/interpolation (for very large counts): inputs, snapshot decode and acks only
+  --workers N|auto        spread the bots over N processes (auto: one per core); one merged summary (default 1)
   --naive                 the server runs with --naive (JSON full state)
   --seed N                seed of the bots' behaviour (default 1)
   --max-failure-rate P    fraction of bots allowed to fail before exit 1 (default 0.01)
@@ -53,6 +58,7 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       'max-failure-rate': { type: 'string' },
       json: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -80,8 +86,11 @@ async function main(): Promise<number> {
     seed: number(values.seed, 'seed', 1),
   };
   const maxFailureRate = number(values['max-failure-rate'], 'max-failure-rate', 0.01);
-  process.stderr.write(`bots: ${JSON.stringify(options)}\n`);
-  const report = await runLoad(options, (p) => process.stderr.write(progressLine(p) + '\n'));
+  const workers = values.workers === 'auto' ? availableParallelism() : number(values.workers, 'workers', 1);
+  if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers must be a whole number >= 1, or auto');
+  process.stderr.write(`bots: ${JSON.stringify({ ...options, workers })}\n`);
+  const onProgress = (p: LoadProgress) => process.stderr.write(progressLine(p) + '\n');
+  const report = workers === 1 ? await runLoad(options, onProgress) : await runInWorkers(options, workers, onProgress);
   console.log(`\nLoad run against ${options.url}\n${summaryTable(report)}`);
   if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
   const failed = verdict(report, maxFailureRate);
@@ -96,6 +105,26 @@ async function main(): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The run spread over worker processes; Ctrl-C (or SIGTERM) stops every one of them before exiting. */
+async function runInWorkers(options: LoadOptions, workers: number, onProgress: (p: LoadProgress) => void): Promise<LoadReport> {
+  const run = runWorkers(options, workers, onProgress);
+  // Once stopping, the workers' (failed) results are not a run to summarize: wait for the exit.
+  let stopping: Promise<never> | null = null;
+  const stopOn = (signal: NodeJS.Signals, code: number) => () => {
+    process.stderr.write(`${signal}: stopping the bots workers\n`);
+    stopping ??= run.stop().then(() => process.exit(code));
+  };
+  const onInt = stopOn('SIGINT', 130);
+  const onTerm = stopOn('SIGTERM', 143);
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  const report = await run.report;
+  if (stopping) return stopping;
+  process.off('SIGINT', onInt);
+  process.off('SIGTERM', onTerm);
+  return report;
 }
 
 main().then(

@@ -1,10 +1,15 @@
-// A load run: starts bots at a ramp-up rate into the requested rooms, drives them for a duration,
-// reports progress every second, and sums up what players would feel.
+// A load run in this process: starts bots at a ramp-up rate into the requested rooms, drives them for a
+// duration, reports progress every second, and measures what players would feel (a LoadPart, which
+// load-results.ts turns into the report; worker-pool.ts merges the parts of several processes).
 
 import type { BotBehaviour } from './arena-brain.js';
 import { Bot, type JoinTarget } from './bot.js';
+import { BotDriver } from './bot-driver.js';
+import { failedPart, mergeParts, type LoadPart, type LoadReport } from './load-results.js';
 import { NaiveBot } from './naive-bot.js';
-import { percentiles, stddev, type Percentiles } from './percentiles.js';
+import { boundedSample, percentiles } from './percentiles.js';
+
+export type { LoadReport } from './load-results.js';
 
 export interface LoadOptions {
   readonly url: string;
@@ -34,39 +39,26 @@ export interface LoadProgress {
   readonly failed: number;
   readonly snapshotsPerSec: number;
   readonly rttP99Ms: number;
+  /** This process's CPU over the last second, as a percentage of one core. */
+  readonly cpuPercent: number;
 }
 
-export interface LoadReport {
-  readonly options: LoadOptions;
-  readonly requested: number;
-  readonly connected: number;
-  readonly failed: number;
-  readonly failures: Record<string, number>;
-  readonly decodeErrors: number;
-  readonly disconnects: number;
-  readonly protocolViolations: number;
-  readonly rttMs: Percentiles;
-  /** Standard deviation of the time between snapshot arrivals. */
-  readonly snapshotJitterMs: number;
-  readonly snapshotIntervalMs: Percentiles;
-  /** Mean over predicting bots of the fraction of predicted ticks that needed a correction. */
-  readonly correctionRate: number;
-  readonly correctionsPerMin: number;
-  /** Per bot. */
-  readonly bytesInPerSec: number;
-  readonly bytesOutPerSec: number;
-  readonly durationSec: number;
-}
-
-type AnyBot = Bot | NaiveBot;
-
-interface Slot {
+/** One bot of the run: its global index (name and seed), its room (null: quick play) and whether it creates it. */
+export interface Slot {
   readonly index: number;
   readonly room: number | null;
   readonly leader: boolean;
 }
 
-function plan(options: LoadOptions): Slot[] {
+/** Light and naive bots send one input per update; full bots update every frame (their session paces inputs). */
+const LIGHT_UPDATES_PER_SEC = 30;
+const FRAMES_PER_SEC = 60;
+/** Samples of each kind one process hands over (a uniform draw beyond it): bounds memory and merge time. */
+const SAMPLES_PER_PROCESS = 100_000;
+
+type AnyBot = Bot | NaiveBot;
+
+export function planSlots(options: LoadOptions): Slot[] {
   const slots: Slot[] = [];
   if (options.rooms !== null) {
     const perRoom = options.botsPerRoom ?? 16;
@@ -91,38 +83,53 @@ function makeBot(options: LoadOptions, index: number): AnyBot {
   return new Bot({ url: options.url, name, behaviour: options.behaviour, seed, light: options.light, conditions });
 }
 
+/** Runs every bot of the plan in this process. */
 export async function runLoad(options: LoadOptions, onProgress: (p: LoadProgress) => void = () => {}): Promise<LoadReport> {
-  const slots = plan(options);
+  return mergeParts(options, [await runLoadPart(options, planSlots(options), options.rampPerSec, onProgress)]);
+}
+
+/** Runs the bots of `slots` in this process, started at `rampPerSec`, and measures them. */
+export async function runLoadPart(
+  options: LoadOptions,
+  slots: readonly Slot[],
+  rampPerSec: number,
+  onProgress: (p: LoadProgress) => void = () => {},
+): Promise<LoadPart> {
+  if (slots.length === 0) return failedPart(0, 'none');
   const bots: AnyBot[] = [];
   const roomIds = new Map<number, Promise<string>>();
   const started = performance.now();
   const failures: Record<string, number> = {};
+  // A bot fails when it cannot connect or join, also one that never tried because its room's leader failed.
+  let failed = 0;
   const noteFailure = (err: unknown) => {
+    failed++;
     const key = (err instanceof Error ? err.message : String(err)).split(':')[0]!.slice(0, 60);
     failures[key] = (failures[key] ?? 0) + 1;
   };
 
-  // Drive every connected bot from one loop: full bots every frame (~60 Hz), light bots once a tick.
-  const frameMs = options.light || options.naive ? 1000 / 30 : 1000 / 60;
-  const driver = setInterval(() => {
-    const now = performance.now();
-    for (const bot of bots) if (bot.connected) bot.update(now);
-  }, frameMs);
+  const driver = new BotDriver(options.light || options.naive ? LIGHT_UPDATES_PER_SEC : FRAMES_PER_SEC);
 
   let lastSnapshots = 0;
+  let lastCpu = process.cpuUsage();
+  let lastAt = started;
   const progress = setInterval(() => {
     const now = performance.now();
-    const snapshots = bots.reduce((n, b) => n + b.snapshotIntervals.samples.length, 0);
+    const cpu = process.cpuUsage();
+    const snapshots = bots.reduce((n, b) => n + b.snapshotsReceived, 0);
     const recent = bots.flatMap((b) => b.rtt.samples.slice(-5));
     onProgress({
       elapsedSec: (now - started) / 1000,
       started: bots.length,
       connected: bots.filter((b) => b.connected).length,
-      failed: bots.filter((b) => b.failed !== null).length,
-      snapshotsPerSec: snapshots - lastSnapshots,
+      failed,
+      snapshotsPerSec: ((snapshots - lastSnapshots) * 1000) / (now - lastAt),
       rttP99Ms: percentiles(recent).p99,
+      cpuPercent: cpuPercentSince(lastCpu, cpu, now - lastAt),
     });
     lastSnapshots = snapshots;
+    lastCpu = cpu;
+    lastAt = now;
   }, 1000);
 
   // Ramp up.
@@ -130,6 +137,7 @@ export async function runLoad(options: LoadOptions, onProgress: (p: LoadProgress
   for (const slot of slots) {
     const bot = makeBot(options, slot.index);
     bots.push(bot);
+    driver.add(bot);
     let target: Promise<JoinTarget>;
     if (slot.room === null) target = Promise.resolve({ kind: 'quick' });
     else if (slot.leader) target = Promise.resolve({ kind: 'create' });
@@ -137,49 +145,66 @@ export async function runLoad(options: LoadOptions, onProgress: (p: LoadProgress
     const joined = target.then((t) => bot.start(t));
     if (slot.room !== null && slot.leader) roomIds.set(slot.room, joined);
     starts.push(joined.catch(noteFailure));
-    await new Promise((r) => setTimeout(r, 1000 / options.rampPerSec));
+    await new Promise((r) => setTimeout(r, 1000 / rampPerSec));
   }
   await Promise.all(starts);
 
   // Measure for the duration after the ramp.
   const measureFrom = performance.now();
-  const counters = new Map(bots.map((b) => [b, bytes(b)]));
+  const cpuFrom = process.cpuUsage();
+  const counters = new Map(bots.map((b) => [b, counts(b)]));
   await new Promise((r) => setTimeout(r, options.durationSec * 1000));
-  const measuredSec = (performance.now() - measureFrom) / 1000;
-  clearInterval(driver);
+  const measuredMs = performance.now() - measureFrom;
+  const cpuPercent = cpuPercentSince(cpuFrom, process.cpuUsage(), measuredMs);
+  driver.stop();
   clearInterval(progress);
 
   const connectedBots = bots.filter((b) => b.connected);
   const predicting = connectedBots.filter((b) => b instanceof Bot && !options.light);
-  const intervals = connectedBots.flatMap((b) => b.snapshotIntervals.samples);
-  const bytesIn = connectedBots.reduce((n, b) => n + bytes(b).in - counters.get(b)!.in, 0);
-  const bytesOut = connectedBots.reduce((n, b) => n + bytes(b).out - counters.get(b)!.out, 0);
-  const report: LoadReport = {
-    options,
+  const delta = (f: (c: Counts) => number) => connectedBots.reduce((n, b) => n + f(counts(b)) - f(counters.get(b)!), 0);
+  const part: LoadPart = {
     requested: slots.length,
     connected: connectedBots.length,
-    failed: bots.filter((b) => b.failed !== null).length,
+    failed,
     failures,
     decodeErrors: bots.reduce((n, b) => n + b.decodeErrors, 0),
     disconnects: bots.reduce((n, b) => n + b.disconnects, 0),
     protocolViolations: bots.reduce((n, b) => n + b.violationCount, 0),
-    rttMs: percentiles(connectedBots.flatMap((b) => b.rtt.samples)),
-    snapshotJitterMs: stddev(intervals),
-    snapshotIntervalMs: percentiles(intervals),
-    correctionRate: mean(predicting.map((b) => b.correctionRate)),
-    correctionsPerMin: mean(predicting.map((b) => b.correctionsPerMin)),
-    bytesInPerSec: connectedBots.length ? bytesIn / connectedBots.length / measuredSec : 0,
-    bytesOutPerSec: connectedBots.length ? bytesOut / connectedBots.length / measuredSec : 0,
-    durationSec: measuredSec,
+    rtt: boundedSample(connectedBots.flatMap((b) => b.rtt.samples), SAMPLES_PER_PROCESS),
+    snapshotIntervals: boundedSample(connectedBots.flatMap((b) => b.snapshotIntervals.samples), SAMPLES_PER_PROCESS),
+    predicting: predicting.length,
+    correctionRateSum: predicting.reduce((n, b) => n + b.correctionRate, 0),
+    correctionsPerMinSum: predicting.reduce((n, b) => n + b.correctionsPerMin, 0),
+    bytesIn: delta((c) => c.bytesIn),
+    bytesOut: delta((c) => c.bytesOut),
+    inputsSent: delta((c) => c.inputs),
+    snapshots: delta((c) => c.snapshots),
+    inputsDue: connectedBots.reduce((n, b) => n + inputsPerSec(options, b), 0) * (measuredMs / 1000),
+    durationSec: measuredMs / 1000,
+    cpuPercent,
   };
   for (const bot of bots) bot.stop();
-  return report;
+  return part;
 }
 
-function bytes(bot: AnyBot): { in: number; out: number } {
-  return { in: bot.bytesIn, out: bot.bytesOut };
+/** Inputs a bot should send per second: one per update for light and naive bots, one per server tick for full bots. */
+function inputsPerSec(options: LoadOptions, bot: AnyBot): number {
+  if (bot instanceof Bot && !options.light) return bot.net.join?.tickRate ?? LIGHT_UPDATES_PER_SEC;
+  return LIGHT_UPDATES_PER_SEC;
 }
 
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+interface Counts {
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly inputs: number;
+  readonly snapshots: number;
+}
+
+function counts(bot: AnyBot): Counts {
+  return { bytesIn: bot.bytesIn, bytesOut: bot.bytesOut, inputs: bot.inputsSent, snapshots: bot.snapshotsReceived };
+}
+
+function cpuPercentSince(from: NodeJS.CpuUsage, to: NodeJS.CpuUsage, wallMs: number): number {
+  const cpuMs = (to.user - from.user + to.system - from.system) / 1000;
+  return wallMs > 0 ? (cpuMs / wallMs) * 100 : 0;
 }

@@ -14,6 +14,7 @@ export class NaiveBot {
   readonly socket: Socket;
   readonly snapshotIntervals = new Reservoir(5000);
   readonly rtt = new Reservoir(1);
+  snapshotsReceived = 0;
   bytesIn = 0;
   bytesOut = 0;
   disconnects = 0;
@@ -39,6 +40,7 @@ export class NaiveBot {
       if (this.lastAt !== null) this.snapshotIntervals.add(now - this.lastAt);
       this.lastAt = now;
       this.lastState = state;
+      this.snapshotsReceived++;
     });
     this.socket.on('disconnect', () => this.disconnects++);
     this.socket.io.on('open', () => {
@@ -85,6 +87,9 @@ export class NaiveBot {
     this.socket.emit(EV.input, [++this.seq, -1, Math.max(0, this.lastTick), encodeArenaInput(input)]);
   }
 
+  get inputsSent(): number {
+    return this.seq;
+  }
   get correctionRate(): number {
     return 0;
   }

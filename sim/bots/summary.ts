@@ -1,11 +1,13 @@
 // The human summary of a load run: a table of what players would feel, and the pass/fail verdict.
 
-import type { LoadProgress, LoadReport } from './load-run.js';
+import type { LoadReport } from './load-results.js';
+import type { LoadProgress } from './load-run.js';
 
 export function progressLine(p: LoadProgress): string {
   return (
     `[${p.elapsedSec.toFixed(0).padStart(4)}s] started ${p.started} connected ${p.connected} failed ${p.failed}` +
-    ` | snapshots in ${Math.round(p.snapshotsPerSec)}/s | input-ack rtt p99 ${p.rttP99Ms.toFixed(0)} ms`
+    ` | snapshots in ${Math.round(p.snapshotsPerSec)}/s | input-ack rtt p99 ${p.rttP99Ms.toFixed(0)} ms` +
+    ` | bots CPU ${p.cpuPercent.toFixed(0)} %`
   );
 }
 
@@ -22,10 +24,14 @@ export function summaryTable(r: LoadReport): string {
     ['decode errors', String(r.decodeErrors)],
     ['protocol violations (ticks, acks)', String(r.protocolViolations)],
     ['disconnects', String(r.disconnects)],
+    ['inputs sent per bot per second', `${r.inputsPerSec.toFixed(1)} of ${r.inputsDuePerSec.toFixed(1)}`],
+    ['snapshots received per bot per second', r.snapshotsPerSec.toFixed(1)],
+    [`bots processes (${r.generator.processes}): CPU of a core`, r.generator.parts.map((g) => (g.cpuPercent === null ? 'none' : `${g.cpuPercent.toFixed(0)} %`)).join(', ')],
     ['measured for', `${r.durationSec.toFixed(1)} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+  const table = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+  return r.generator.warning === null ? table : `  WARNING: ${r.generator.warning}\n${table}`;
 }
 
 /** Why the run failed, or null when it passed. */

@@ -1,0 +1,80 @@
+// The one workload every load generator of the peers benchmark plays (ours through the bots CLI, Colyseus
+// through @colyseus/sdk, the bare ws floor through ws): rooms of 16 players moving continuously, their
+// direction and aim changing once a second, 30 inputs/s in and 30 snapshots/s out per player.
+
+import { AIM_STEPS, DIRECTION_KEYS, type ArenaInput } from '../../../shared/game/arena/index.js';
+
+export const WORKLOAD = {
+  playersPerRoom: 16,
+  inputsPerSec: 30,
+  snapshotsPerSec: 30,
+  /** Inputs between changes of direction and aim: once a second. */
+  inputsPerTurn: 30,
+  /** Players started per second while filling the rooms. */
+  rampPerSec: 100,
+  steps: [128, 512, 1024],
+  runs: 3,
+} as const;
+
+/** A player's inputs: one per call, a new direction and aim every WORKLOAD.inputsPerTurn calls. Seeded, so runs repeat. */
+export class WorkloadPlayer {
+  private state: number;
+  private sent = 0;
+  private input: ArenaInput = { keys: 0, aim: 0 };
+
+  constructor(seed: number) {
+    this.state = (seed * 2654435761) >>> 0 || 1;
+  }
+
+  nextInput(): ArenaInput {
+    if (this.sent++ % WORKLOAD.inputsPerTurn === 0) {
+      this.input = { keys: DIRECTION_KEYS[this.next(DIRECTION_KEYS.length)]!, aim: this.next(AIM_STEPS) };
+    }
+    return this.input;
+  }
+
+  /** xorshift32. */
+  private next(n: number): number {
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.state = x >>> 0;
+    return this.state % n;
+  }
+}
+
+/** What a peer's load generator (Colyseus, floor) writes with --json: the same counters our bots report. */
+export interface PeerLoadReport {
+  readonly requested: number;
+  readonly connected: number;
+  readonly failed: number;
+  readonly failures: Record<string, number>;
+  /** Over the measuring window, summed over connected players. */
+  readonly inputsSent: number;
+  readonly inputsDue: number;
+  /** State messages (snapshots, patches) received. */
+  readonly messagesReceived: number;
+  readonly durationSec: number;
+  /** The load generator's own CPU over the window, % of one core. */
+  readonly cpuPercent: number;
+}
+
+/**
+ * Sends one tick of inputs for every player every 1/30 s on an absolute schedule (no drift). Like our bots'
+ * driver, a process too busy to keep up skips the ticks it missed rather than bursting them: the
+ * inputs-sent ratio then shows it, and the run is flagged as saturated.
+ */
+export function startInputClock(onTick: () => void): () => void {
+  const periodMs = 1000 / WORKLOAD.inputsPerSec;
+  const start = performance.now();
+  let tick = 0;
+  let timer: NodeJS.Timeout;
+  const loop = () => {
+    onTick();
+    tick = Math.max(tick + 1, Math.floor((performance.now() - start) / periodMs));
+    timer = setTimeout(loop, Math.max(0, start + (tick + 1) * periodMs - performance.now()));
+  };
+  timer = setTimeout(loop, periodMs);
+  return () => clearTimeout(timer);
+}
