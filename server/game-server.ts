@@ -216,7 +216,6 @@ export class GameServer {
     const [joined] = await Promise.all([this.directory.start(), this.matchIndex?.start()]);
     // Without Redis yet, the node keeps trying in the background; meanwhile matchmaking answers DIRECTORY_UNAVAILABLE.
     if (!joined.ok) this.log.warn('room directory not reachable yet; retrying', { err: joined.error.message });
-    this.scheduler.start();
     this.listening = true;
     const { tickRate, naive } = config;
     this.log.info('listening', {
@@ -409,6 +408,8 @@ export class GameServer {
 
   private newRoom(spec: NewRoomSpec, hostObserver: RoomObserver): Room {
     const { config, game } = this.options;
+    // The scheduler runs while there are rooms to step (an idle server sleeps instead of waking 30 times a second).
+    if (!this.shuttingDown) this.scheduler.start();
     const id = spec.roomId;
     // The configured rewind cap, never beyond the history the game keeps.
     const lagCompensationTicks = Math.min(
@@ -441,6 +442,7 @@ export class GameServer {
   private tickRooms(): void {
     const applied = this.rooms.step();
     if (applied > 0) this.metrics.inputsApplied.inc(applied);
+    if (this.rooms.size === 0) this.scheduler.stop();
   }
 
   /** Which of these rooms are open anywhere in the cluster (room quotas); null when the directory cannot say. */

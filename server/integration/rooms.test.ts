@@ -74,6 +74,20 @@ describe('rooms', () => {
     }
   });
 
+  it('steps rooms only while there are any: an idle server does not tick', async () => {
+    const s = await server({ emptyRoomGraceMs: 100 });
+    expect(s.server.scheduler.running).toBe(false);
+    const c = await client(s.url, 'idle');
+    await c.quickPlay();
+    await waitFor(() => c.stats.snapshots > 2, 5000, 'snapshots of the first room');
+    expect(s.server.scheduler.running).toBe(true);
+    await c.leave();
+    await waitFor(() => !s.server.scheduler.running, 10_000, 'the scheduler to stop once the empty room closed');
+    const before = c.stats.snapshots;
+    await c.quickPlay();
+    await waitFor(() => c.stats.snapshots > before + 2, 5000, 'snapshots of a new room');
+  });
+
   it('puts quick players in one room where they see each other move', async () => {
     const s = await server();
     const a = await client(s.url, 'alice');

@@ -7,6 +7,7 @@ import type { AnyGame } from '../../shared/game/game-definition.js';
 import { ArenaBrain, type BotBehaviour } from '../../sim/bots/arena-brain.js';
 import { Room, type PlayerLink, type RoomObserver, type Seat } from '../room.js';
 import { combineObservers } from './service.js';
+import { createPrng, nextInt, type PrngState } from '../../shared/game/prng.js';
 
 const silentLink: PlayerLink = { sendSnapshot() {}, sendChat() {}, sendNotice() {}, sendRoomClosed() {} };
 
@@ -81,10 +82,10 @@ export class BotMatch {
   private readonly bots = new Map<number, Bot>();
   private views: readonly EntityView[] = [];
   private script: MatchScript | null = null;
-  private rng: number;
+  private readonly rng: PrngState;
 
   constructor(private readonly options: BotMatchOptions = {}) {
-    this.rng = (options.seed ?? 1) * 2654435761 >>> 0 || 1;
+    this.rng = createPrng(options.seed ?? 1);
     const viewer: RoomObserver = { onSnapshot: (_room, _tick, views) => void (this.views = views) };
     this.room = newRoom(options.roomId ?? 'bench-room', options.seed ?? 1, combineObservers(options.observer, viewer), options.lagCompensationTicks);
   }
@@ -133,11 +134,6 @@ export class BotMatch {
   }
 
   private next(n: number): number {
-    let x = this.rng;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.rng = x >>> 0;
-    return this.rng % n;
+    return nextInt(this.rng, n);
   }
 }

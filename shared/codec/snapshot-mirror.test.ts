@@ -160,6 +160,22 @@ describe('SnapshotMirror on bad input', () => {
     expect(swapped?.changed).toEqual([]);
   });
 
+  it('keeps only the states a later delta can name: the acknowledged baseline and newer', () => {
+    const replicator = new Replicator(testSchema, { interestRadius: 100 });
+    const client = replicator.addClient();
+    const mirror = new SnapshotMirror(testSchema);
+    const held = () => [10, 11, 12, 13, 14, 15].filter((t) => mirror.stateAt(t) !== undefined);
+    for (let tick = 10; tick <= 15; tick++) {
+      replicator.commitTick(tick, [player(1, tick, 10), mover(4, 40 + 2 * tick, 40, 2, 0)], []);
+      mirror.apply(replicator.encodeFor(client, { x: 0, y: 0 }, H));
+      // Acknowledged two ticks late, as over a round trip.
+      if (tick >= 11) replicator.acknowledge(client, tick - 1);
+    }
+    // Tick 15 was a delta against 13 (acknowledged at tick 14): 10..12 can never be a baseline again.
+    expect(held()).toEqual([13, 14, 15]);
+    expect(mirror.entities.get(4)?.values[0]).toBe(70);
+  });
+
   it('rejects trailing bytes', () => {
     const { mirror, valid } = fixture();
     const padded = new Uint8Array(valid[0].length + 1);

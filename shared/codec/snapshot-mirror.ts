@@ -64,6 +64,8 @@ export class SnapshotMirror {
   private readonly ticks: number[] = [];
   private readonly states: ReadonlyMap<number, EntityState>[] = [];
   private readonly seqs: number[] = [];
+  /** Scratch set of one apply(): the ids its sections named. */
+  private readonly touched = new Set<number>();
   /** Ticks whose events were delivered and that a later delta may carry again (ascending). */
   private deliveredEventTicks: number[] = [];
 
@@ -131,12 +133,15 @@ export class SnapshotMirror {
       if (!Number.isSafeInteger(lastInputSeq)) throw new SnapshotError('malformed', 'lastInputSeq out of range');
     }
 
-    const next = new Map(baseline);
+    // Copied with forEach: a Map's iterator would allocate an entry array per entity.
+    const next = new Map<number, EntityState>();
+    baseline.forEach((entity, id) => next.set(id, entity));
     // Velocity prediction first: every kept entity moves by its baseline velocity; the changes section
     // then carries residuals against these predicted values.
     if (baselineTick !== null && this.predicts) this.predict(baseline, next, tick - baselineTick);
     /** Ids the changes, enters or leaves sections named: each may appear once (enter + leave: kind change). */
-    const touched = new Set<number>();
+    const touched = this.touched;
+    touched.clear();
     const entered: number[] = [];
     const left: number[] = [];
     /** Ids entered while their baseline entity was still present: each must also leave (kind change). */
@@ -156,13 +161,14 @@ export class SnapshotMirror {
       }
     }
     const changed: number[] = [];
-    for (const [id, before] of baseline) {
+    baseline.forEach((before, id) => {
       const now = next.get(id);
       if (now !== undefined && now !== before && replaced?.has(id) !== true) changed.push(id);
-    }
+    });
     changed.sort((a, b) => a - b);
 
     // Valid: commit.
+    if (baselineTick !== null) this.forgetBefore(baselineTick);
     this.ticks.push(tick);
     this.states.push(next);
     this.seqs.push(lastInputSeq);
@@ -187,11 +193,25 @@ export class SnapshotMirror {
     };
   }
 
+  /**
+   * Drops the states older than `baselineTick`: the server's baseline for this client only moves forward
+   * (it deltas against the newest tick the client acknowledged), so no later delta can name them. Keeps
+   * the mirror to a round trip of states instead of historyTicks.
+   */
+  private forgetBefore(baselineTick: number): void {
+    let drop = 0;
+    while (drop < this.ticks.length && this.ticks[drop] < baselineTick) drop++;
+    if (drop === 0) return;
+    this.ticks.splice(0, drop);
+    this.states.splice(0, drop);
+    this.seqs.splice(0, drop);
+  }
+
   /** Dead reckoning (format.ts predictValue): moves every baseline entity along its baseline velocity. */
   private predict(baseline: ReadonlyMap<number, EntityState>, next: Map<number, EntityState>, dt: number): void {
-    for (const [id, before] of baseline) {
+    baseline.forEach((before, id) => {
       const velocity = this.velocityOf[before.kind];
-      if (velocity.length === 0) continue;
+      if (velocity.length === 0) return;
       let values: FieldValue[] | null = null;
       for (let f = 0; f < velocity.length; f++) {
         const v = velocity[f];
@@ -203,7 +223,7 @@ export class SnapshotMirror {
         values[f] = predicted;
       }
       if (values !== null) next.set(id, { id, kind: before.kind, values });
-    }
+    });
   }
 
   private readChanges(
@@ -228,8 +248,10 @@ export class SnapshotMirror {
         throw new SnapshotError('malformed', message);
       }
       section.consume(2 + popcount(mask));
-      // Start from the prediction (the baseline values where nothing is predicted).
-      const values = (next.get(id) as EntityState).values.slice();
+      // Start from the prediction (the baseline values where nothing is predicted). A predicted entity is
+      // this apply's own new object: finished in place rather than copied again.
+      const predicted = next.get(id) as EntityState;
+      const values = predicted === before ? before.values.slice() : (predicted.values as FieldValue[]);
       let same = true;
       for (let f = 0; f < fields.length; f++) {
         if ((mask & (1 << f)) === 0) {
@@ -251,7 +273,7 @@ export class SnapshotMirror {
         if (values[f] !== before.values[f]) same = false;
       }
       // A residual that cancels the prediction leaves the entity as it was: keep sharing the baseline object.
-      next.set(id, same ? before : { id, kind: before.kind, values });
+      next.set(id, same ? before : predicted === before ? { id, kind: before.kind, values } : predicted);
     }
   }
 

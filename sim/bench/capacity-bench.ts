@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import type { LoadReport } from '../bots/load-run.js';
 import { parsePrometheus, sampleValue, type PromSamples } from './prometheus-text.js';
 import { readProcStats, type ProcStats } from './proc-stats.js';
+import { BUNDLE_NAME, ensureServerBuilt, SERVER_DIST } from '../../game-client/scripts/server-build.js';
 
 export interface CapacityOptions {
   readonly modes: readonly ('ours' | 'naive')[];
@@ -51,9 +52,14 @@ export function pinned(core: number, command: string[]): string[] {
   return PINNING ? ['taskset', '-c', String(core), ...command] : command;
 }
 
-/** Starts server/main.ts and resolves with its port once it logs "listening". */
-export function startServer(naive: boolean, recordingsDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const [cmd, ...args] = pinned(0, [process.execPath, '--import', 'tsx', 'server/main.ts', ...(naive ? ['--naive'] : [])]);
+/**
+ * Starts the server as `npm start` runs it (the compiled bundle, built first when stale) and resolves with
+ * its port once it logs "listening".
+ */
+export async function startServer(naive: boolean, recordingsDir: string): Promise<{ child: ChildProcess; port: number }> {
+  await ensureServerBuilt();
+  const bundle = join(SERVER_DIST, BUNDLE_NAME);
+  const [cmd, ...args] = pinned(0, [process.execPath, '--enable-source-maps', bundle, ...(naive ? ['--naive'] : [])]);
   const child = spawn(cmd!, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EMPTY_ROOM_GRACE_MS: '1000', MAX_ROOMS: '10000', RECONNECT_GRACE_MS: '1000',
       // Every bot connects from this machine: lift the per-address limits for the load test.

@@ -6,6 +6,7 @@ import { NetClient, type NetClientOptions } from '../../shared/client/net-client
 import type { ClientSession, RenderFrame } from '../../shared/client/client-session.js';
 import { NetworkConditions, type NetworkConditionsOptions } from '../../shared/client/network-conditions.js';
 import { createArenaSession } from '../../shared/game/arena/client-models.js';
+import { createPrng, nextUint32 } from '../../shared/game/prng.js';
 import {
   ARENA_SCHEMA,
   DIRECTION_KEYS,
@@ -102,16 +103,10 @@ export function closePlayer(p: ArenaPlayer): void {
   p.net.close();
 }
 
-/** xorshift32, for reproducible input patterns. */
+/** A seeded generator of numbers in [0, 1), for reproducible input patterns. */
 export function seededRandom(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
+  const state = createPrng(seed);
+  return () => nextUint32(state) / 4294967296;
 }
 
 /** The eight directions plus standing still. */

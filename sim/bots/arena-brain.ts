@@ -2,6 +2,7 @@
 // from walls it is pushing against) and fight (aim at the nearest visible enemy, fire the rifle when
 // in range, a rocket now and then). Pure and seeded, so a load run or benchmark is reproducible.
 
+import { createPrng, nextInt, type PrngState } from '../../shared/game/prng.js';
 import {
   AIM_STEPS,
   DIRECTION_KEYS,
@@ -23,7 +24,7 @@ export interface BotView {
 const DIRECTIONS = DIRECTION_KEYS;
 
 export class ArenaBrain {
-  private state: number;
+  private readonly rng: PrngState;
   private moveKeys = 0;
   private ticksUntilTurn = 0;
   private aim = 0;
@@ -33,7 +34,7 @@ export class ArenaBrain {
     private readonly behaviour: BotBehaviour,
     seed: number,
   ) {
-    this.state = seed >>> 0 || 1;
+    this.rng = createPrng(seed);
   }
 
   /** The input for this tick. */
@@ -65,14 +66,8 @@ export class ArenaBrain {
     return { keys, aim: this.aim };
   }
 
-  /** xorshift32: a tiny seeded generator (bots need no more). */
   private next(n: number): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x >>> 0;
-    return this.state % n;
+    return nextInt(this.rng, n);
   }
 }
 

@@ -3,6 +3,7 @@
 // direction and aim changing once a second, 30 inputs/s in and 30 snapshots/s out per player.
 
 import { AIM_STEPS, DIRECTION_KEYS, type ArenaInput } from '../../../shared/game/arena/index.js';
+import { createPrng, nextInt, type PrngState } from '../../../shared/game/prng.js';
 
 export const WORKLOAD = {
   playersPerRoom: 16,
@@ -18,12 +19,12 @@ export const WORKLOAD = {
 
 /** A player's inputs: one per call, a new direction and aim every WORKLOAD.inputsPerTurn calls. Seeded, so runs repeat. */
 export class WorkloadPlayer {
-  private state: number;
+  private readonly rng: PrngState;
   private sent = 0;
   private input: ArenaInput = { keys: 0, aim: 0 };
 
   constructor(seed: number) {
-    this.state = (seed * 2654435761) >>> 0 || 1;
+    this.rng = createPrng(seed);
   }
 
   nextInput(): ArenaInput {
@@ -33,14 +34,8 @@ export class WorkloadPlayer {
     return this.input;
   }
 
-  /** xorshift32. */
   private next(n: number): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x >>> 0;
-    return this.state % n;
+    return nextInt(this.rng, n);
   }
 }
 
