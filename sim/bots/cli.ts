@@ -1,99 +1,52 @@
 // `npm run bots -- --url http://host:3000 --rooms 20 --bots-per-room 16 --duration 60`
 // Fills a server with bots that play through the same netcode client as the browser and prints what
-// players would feel. Exit code 1 when too many bots fail, or on any decode error or protocol violation.
+// players would feel. The options, their checks and the exit codes are in bots-options.ts (--help): the
+// run fails (1) when no bot connects, too many fail, a bot loses its server, or on any decode error or
+// protocol violation; a bad command line is 2 and a server that cannot be reached 3, before any bot starts.
 // With --workers N the bots spread over N processes (worker-pool.ts) and one merged summary is printed.
 
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
-import type { BotBehaviour } from './arena-brain.js';
+import { dirname, resolve } from 'node:path';
+import { EXIT, HELP, parseBotsArgs, type BotsRun } from './bots-options.js';
 import type { LoadReport } from './load-results.js';
 import { runLoad, type LoadOptions, type LoadProgress } from './load-run.js';
+import { UsageError } from './option-values.js';
+import { probeServer } from './server-probe.js';
 import { progressLine, summaryTable, verdict } from './summary.js';
 import { runWorkers } from './worker-pool.js';
-
-const HELP = `usage: npm run bots -- [options]
-  --url URL               server (default http://127.0.0.1:3000)
-  --rooms N               rooms to create and fill (with --bots-per-room, default 16)
-  --bots-per-room N
-  --bots N                total bots placed by quick play (when --rooms is not given; default 16)
-  --ramp N                bots started per second (default 50)
-  --duration S            seconds to measure after the ramp (default 30)
-  --behaviour B           idle | wander | fight (default fight)
-  --latency MS            added one-way latency (default 0)
-  --jitter MS             added jitter, +/- MS (default 0)
-  --loss P                snapshot loss, a fraction (0.05) or a percentage (5%) (default 0)
-  --light                 no prediction/interpolation (for very large counts): inputs, snapshot decode and acks only
-  --workers N|auto        spread the bots over N processes (auto: one per core); one merged summary (default 1)
-  --naive                 the server runs with --naive (JSON full state)
-  --seed N                seed of the bots' behaviour (default 1)
-  --max-failure-rate P    fraction of bots allowed to fail before exit 1 (default 0.01)
-  --json FILE             write the machine-readable results there`;
 
 /** Refusals that mean "too much from one address" (a load test from one machine meets them first). */
 const PER_ADDRESS_REFUSALS = ['TOO_MANY_CONNECTIONS', 'QUOTA_EXCEEDED'];
 
-function number(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value.endsWith('%') ? Number(value.slice(0, -1)) / 100 : value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got "${value}"`);
-  return n;
-}
-
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string', default: 'http://127.0.0.1:3000' },
-      rooms: { type: 'string' },
-      'bots-per-room': { type: 'string' },
-      bots: { type: 'string' },
-      ramp: { type: 'string' },
-      duration: { type: 'string' },
-      behaviour: { type: 'string', default: 'fight' },
-      latency: { type: 'string' },
-      jitter: { type: 'string' },
-      loss: { type: 'string' },
-      light: { type: 'boolean', default: false },
-      naive: { type: 'boolean', default: false },
-      seed: { type: 'string' },
-      'max-failure-rate': { type: 'string' },
-      json: { type: 'string' },
-      workers: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
+async function main(argv: readonly string[]): Promise<number> {
+  let run: BotsRun;
+  try {
+    const command = parseBotsArgs(argv, availableParallelism());
+    if (command.help) {
+      console.log(HELP);
+      return EXIT.passed;
+    }
+    run = command;
+    if (run.json !== null) checkWritable(run.json);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`bots: ${err.message}`);
+    return EXIT.usage;
   }
-  const behaviour = values.behaviour as BotBehaviour;
-  if (!['idle', 'wander', 'fight'].includes(behaviour)) throw new Error(`--behaviour must be idle, wander or fight`);
-  const loss = number(values.loss, 'loss', 0);
-  if (loss > 1) throw new Error('--loss must be at most 1 (or 100%)');
-  const options: LoadOptions = {
-    url: values.url!,
-    rooms: values.rooms !== undefined ? number(values.rooms, 'rooms', 1) : null,
-    botsPerRoom: values['bots-per-room'] !== undefined ? number(values['bots-per-room'], 'bots-per-room', 16) : null,
-    bots: values.bots !== undefined ? number(values.bots, 'bots', 16) : null,
-    rampPerSec: Math.max(1, number(values.ramp, 'ramp', 50)),
-    durationSec: number(values.duration, 'duration', 30),
-    behaviour,
-    latencyMs: number(values.latency, 'latency', 0),
-    jitterMs: number(values.jitter, 'jitter', 0),
-    loss,
-    light: values.light!,
-    naive: values.naive!,
-    seed: number(values.seed, 'seed', 1),
-  };
-  const maxFailureRate = number(values['max-failure-rate'], 'max-failure-rate', 0.01);
-  const workers = values.workers === 'auto' ? availableParallelism() : number(values.workers, 'workers', 1);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error('--workers must be a whole number >= 1, or auto');
+  const { load: options, workers } = run;
+  for (const note of run.notes) process.stderr.write(`bots: ${note}\n`);
+  const unreachable = await probeServer(options.url);
+  if (unreachable !== null) {
+    console.error(`bots: ${unreachable}`);
+    return EXIT.unreachable;
+  }
   process.stderr.write(`bots: ${JSON.stringify({ ...options, workers })}\n`);
   const onProgress = (p: LoadProgress) => process.stderr.write(progressLine(p) + '\n');
   const report = workers === 1 ? await runLoad(options, onProgress) : await runInWorkers(options, workers, onProgress);
   console.log(`\nLoad run against ${options.url}\n${summaryTable(report)}`);
-  if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
-  const failed = verdict(report, maxFailureRate);
+  if (run.json !== null) writeFileSync(run.json, JSON.stringify(report, null, 2));
+  const failed = verdict(report, run.maxFailureRate);
   if (failed) {
     console.error(`FAILED: ${failed}`);
     if (Object.keys(report.failures).some((reason) => PER_ADDRESS_REFUSALS.includes(reason))) {
@@ -102,9 +55,22 @@ async function main(): Promise<number> {
           'For a load test, start the server with EXEMPT_ADDRESSES=<this machine\'s address> (e.g. 127.0.0.1).',
       );
     }
-    return 1;
+    return EXIT.failed;
   }
-  return 0;
+  return EXIT.passed;
+}
+
+/** The results file must be writable before the run starts, not found unwritable after it. */
+function checkWritable(file: string): void {
+  const path = resolve(file);
+  try {
+    const existing = statSync(path, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) throw new UsageError(`--json ${file} is a directory`);
+    accessSync(existing ? path : dirname(path), constants.W_OK);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`--json ${file}: cannot write there (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
 }
 
 /** The run spread over worker processes; Ctrl-C (or SIGTERM) stops every one of them before exiting. */
@@ -127,10 +93,10 @@ async function runInWorkers(options: LoadOptions, workers: number, onProgress: (
   return report;
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(2);
+    console.error('bots: unexpected error:', err);
+    process.exit(EXIT.failed);
   },
 );

@@ -11,11 +11,14 @@ export const SATURATED_CPU_PERCENT = 90;
 export const MIN_INPUT_RATIO = 0.95;
 
 export interface LoadPart {
-  /** Bots this process was given, connected at the end, and failed to connect or join. */
+  /** Bots this process was given, playing at the end (connected and seated), and failed to connect or join. */
   readonly requested: number;
   readonly connected: number;
   readonly failed: number;
   readonly failures: Record<string, number>;
+  /** Bots that joined but were not playing at the end (their server gone, or their seat), by why. */
+  readonly lost: number;
+  readonly losses: Record<string, number>;
   readonly decodeErrors: number;
   readonly disconnects: number;
   readonly protocolViolations: number;
@@ -62,9 +65,13 @@ export interface GeneratorReport {
 export interface LoadReport {
   readonly options: LoadOptions;
   readonly requested: number;
+  /** Bots playing at the end: connected and seated. */
   readonly connected: number;
   readonly failed: number;
   readonly failures: Record<string, number>;
+  /** Bots that joined, then lost their server or seat and were not back by the end. */
+  readonly lost: number;
+  readonly losses: Record<string, number>;
   readonly decodeErrors: number;
   readonly disconnects: number;
   readonly protocolViolations: number;
@@ -94,6 +101,8 @@ export function failedPart(requested: number, reason: string): LoadPart {
     connected: 0,
     failed: requested,
     failures: requested > 0 ? { [reason]: requested } : {},
+    lost: 0,
+    losses: {},
     decodeErrors: 0,
     disconnects: 0,
     protocolViolations: 0,
@@ -129,8 +138,6 @@ export function generatorPart(part: LoadPart): GeneratorPart {
 /** One report from the parts of every bots process. */
 export function mergeParts(options: LoadOptions, parts: readonly LoadPart[]): LoadReport {
   const sum = (f: (p: LoadPart) => number) => parts.reduce((n, p) => n + f(p), 0);
-  const failures: Record<string, number> = {};
-  for (const p of parts) for (const [reason, n] of Object.entries(p.failures)) failures[reason] = (failures[reason] ?? 0) + n;
   const measured = parts.filter((p) => p.connected > 0);
   // Per-bot rates are over bot-seconds, so processes whose windows differ slightly weigh right.
   const botSeconds = measured.reduce((n, p) => n + p.connected * p.durationSec, 0);
@@ -143,7 +150,9 @@ export function mergeParts(options: LoadOptions, parts: readonly LoadPart[]): Lo
     requested: sum((p) => p.requested),
     connected: sum((p) => p.connected),
     failed: sum((p) => p.failed),
-    failures,
+    failures: countsByReason(parts.map((p) => p.failures)),
+    lost: sum((p) => p.lost),
+    losses: countsByReason(parts.map((p) => p.losses)),
     decodeErrors: sum((p) => p.decodeErrors),
     disconnects: sum((p) => p.disconnects),
     protocolViolations: sum((p) => p.protocolViolations),
@@ -165,6 +174,13 @@ export function mergeParts(options: LoadOptions, parts: readonly LoadPart[]): Lo
       parts: generatorParts,
     },
   };
+}
+
+/** Counts by reason of several parts, added up. */
+function countsByReason(all: readonly Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const counts of all) for (const [reason, n] of Object.entries(counts)) total[reason] = (total[reason] ?? 0) + n;
+  return total;
 }
 
 function saturationWarning(parts: readonly GeneratorPart[]): string {

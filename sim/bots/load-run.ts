@@ -1,13 +1,16 @@
 // A load run in this process: starts bots at a ramp-up rate into the requested rooms, drives them for a
 // duration, reports progress every second, and measures what players would feel (a LoadPart, which
-// load-results.ts turns into the report; worker-pool.ts merges the parts of several processes).
+// load-results.ts turns into the report; worker-pool.ts merges the parts of several processes). A bot
+// counts as playing while it is connected and seated: one that joined and is not playing at the end lost
+// its server (or its seat), which fails the run.
 
 import type { BotBehaviour } from './arena-brain.js';
 import { Bot, type JoinTarget } from './bot.js';
 import { BotDriver } from './bot-driver.js';
 import { failedPart, mergeParts, type LoadPart, type LoadReport } from './load-results.js';
 import { NaiveBot } from './naive-bot.js';
-import { boundedSample, percentiles } from './percentiles.js';
+import { boundedSample } from './percentiles.js';
+import { cpuPercent, progressRates, readCounters, type ProgressRates } from './progress-rates.js';
 
 export type { LoadReport } from './load-results.js';
 
@@ -32,15 +35,16 @@ export interface LoadOptions {
   readonly seed: number;
 }
 
-export interface LoadProgress {
+/** Where the bots stand now, and the rates over the last second (from counters: progress-rates.ts). */
+export interface LoadProgress extends ProgressRates {
   readonly elapsedSec: number;
   readonly started: number;
+  /** Bots playing now: connected and seated. */
   readonly connected: number;
+  /** Bots that could not connect or join. */
   readonly failed: number;
-  readonly snapshotsPerSec: number;
-  readonly rttP99Ms: number;
-  /** This process's CPU over the last second, as a percentage of one core. */
-  readonly cpuPercent: number;
+  /** Bots that joined and are not playing now: their connection dropped (maybe coming back) or their seat is gone. */
+  readonly disconnected: number;
 }
 
 /** One bot of the run: its global index (name and seed), its room (null: quick play) and whether it creates it. */
@@ -110,26 +114,20 @@ export async function runLoadPart(
 
   const driver = new BotDriver(options.light || options.naive ? LIGHT_UPDATES_PER_SEC : FRAMES_PER_SEC);
 
-  let lastSnapshots = 0;
-  let lastCpu = process.cpuUsage();
-  let lastAt = started;
+  let last = readCounters(bots, started, process.cpuUsage());
   const progress = setInterval(() => {
-    const now = performance.now();
-    const cpu = process.cpuUsage();
-    const snapshots = bots.reduce((n, b) => n + b.snapshotsReceived, 0);
-    const recent = bots.flatMap((b) => b.rtt.samples.slice(-5));
+    const now = readCounters(bots, performance.now(), process.cpuUsage());
+    const joined = bots.filter((b) => b.connected);
+    const playing = joined.filter((b) => notPlaying(b) === null).length;
     onProgress({
-      elapsedSec: (now - started) / 1000,
+      elapsedSec: (now.atMs - started) / 1000,
       started: bots.length,
-      connected: bots.filter((b) => b.connected).length,
+      connected: playing,
       failed,
-      snapshotsPerSec: ((snapshots - lastSnapshots) * 1000) / (now - lastAt),
-      rttP99Ms: percentiles(recent).p99,
-      cpuPercent: cpuPercentSince(lastCpu, cpu, now - lastAt),
+      disconnected: joined.length - playing,
+      ...progressRates(last, now),
     });
-    lastSnapshots = snapshots;
-    lastCpu = cpu;
-    lastAt = now;
+    last = now;
   }, 1000);
 
   // Ramp up.
@@ -149,29 +147,42 @@ export async function runLoadPart(
   }
   await Promise.all(starts);
 
-  // Measure for the duration after the ramp.
+  // Measure for the duration after the ramp (when a bot joined: with none there is nothing to measure).
   const measureFrom = performance.now();
   const cpuFrom = process.cpuUsage();
   const counters = new Map(bots.map((b) => [b, counts(b)]));
-  await new Promise((r) => setTimeout(r, options.durationSec * 1000));
+  if (bots.some((b) => b.connected)) await new Promise((r) => setTimeout(r, options.durationSec * 1000));
   const measuredMs = performance.now() - measureFrom;
-  const cpuPercent = cpuPercentSince(cpuFrom, process.cpuUsage(), measuredMs);
+  const cpuTo = process.cpuUsage();
   driver.stop();
   clearInterval(progress);
 
-  const connectedBots = bots.filter((b) => b.connected);
-  const predicting = connectedBots.filter((b) => b instanceof Bot && !options.light);
-  const delta = (f: (c: Counts) => number) => connectedBots.reduce((n, b) => n + f(counts(b)) - f(counters.get(b)!), 0);
+  // `connected` says the bot joined once; whether it still plays is its connection and seat now.
+  const playingBots: AnyBot[] = [];
+  const losses: Record<string, number> = {};
+  let lost = 0;
+  for (const bot of bots.filter((b) => b.connected)) {
+    const why = notPlaying(bot);
+    if (why === null) playingBots.push(bot);
+    else {
+      lost++;
+      losses[why] = (losses[why] ?? 0) + 1;
+    }
+  }
+  const predicting = playingBots.filter((b) => b instanceof Bot && !options.light);
+  const delta = (f: (c: Counts) => number) => playingBots.reduce((n, b) => n + f(counts(b)) - f(counters.get(b)!), 0);
   const part: LoadPart = {
     requested: slots.length,
-    connected: connectedBots.length,
+    connected: playingBots.length,
     failed,
     failures,
+    lost,
+    losses,
     decodeErrors: bots.reduce((n, b) => n + b.decodeErrors, 0),
     disconnects: bots.reduce((n, b) => n + b.disconnects, 0),
     protocolViolations: bots.reduce((n, b) => n + b.violationCount, 0),
-    rtt: boundedSample(connectedBots.flatMap((b) => b.rtt.samples), SAMPLES_PER_PROCESS),
-    snapshotIntervals: boundedSample(connectedBots.flatMap((b) => b.snapshotIntervals.samples), SAMPLES_PER_PROCESS),
+    rtt: boundedSample(playingBots.flatMap((b) => b.rtt.samples), SAMPLES_PER_PROCESS),
+    snapshotIntervals: boundedSample(playingBots.flatMap((b) => b.snapshotIntervals.samples), SAMPLES_PER_PROCESS),
     predicting: predicting.length,
     correctionRateSum: predicting.reduce((n, b) => n + b.correctionRate, 0),
     correctionsPerMinSum: predicting.reduce((n, b) => n + b.correctionsPerMin, 0),
@@ -179,9 +190,9 @@ export async function runLoadPart(
     bytesOut: delta((c) => c.bytesOut),
     inputsSent: delta((c) => c.inputs),
     snapshots: delta((c) => c.snapshots),
-    inputsDue: connectedBots.reduce((n, b) => n + inputsPerSec(options, b), 0) * (measuredMs / 1000),
+    inputsDue: playingBots.reduce((n, b) => n + inputsPerSec(options, b), 0) * (measuredMs / 1000),
     durationSec: measuredMs / 1000,
-    cpuPercent,
+    cpuPercent: cpuPercent(cpuFrom.user + cpuFrom.system, cpuTo.user + cpuTo.system, measuredMs),
   };
   for (const bot of bots) bot.stop();
   return part;
@@ -204,7 +215,10 @@ function counts(bot: AnyBot): Counts {
   return { bytesIn: bot.bytesIn, bytesOut: bot.bytesOut, inputs: bot.inputsSent, snapshots: bot.snapshotsReceived };
 }
 
-function cpuPercentSince(from: NodeJS.CpuUsage, to: NodeJS.CpuUsage, wallMs: number): number {
-  const cpuMs = (to.user - from.user + to.system - from.system) / 1000;
-  return wallMs > 0 ? (cpuMs / wallMs) * 100 : 0;
+/** Why a bot that joined is not playing now (connected and seated), or null while it plays. */
+function notPlaying(bot: AnyBot): string | null {
+  if (bot instanceof NaiveBot) return bot.socket.connected ? null : 'disconnected';
+  if (!bot.net.connected) return 'disconnected';
+  // Connected without a seat: its room closed, or taking the seat back after a reconnect was refused.
+  return bot.net.join ? null : 'seat lost';
 }

@@ -95,16 +95,32 @@ export function pooledStddev(parts: readonly WeightedSample[]): number {
   return Math.sqrt(squares / (weight - 1));
 }
 
-/** A bounded sample store: keeps every sample up to `capacity`, then a uniform reservoir. */
+/**
+ * A bounded sample store: keeps every sample up to `capacity`, then a uniform reservoir. Its contents
+ * barely change once it is full, so rates and recent figures come from its counters (`count`, `sum`:
+ * totals of every sample added), never from `samples`.
+ */
 export class Reservoir {
   readonly samples: number[] = [];
   private seen = 0;
+  private total = 0;
   private state = 0x9e3779b9;
 
   constructor(private readonly capacity = 20_000) {}
 
+  /** Samples added since the start, also those the reservoir did not keep. */
+  get count(): number {
+    return this.seen;
+  }
+
+  /** Sum of every sample added since the start. */
+  get sum(): number {
+    return this.total;
+  }
+
   add(value: number): void {
     this.seen++;
+    this.total += value;
     if (this.samples.length < this.capacity) {
       this.samples.push(value);
       return;

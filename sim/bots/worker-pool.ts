@@ -1,17 +1,21 @@
 // `--workers N`: the bots spread over N forked processes (load-worker.ts), each running its share with
 // the same options, and their parts merged into one report. A room's bots stay in one process (its
 // leader creates it, the others join it by id). A worker that dies, reports an error or outlives its
-// deadline counts its bots as failed: the run always ends.
+// deadline counts its bots as failed: the run always ends. A worker's bots that lost their server are
+// counted in its part like any other's, so they fail the whole run.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { failedPart, mergeParts, type LoadPart, type LoadReport } from './load-results.js';
 import { planSlots, type LoadOptions, type LoadProgress, type Slot } from './load-run.js';
+import { mergeRates } from './progress-rates.js';
 import type { RunMessage, WorkerMessage } from './worker-messages.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 /** After a stop, how long a worker has to end on SIGTERM before it is killed. */
 const STOP_GRACE_MS = 3000;
+/** The longest delay setTimeout takes (about 24.8 days): a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The slots in at most `workers` shares of whole rooms (quick-play bots one by one), dealt in turn. */
 export function partitionSlots(slots: readonly Slot[], workers: number): Slot[][] {
@@ -33,7 +37,7 @@ export function partitionSlots(slots: readonly Slot[], workers: number): Slot[][
  * the results (a saturated worker is slow, not stuck).
  */
 export function workerDeadlineMs(options: LoadOptions, bots: number, rampPerSec: number): number {
-  return (2 * (bots / rampPerSec + options.durationSec) + 60) * 1000;
+  return Math.min(MAX_TIMER_MS, (2 * (bots / rampPerSec + options.durationSec) + 60) * 1000);
 }
 
 export interface WorkerPoolRun {
@@ -54,9 +58,15 @@ export function runWorkers(options: LoadOptions, workers: number, onProgress: (p
     const rampPerSec = (options.rampPerSec * share.length) / slots.length;
     const child = fork(WORKER_SCRIPT, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     children.push(child);
-    return collect(child, { kind: 'run', options, slots: share, rampPerSec }, workerDeadlineMs(options, share.length, rampPerSec), (p) => {
+    const part = collect(child, { kind: 'run', options, slots: share, rampPerSec }, workerDeadlineMs(options, share.length, rampPerSec), (p) => {
       latest[i] = p;
     });
+    // A worker that ended without results has lost its bots: its progress says so from then on.
+    void part.then((p) => {
+      if (p.cpuPercent !== null) return;
+      latest[i] = { elapsedSec: latest[i]?.elapsedSec ?? 0, started: share.length, connected: 0, failed: share.length, disconnected: 0, ...mergeRates([]) };
+    });
+    return part;
   });
   const progress = setInterval(() => {
     const reported = latest.filter((p): p is LoadProgress => p !== null);
@@ -73,7 +83,7 @@ export function runWorkers(options: LoadOptions, workers: number, onProgress: (p
   return { report, stop };
 }
 
-/** Sums of the workers' progress; the RTT p99 shown is the worst worker's, the CPU the busiest one's. */
+/** Sums of the workers' progress (rates merged by mergeRates: the CPU shown is the busiest worker's). */
 export function mergeProgress(all: readonly LoadProgress[]): LoadProgress {
   const sum = (f: (p: LoadProgress) => number) => all.reduce((n, p) => n + f(p), 0);
   return {
@@ -81,9 +91,8 @@ export function mergeProgress(all: readonly LoadProgress[]): LoadProgress {
     started: sum((p) => p.started),
     connected: sum((p) => p.connected),
     failed: sum((p) => p.failed),
-    snapshotsPerSec: sum((p) => p.snapshotsPerSec),
-    rttP99Ms: Math.max(...all.map((p) => p.rttP99Ms)),
-    cpuPercent: Math.max(...all.map((p) => p.cpuPercent)),
+    disconnected: sum((p) => p.disconnected),
+    ...mergeRates(all),
   };
 }
 

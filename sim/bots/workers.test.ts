@@ -2,14 +2,13 @@
 // merged summary counts every bot of every worker with percentiles pooled from their samples, a worker
 // killed with -9 is reported as failed bots (the run still ends), and SIGINT stops every worker.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allProcs, isRunning } from '../../server/test-support/process-tree.js';
 import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
+import { startBotsCli, type BotsCliRun } from './bots-cli-process.js';
 import type { LoadReport } from './load-results.js';
 import { planSlots, type LoadOptions } from './load-run.js';
 import { partitionSlots } from './worker-pool.js';
@@ -26,56 +25,9 @@ afterAll(async () => {
   await ts.close();
 });
 
-interface CliRun {
-  readonly pid: number;
-  /** Resolves once a stderr line matches (rejects if the process ends first). */
-  waitFor(pattern: RegExp): Promise<string>;
-  readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-/** The bots CLI as a real process (killed with its workers if it outlives RUN_TIMEOUT_MS). */
-function startCli(args: readonly string[]): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sim/bots/cli.ts', '--url', ts.url, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: string) => void; reject: (err: Error) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => stdout.push(line));
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    stderr.push(line);
-    for (const w of waiters.filter((w) => w.pattern.test(line))) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(line);
-    }
-  });
-  const killGroup = () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
-  const timer = setTimeout(killGroup, RUN_TIMEOUT_MS);
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      for (const w of waiters.splice(0)) w.reject(new Error(`the CLI ended before printing ${w.pattern}:\n${stderr.join('\n')}`));
-      resolve({ code, signal, stdout: stdout.join('\n'), stderr: stderr.join('\n') });
-    });
-  });
-  return {
-    pid: child.pid!,
-    done,
-    waitFor: (pattern) =>
-      new Promise((resolve, reject) => {
-        const seen = stderr.find((line) => pattern.test(line));
-        if (seen !== undefined) resolve(seen);
-        else if (child.exitCode !== null || child.signalCode !== null) reject(new Error(`the CLI has ended:\n${stderr.join('\n')}`));
-        else waiters.push({ pattern, resolve, reject });
-      }),
-  };
+/** The bots CLI against the test server, as a real process (killed with its workers if it outlives RUN_TIMEOUT_MS). */
+function startCli(args: readonly string[]): BotsCliRun {
+  return startBotsCli(['--url', ts.url, ...args], RUN_TIMEOUT_MS);
 }
 
 function childrenOf(pid: number): number[] {
@@ -148,7 +100,7 @@ describe('npm run bots -- --workers 2', () => {
     // The kill comes 1-2 s after the bots connect (progress lines are a second apart): the 10 s the
     // workers measure leave a wide margin before the killed one could have finished.
     const run = startCli(['--workers', '2', '--bots', '4', '--duration', '10', '--light', '--behaviour', 'idle', '--json', file]);
-    await run.waitFor(/connected 4 failed 0/);
+    await run.waitForLine(/connected 4 failed 0/);
     const workers = childrenOf(run.pid);
     expect(workers).toHaveLength(2);
     process.kill(workers[0]!, 'SIGKILL');
@@ -166,7 +118,7 @@ describe('npm run bots -- --workers 2', () => {
 
   it('SIGINT stops every worker', async () => {
     const run = startCli(['--workers', '2', '--bots', '4', '--duration', '60', '--light', '--behaviour', 'idle']);
-    await run.waitFor(/connected 4/);
+    await run.waitForLine(/connected 4/);
     const workers = childrenOf(run.pid);
     expect(workers).toHaveLength(2);
     process.kill(run.pid, 'SIGINT');
