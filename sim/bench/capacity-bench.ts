@@ -56,7 +56,7 @@ export function pinned(core: number, command: string[]): string[] {
  * Starts the server as `npm start` runs it (the compiled bundle, built first when stale) and resolves with
  * its port once it logs "listening".
  */
-export async function startServer(naive: boolean, recordingsDir: string): Promise<{ child: ChildProcess; port: number }> {
+export async function startServer(naive: boolean, recordingsDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
   await ensureServerBuilt();
   const bundle = join(SERVER_DIST, BUNDLE_NAME);
   const [cmd, ...args] = pinned(0, [process.execPath, '--enable-source-maps', bundle, ...(naive ? ['--naive'] : [])]);
@@ -65,7 +65,7 @@ export async function startServer(naive: boolean, recordingsDir: string): Promis
       // Every bot connects from this machine: lift the per-address limits for the load test.
       EXEMPT_ADDRESSES: '127.0.0.1', MAX_CONNECTIONS: '20000',
       // Recording on, as with npm start, but into a folder of the bench's own (not the repository's data/).
-      RECORDINGS_DIR: recordingsDir },
+      RECORDINGS_DIR: recordingsDir, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -3,6 +3,8 @@
 //   npx tsx sim/bench/netcode-bench.ts            (15 s per cell)
 //   npx tsx sim/bench/netcode-bench.ts --quick    (3 s per cell)
 //   options: --seconds N  --parallel N (cells run at once, default 3)  --out DIR (default bench-results)
+//            --snapshot-rate N (snapshots per second, dividing the tick rate; default 30: the report of another
+//            rate is netcode-<N>hz.md, to compare the feel of a lower rate with the default's)
 //
 // A real GameServer runs in this process on an ephemeral port. Each cell gets its own private room with
 // a predicted mover (random-walk inputs) behind a NetworkConditions layer with the cell's round trip
@@ -32,6 +34,8 @@ interface Args {
   readonly seconds: number;
   readonly parallel: number;
   readonly out: string;
+  /** Snapshots per second (SNAPSHOT_RATE); the default's report is netcode.md, another rate's netcode-<rate>hz.md. */
+  readonly snapshotRate: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -46,6 +50,7 @@ function parseArgs(argv: readonly string[]): Args {
     seconds: Number(value('--seconds') ?? (quick ? 3 : 15)),
     parallel: Math.max(1, Number(value('--parallel') ?? 3)),
     out: resolve(root, value('--out') ?? 'bench-results'),
+    snapshotRate: Number(value('--snapshot-rate') ?? DEFAULT_CONFIG.snapshotRate),
   };
 }
 
@@ -200,7 +205,7 @@ function markdown(results: readonly CellResult[], args: Args, started: Date, wal
   );
   return `# Netcode benchmark
 
-\`npx tsx sim/bench/netcode-bench.ts${args.quick ? ' --quick' : ''}\`
+\`npx tsx sim/bench/netcode-bench.ts${args.quick ? ' --quick' : ''}${args.snapshotRate === DEFAULT_CONFIG.snapshotRate ? '' : ` --snapshot-rate ${args.snapshotRate}`}\` (${args.snapshotRate} snapshots/s)
 
 | added RTT (ms) | snapshot loss | corrections/min | mean error (units) | correction rate | predicted ticks | server idle ticks/min | measured RTT (ms) | interp delay (ms) | snapshot jitter (ms) | measured loss | rewind (ticks) | beyond cap | input queue | worst remote move (steps) | extrapolated frames |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -266,14 +271,18 @@ async function main(): Promise<void> {
   const started = new Date();
   const t0 = performance.now();
   // Every simulated player connects from this machine: lift the per-address limits.
-  const config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', logLevel: 'silent', maxRooms: 1000, exemptAddresses: ['127.0.0.1'] };
+  const { snapshotRate } = args;
+  if (!Number.isInteger(snapshotRate) || snapshotRate < 1 || DEFAULT_CONFIG.tickRate % snapshotRate !== 0) {
+    throw new Error(`--snapshot-rate must divide the tick rate (${DEFAULT_CONFIG.tickRate})`);
+  }
+  const config: ServerConfig = { ...DEFAULT_CONFIG, snapshotRate, port: 0, host: '127.0.0.1', logLevel: 'silent', maxRooms: 1000, exemptAddresses: ['127.0.0.1'] };
   const server = new GameServer({ config, game: arenaGame, logger: createLogger('silent') });
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   const cells = LATENCIES_MS.flatMap((rtt) => LOSSES.map((loss) => ({ rtt, loss })));
   console.log(
     `netcode bench: ${cells.length} cells (${LATENCIES_MS.join('/')} ms RTT x ${LOSSES.map((l) => pct(l, 0)).join('/')} loss), ` +
-      `${args.seconds} s each, ${args.parallel} at a time, server on :${port}`,
+      `${args.seconds} s each, ${args.parallel} at a time, ${snapshotRate} snapshots/s, server on :${port}`,
   );
   const results: CellResult[] = [];
   try {
@@ -297,14 +306,15 @@ async function main(): Promise<void> {
   results.sort((a, b) => a.rttMs - b.rttMs || a.loss - b.loss);
   const wallSeconds = (performance.now() - t0) / 1000;
   mkdirSync(args.out, { recursive: true });
-  const meta = { node: process.version, date: started.toISOString(), secondsPerCell: args.seconds, parallel: args.parallel, quick: args.quick };
-  writeFileSync(join(args.out, 'netcode.json'), `${JSON.stringify({ meta, results }, null, 2)}\n`);
-  writeFileSync(join(args.out, 'netcode.md'), markdown(results, args, started, wallSeconds));
+  const meta = { node: process.version, date: started.toISOString(), secondsPerCell: args.seconds, parallel: args.parallel, quick: args.quick, snapshotRate };
+  const name = snapshotRate === DEFAULT_CONFIG.snapshotRate ? 'netcode' : `netcode-${snapshotRate}hz`;
+  writeFileSync(join(args.out, `${name}.json`), `${JSON.stringify({ meta, results }, null, 2)}\n`);
+  writeFileSync(join(args.out, `${name}.md`), markdown(results, args, started, wallSeconds));
   writeFileSync(
-    join(args.out, 'netcode.svg'),
-    chartGridSvg(charts(results), 3, `Client netcode vs added latency (jitter 10% of RTT each way), ${args.seconds} s per cell`),
+    join(args.out, `${name}.svg`),
+    chartGridSvg(charts(results), 3, `Client netcode vs added latency (jitter 10% of RTT each way), ${snapshotRate} snapshots/s, ${args.seconds} s per cell`),
   );
-  console.log(`wrote ${join(args.out, 'netcode.md')}, netcode.json, netcode.svg (${wallSeconds.toFixed(0)} s)`);
+  console.log(`wrote ${join(args.out, `${name}.md`)}, ${name}.json, ${name}.svg (${wallSeconds.toFixed(0)} s)`);
 }
 
 main().then(

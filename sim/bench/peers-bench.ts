@@ -65,9 +65,9 @@ interface BenchServer {
   cleanup(): void;
 }
 
-async function startOurs(naive: boolean): Promise<BenchServer> {
+async function startOurs(naive: boolean, env: Record<string, string> = {}): Promise<BenchServer> {
   const recordingsDir = mkdtempSync(join(tmpdir(), 'peers-recordings-'));
-  const server = await startServer(naive, recordingsDir);
+  const server = await startServer(naive, recordingsDir, env);
   return {
     child: server.child,
     async sample() {
@@ -127,10 +127,15 @@ function start(name: ServerName, floorMessageBytes: number): Promise<BenchServer
   switch (name) {
     case 'ours':
       return startOurs(false);
+    case 'ours15':
+      // The same server and bots with half the snapshots: the netcode report at 15/s shows what that does to the feel.
+      return startOurs(false, { SNAPSHOT_RATE: '15' });
     case 'naive':
       return startOurs(true);
     case 'colyseus':
       return startPeer('sim/bench/peers/colyseus-server.ts', [], 'sim/bench/peers/colyseus-load.ts');
+    case 'sioFloor':
+      return startPeer('sim/bench/peers/sio-floor-server.ts', ['--message-bytes', String(floorMessageBytes)], 'sim/bench/peers/sio-floor-load.ts');
     case 'floor':
       return startPeer('sim/bench/peers/floor-server.ts', ['--message-bytes', String(floorMessageBytes)], 'sim/bench/peers/floor-load.ts');
   }
@@ -185,7 +190,7 @@ async function measure(name: ServerName, players: number, run: number, floorMess
       loadCpuPercent: loadCpu,
       inputRatio: loadReport?.inputRatio ?? 0,
       saturated,
-      ...(name === 'floor' ? { floorMessageBytes } : {}),
+      ...(name === 'floor' || name === 'sioFloor' ? { floorMessageBytes } : {}),
     };
   } finally {
     server.child.kill('SIGTERM');

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { memoryStats, serveStats, SocketBytes, TickWork } from './server-stats.js';
-import { WORKLOAD } from './workload.js';
+import { startTickClock } from './workload.js';
 
 const { values } = parseArgs({ options: { 'message-bytes': { type: 'string', default: '48' } } });
 const messageBytes = Number(values['message-bytes']);
@@ -35,12 +35,10 @@ wss.on('connection', (ws, req) => {
   });
 });
 
-// One drift-free loop for every room, like our tick scheduler. Each message is a fresh buffer with a
+// One drift-free clock for every room, like our tick scheduler. Each message is a fresh buffer with a
 // changing tick number, as a real snapshot would be (not one shared buffer sent to everyone).
-const periodMs = 1000 / WORKLOAD.snapshotsPerSec;
-const start = performance.now();
 let tick = 0;
-const loop = () => {
+startTickClock(() => {
   const started = performance.now();
   tick++;
   for (const members of rooms.values()) {
@@ -51,9 +49,7 @@ const loop = () => {
     }
   }
   tickWork.add(started, performance.now() - started);
-  setTimeout(loop, Math.max(0, start + (tick + 1) * periodMs - performance.now()));
-};
-setTimeout(loop, periodMs);
+});
 
 http.listen(Number(process.env.PORT ?? 0), '127.0.0.1', async () => {
   const address = http.address();

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ArenaInput } from '../../../shared/game/arena/index.js';
-import { startInputClock, WORKLOAD, WorkloadPlayer, type PeerLoadReport } from './workload.js';
+import { startTickClock, WORKLOAD, WorkloadPlayer, type PeerLoadReport } from './workload.js';
 
 export interface PeerClient {
   send(input: ArenaInput): void;
@@ -22,7 +22,7 @@ export async function runPeerLoad(url: string, players: number, durationSec: num
   const clients: { client: PeerClient; player: WorkloadPlayer }[] = [];
   const failures: Record<string, number> = {};
   let inputsSent = 0;
-  const stopClock = startInputClock(() => {
+  const stopClock = startTickClock(() => {
     for (const c of clients) {
       if (!c.client.open) continue;
       c.client.send(c.player.nextInput());

@@ -5,13 +5,15 @@ import { cpus } from 'node:os';
 import { barChartSvg } from '../svg-bar-chart.js';
 import type { WORKLOAD } from './workload.js';
 
-export const SERVERS = ['ours', 'naive', 'colyseus', 'floor'] as const;
+export const SERVERS = ['ours', 'ours15', 'naive', 'colyseus', 'sioFloor', 'floor'] as const;
 export type ServerName = (typeof SERVERS)[number];
 
 const LABELS: Record<ServerName, string> = {
   ours: 'ours (npm start)',
+  ours15: 'ours, SNAPSHOT_RATE=15 (an option: half the snapshots)',
   naive: 'ours --naive (full JSON state)',
   colyseus: 'Colyseus 0.18 (schema, setFixedTimestep)',
+  sioFloor: 'bare socket.io floor (our parser, no state)',
   floor: 'bare ws floor (no state)',
 };
 
@@ -113,12 +115,16 @@ export function peersMarkdown(report: PeersReport): string {
   const steps = [...new Set(report.summary.map((s) => s.players))];
   const find = (server: ServerName, players: number) => report.summary.find((s) => s.server === server && s.players === players);
   const ratios = steps.flatMap((players) => {
-    const ours = find('ours', players);
-    return (['colyseus', 'floor', 'naive'] as const)
-      .filter((peer) => find(peer, players))
-      .map((peer) => {
+    const pairs = [
+      ['ours', 'colyseus'], ['ours', 'sioFloor'], ['ours', 'floor'], ['ours', 'naive'],
+      ['ours15', 'colyseus'], ['ours15', 'floor'], ['sioFloor', 'floor'],
+    ] as const;
+    return pairs
+      .filter(([mine, peer]) => find(mine, players) && find(peer, players))
+      .map(([mine, peer]) => {
+        const ours = find(mine, players);
         const other = find(peer, players);
-        return `| ${players} | ours / ${peer} | ${ratio(ours, other, 'cpuPercent')} | ${ratio(ours, other, 'rssMb')} | ${ratio(ours, other, 'heapUsedMb')} | ${ratio(ours, other, 'tickP99Ms')} | ${ratio(ours, other, 'bytesOutPerClientPerSec')} |`;
+        return `| ${players} | ${mine} / ${peer} | ${ratio(ours, other, 'cpuPercent')} | ${ratio(ours, other, 'rssMb')} | ${ratio(ours, other, 'heapUsedMb')} | ${ratio(ours, other, 'tickP99Ms')} | ${ratio(ours, other, 'bytesOutPerClientPerSec')} |`;
       });
   });
   const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' / ');

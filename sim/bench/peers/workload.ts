@@ -56,11 +56,11 @@ export interface PeerLoadReport {
 }
 
 /**
- * Sends one tick of inputs for every player every 1/30 s on an absolute schedule (no drift). Like our bots'
- * driver, a process too busy to keep up skips the ticks it missed rather than bursting them: the
- * inputs-sent ratio then shows it, and the run is flagged as saturated.
+ * Calls `onTick` every 1/30 s on an absolute schedule (no drift): a load generator's inputs, a floor server's
+ * messages. Like our bots' driver, a process too busy to keep up skips the ticks it missed rather than
+ * bursting them: for a load generator the inputs-sent ratio then shows it, and the run is flagged as saturated.
  */
-export function startInputClock(onTick: () => void): () => void {
+export function startTickClock(onTick: () => void): () => void {
   const periodMs = 1000 / WORKLOAD.inputsPerSec;
   const start = performance.now();
   let tick = 0;
