@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { defineConfig, type Plugin } from 'vite';
+import { createLogger, defineConfig, type Logger, type Plugin } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..');
@@ -45,8 +45,26 @@ function bundleReport(outDir: string): Plugin {
   };
 }
 
-export default defineConfig({
+/**
+ * Vite's logger without the stack traces its proxy prints for a peer that went away: a browser tab closed
+ * (or reloaded) with its socket.io connection open resets the socket, and the proxy logs ECONNRESET or
+ * EPIPE with a stack, once per tab. That is expected; every other error is still printed.
+ */
+function quietOnProxyResets(): Logger {
+  const logger = createLogger('info', { allowClearScreen: false });
+  const error = logger.error.bind(logger);
+  logger.error = (msg, options) => {
+    const code = (options?.error as NodeJS.ErrnoException | null | undefined)?.code;
+    if (msg.includes('proxy') && (code === 'ECONNRESET' || code === 'EPIPE')) return;
+    error(msg, options);
+  };
+  return logger;
+}
+
+export default defineConfig(({ command }) => ({
   root: here,
+  // The dev server only: a build keeps the log level its caller asks for (a custom logger would override it).
+  customLogger: command === 'serve' ? quietOnProxyResets() : undefined,
   base: '/',
   publicDir: false,
   clearScreen: false,
@@ -70,5 +88,8 @@ export default defineConfig({
     // Phaser is one ~1.3 MB module loaded lazily in its own chunk; the lobby chunk stays small.
     chunkSizeWarningLimit: 1600,
     reportCompressedSize: true,
+    // Named, so the bundle report says what it is: otherwise it is named after whichever small module
+    // live play and the games' parts share with it.
+    rollupOptions: { output: { manualChunks: (id: string) => (/[\\/]node_modules[\\/]phaser[\\/]/.test(id) ? 'phaser' : undefined) } },
   },
-});
+}));

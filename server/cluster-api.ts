@@ -1,8 +1,10 @@
-// GET /api/rooms (the cluster's public rooms, with player counts and owning node) and GET /api/nodes (live
-// nodes: id, public URL, rooms, players, draining), answered by every node from the room directory.
+// GET /api/rooms (the cluster's public rooms, with player counts and owning node), GET /api/nodes (live
+// nodes: id, public URL, rooms, players, draining) and GET /api/games (the games this server hosts, with
+// their public rooms and players across the cluster), answered by every node from the room directory.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CachedRead } from './cached-read.js';
+import type { GameSummary } from '../shared/protocol.js';
 import type { DirectoryReply, NodeSummary, PublicRoom, RoomDirectory } from './cluster/room-directory.js';
 import { directoryErrorBody } from './directory-errors.js';
 
@@ -15,14 +17,19 @@ export class ClusterApi {
   private readonly rooms: CachedRead<DirectoryReply<{ readonly rooms: readonly PublicRoom[] }>>;
   private readonly nodes: CachedRead<DirectoryReply<{ readonly nodes: readonly NodeSummary[] }>>;
 
-  constructor(private readonly directory: RoomDirectory) {
+  constructor(
+    private readonly directory: RoomDirectory,
+    /** The hosted games, in the server's order (the first is the default). */
+    private readonly games: readonly { readonly name: string; readonly title: string; readonly maxPlayers: number }[],
+  ) {
     this.rooms = new CachedRead(() => directory.publicRooms(undefined, MAX_ROOMS), CACHE_MS, (r) => r.ok);
     this.nodes = new CachedRead(() => directory.nodes(), CACHE_MS, (r) => r.ok);
   }
 
   /** Answers the request if it is one of these routes; false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-    const read = url.pathname === '/api/rooms' ? this.rooms : url.pathname === '/api/nodes' ? this.nodes : null;
+    const read =
+      url.pathname === '/api/rooms' ? this.rooms : url.pathname === '/api/nodes' ? this.nodes : url.pathname === '/api/games' ? this.gameList() : null;
     if (!read) return false;
     const head = req.method === 'HEAD';
     const node = this.directory.nodeId;
@@ -34,6 +41,21 @@ export class ClusterApi {
       () => send(res, 500, { node, error: { code: 'INTERNAL', message: 'internal error' } }, head),
     );
     return true;
+  }
+
+  /** The hosted games with the public rooms and players of each, from the cached room list. */
+  private gameList(): { get(): Promise<DirectoryReply<{ readonly games: readonly GameSummary[] }>> } {
+    return {
+      get: async () => {
+        const reply = await this.rooms.get();
+        if (!reply.ok) return reply;
+        const games = this.games.map((g): GameSummary => {
+          const rooms = reply.rooms.filter((r) => r.game === g.name);
+          return { name: g.name, title: g.title, maxPlayers: g.maxPlayers, rooms: rooms.length, players: rooms.reduce((n, r) => n + r.players, 0) };
+        });
+        return { ok: true, games };
+      },
+    };
   }
 }
 

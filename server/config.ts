@@ -11,6 +11,8 @@ export interface ServerConfig {
   readonly snapshotRate: number;
   readonly maxRooms: number;
   readonly maxPlayersPerRoom: number;
+  /** While someone plays in a public room, its seats are topped up to this many with server-hosted bots (0: none). */
+  readonly botFill: number;
   readonly reconnectGraceMs: number;
   readonly emptyRoomGraceMs: number;
   readonly lagCompensationMs: number;
@@ -33,7 +35,8 @@ export interface ServerConfig {
   readonly recordingsMaxCount: number;
   /** Retention: most bytes of recordings kept (RECORDINGS_MAX_BYTES). */
   readonly recordingsMaxBytes: number;
-  // ---- admission control (server/admission.ts) ----
+  // ---- admission control (server/connection-admission.ts, server/tcp-admission.ts, client addresses:
+  //      server/client-address.ts, slow clients: server/client-buffer-guard.ts) ----
   /** Game connections in total (MAX_CONNECTIONS); lowered at start-up to fit the descriptor limit. */
   readonly maxConnections: number;
   /** Game connections per client address (MAX_CONNECTIONS_PER_ADDRESS); 0: no limit. */
@@ -95,6 +98,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   snapshotRate: 30,
   maxRooms: 200,
   maxPlayersPerRoom: 16,
+  botFill: 4,
   reconnectGraceMs: 20_000,
   emptyRoomGraceMs: 30_000,
   lagCompensationMs: 250,
@@ -168,6 +172,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     snapshotRate,
     maxRooms: intFrom(env, 'MAX_ROOMS', DEFAULT_CONFIG.maxRooms, 1, 100_000),
     maxPlayersPerRoom: intFrom(env, 'MAX_PLAYERS_PER_ROOM', DEFAULT_CONFIG.maxPlayersPerRoom, 1, 250),
+    botFill: intFrom(env, 'BOT_FILL', DEFAULT_CONFIG.botFill, 0, 250),
     reconnectGraceMs: intFrom(env, 'RECONNECT_GRACE_MS', DEFAULT_CONFIG.reconnectGraceMs, 0, 600_000),
     emptyRoomGraceMs: intFrom(env, 'EMPTY_ROOM_GRACE_MS', DEFAULT_CONFIG.emptyRoomGraceMs, 0, 3_600_000),
     lagCompensationMs: intFrom(env, 'LAG_COMPENSATION_MS', DEFAULT_CONFIG.lagCompensationMs, 0, 1000),

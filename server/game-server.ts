@@ -28,15 +28,18 @@ import { Room, type RoomObserver } from './room.js';
 import { handleRecordingApi } from './recording/http-api.js';
 import { createMatchIndex, type MatchIndex } from './recording/match-index.js';
 import { RecordingService, combineObservers } from './recording/service.js';
+import { HostedGames } from './hosted-games.js';
 import { RoomHost, type NewRoomSpec } from './room-host.js';
 import { RoomQuotas } from './room-quotas.js';
+import { takeSnapshotCounts } from './snapshot-sender.js';
 import { ResourceMonitor } from './resource-monitor.js';
 import { TcpAdmission } from './tcp-admission.js';
 import { TickScheduler } from './tick-scheduler.js';
 
 export interface GameServerOptions {
   readonly config: ServerConfig;
-  readonly game: AnyGame;
+  /** The games this server hosts; the first is the default of a request that names none. */
+  readonly games: readonly AnyGame[];
   readonly verifier?: AuthVerifier;
   readonly logger?: Logger;
   /** Creates the observer (e.g. a recorder) of each new room. */
@@ -46,8 +49,6 @@ export interface GameServerOptions {
    * embedded in-memory directory (one process). Tests pass MemoryRoomDirectory nodes sharing one store.
    */
   readonly directory?: (nodeUrl: string) => RoomDirectory;
-  /** Map name written into match recordings (the game interface has no notion of maps). */
-  readonly mapName?: string;
 }
 
 /**
@@ -98,6 +99,8 @@ export class GameServer {
   private listening = false;
   private droppedReported = 0;
   private readonly wireBytes = { sent: 0, received: 0 };
+  /** --naive state messages sent since the last scrape, one per client (the other snapshots: snapshot-sender.ts). */
+  private snapshotsBroadcast = 0;
   private readonly startedAt = Date.now();
   private readonly trustedProxies: ReadonlySet<string>;
   private readonly resources: ResourceMonitor;
@@ -106,13 +109,11 @@ export class GameServer {
   private readonly bufferGuard: ClientBufferGuard;
   /** Match recording (config.recordingsDir), null when off. */
   readonly recordings: RecordingService | null;
+  readonly games: HostedGames;
 
   constructor(private readonly options: GameServerOptions) {
-    const { config, game } = options;
-    if (config.tickRate !== game.tickRate) {
-      // Game rules are tuned per tick: stepping them faster would make the whole game faster.
-      throw new Error(`config: TICK_RATE is ${config.tickRate} but the "${game.name}" game is tuned for ${game.tickRate} Hz`);
-    }
+    const { config } = options;
+    this.games = new HostedGames(options.games, config.tickRate);
     this.log = options.logger ?? createLogger(config.logLevel, { svc: 'game-server' });
     this.tokens = new ReconnectTokens(config.secret);
     this.trustedProxies = new Set(config.trustedProxies);
@@ -123,7 +124,6 @@ export class GameServer {
           maxCount: config.recordingsMaxCount,
           maxBytes: config.recordingsMaxBytes,
           log: this.log,
-          map: options.mapName ?? null,
         })
       : null;
     this.quotas = new RoomQuotas({
@@ -193,7 +193,7 @@ export class GameServer {
   }
 
   async listen(): Promise<number> {
-    const { config, game } = this.options;
+    const { config } = this.options;
     const { port, host } = config;
     await this.recordings?.start();
     await new Promise<void>((resolveListen, reject) => {
@@ -222,7 +222,7 @@ export class GameServer {
       port: this.port,
       host,
       tickRate,
-      game: game.name,
+      games: this.games.names,
       naive,
       node: this.directory.nodeId,
       url: nodeUrl,
@@ -233,10 +233,10 @@ export class GameServer {
 
   /** This node's directory membership, matchmaking and rooms, once its public URL is known. */
   private joinDirectory(nodeUrl: string): void {
-    const { config, game } = this.options;
+    const { config } = this.options;
     const maxRooms = config.maxRooms;
     const maxPrivateRooms = Math.min(maxRooms, config.maxPrivateRooms ?? Math.floor(maxRooms / 2));
-    const node = { url: nodeUrl, games: [game.name], maxRooms, maxPrivateRooms, ...(config.nodeId ? { nodeId: config.nodeId } : {}) };
+    const node = { url: nodeUrl, games: this.games.names, maxRooms, maxPrivateRooms, ...(config.nodeId ? { nodeId: config.nodeId } : {}) };
     this.directory =
       this.options.directory?.(nodeUrl) ??
       (config.redisUrl
@@ -252,11 +252,12 @@ export class GameServer {
       metrics: this.metrics,
       log: this.log,
     });
-    this.clusterApi = new ClusterApi(this.directory);
+    this.clusterApi = new ClusterApi(
+      this.directory,
+      this.games.all.map((g) => ({ name: g.name, title: g.title, maxPlayers: Math.min(config.maxPlayersPerRoom, g.maxPlayers) })),
+    );
     this.matchmaker = new DirectoryMatchmaker({
       directory: this.directory,
-      game: game.name,
-      maxPlayers: Math.min(config.maxPlayersPerRoom, game.maxPlayers),
       quotas: this.quotas,
       isShuttingDown: () => this.shuttingDown,
       metrics: this.metrics,
@@ -378,6 +379,8 @@ export class GameServer {
     const identity = socket.data.identity as Identity;
     const connection = new PlayerConnection(socket, identity, socket.data.address as string, {
       matchmaker: this.matchmaker,
+      games: this.games,
+      maxPlayersPerRoom: this.options.config.maxPlayersPerRoom,
       rooms: this.rooms,
       nodeId: this.directory.nodeId,
       tokens: this.tokens,
@@ -407,7 +410,10 @@ export class GameServer {
   }
 
   private newRoom(spec: NewRoomSpec, hostObserver: RoomObserver): Room {
-    const { config, game } = this.options;
+    const { config } = this.options;
+    // The directory only places rooms of the games this node registered.
+    const game = this.games.get(spec.game);
+    if (!game) throw new Error(`room ${spec.roomId} is of game "${spec.game}", which this node does not host`);
     // The scheduler runs while there are rooms to step (an idle server sleeps instead of waking 30 times a second).
     if (!this.shuttingDown) this.scheduler.start();
     const id = spec.roomId;
@@ -430,10 +436,13 @@ export class GameServer {
       // Nobody can find a private room without its players: once none is connected it closes soon.
       unattendedGraceMs: spec.isPrivate ? config.privateRoomUnattendedMs : null,
       interestRadius: game.interestRadius ?? 1e9,
+      // Friends in a private room play among themselves.
+      botFill: spec.isPrivate ? 0 : config.botFill,
       observer: combineObservers(hostObserver, this.recordings?.observeRoom(id), this.options.observeRoom?.(id)),
       ...(config.naive
         ? { broadcast: (room: Room, tick: number, views: readonly EntityView[]) => {
               this.io.to(room.id).emit(NAIVE_STATE_EVENT, fullStateMessage(tick, views, game.schema));
+              this.snapshotsBroadcast += this.io.sockets.adapter.rooms.get(room.id)?.size ?? 0;
             } }
         : {}),
     });
@@ -462,7 +471,7 @@ export class GameServer {
       ready,
       body: {
         status: ready ? 'ok' : this.shuttingDown ? 'shutting_down' : this.draining ? 'draining' : 'starting',
-        game: this.options.game.name,
+        games: this.games.names,
         node: this.directory?.nodeId ?? null,
         rooms: this.rooms?.size ?? 0,
         connections: this.connections.size,
@@ -481,6 +490,8 @@ export class GameServer {
     this.metrics.bytesReceived.inc(this.wireBytes.received);
     this.wireBytes.sent = 0;
     this.wireBytes.received = 0;
+    this.metrics.countSnapshots(takeSnapshotCounts(this.io), this.snapshotsBroadcast);
+    this.snapshotsBroadcast = 0;
     return this.metrics.text();
   }
 }

@@ -14,20 +14,24 @@ import { directoryErrorBody } from './directory-errors.js';
 import type { ServerMetrics } from './metrics.js';
 import type { RoomQuotas, RoomRequester } from './room-quotas.js';
 
+/** A game as matchmaking sees it: its name and the seats of its rooms. */
+export interface MatchmadeGame {
+  readonly name: string;
+  readonly maxPlayers: number;
+}
+
 export interface Matchmaker {
-  quickPlay(requester: RoomRequester): Promise<Placement | ErrorBody>;
-  createRoom(isPrivate: boolean, requester: RoomRequester): Promise<Placement | ErrorBody>;
+  quickPlay(game: MatchmadeGame, requester: RoomRequester): Promise<Placement | ErrorBody>;
+  createRoom(game: MatchmadeGame, isPrivate: boolean, requester: RoomRequester): Promise<Placement | ErrorBody>;
   joinRoom(request: JoinRoomRequest): Promise<Placement | ErrorBody>;
   /** Where a room runs now (to send a reconnecting player to its node), or why not. */
   locateRoom(roomId: string): Promise<RoomLocation | ErrorBody>;
-  listPublicRooms(): Promise<readonly RoomSummary[] | ErrorBody>;
+  /** Public rooms of one game, or of every game (`game` undefined). */
+  listPublicRooms(game?: string): Promise<readonly RoomSummary[] | ErrorBody>;
 }
 
 export interface DirectoryMatchmakerOptions {
   readonly directory: RoomDirectory;
-  /** The game this node hosts, and the seats of its rooms. */
-  readonly game: string;
-  readonly maxPlayers: number;
   readonly quotas: RoomQuotas;
   readonly isShuttingDown: () => boolean;
   readonly metrics: ServerMetrics;
@@ -36,14 +40,13 @@ export interface DirectoryMatchmakerOptions {
 }
 
 export class DirectoryMatchmaker implements Matchmaker {
-  private readonly list: CachedRead<readonly RoomSummary[] | ErrorBody>;
+  /** One cached list per game name ('' for every game): the games are few and fixed. */
+  private readonly lists = new Map<string, CachedRead<readonly RoomSummary[] | ErrorBody>>();
 
-  constructor(private readonly options: DirectoryMatchmakerOptions) {
-    this.list = new CachedRead(() => this.readPublicRooms(), options.listCacheMs ?? 1000, (rooms) => Array.isArray(rooms));
-  }
+  constructor(private readonly options: DirectoryMatchmakerOptions) {}
 
-  async quickPlay(requester: RoomRequester): Promise<Placement | ErrorBody> {
-    const { directory, game, maxPlayers, quotas } = this.options;
+  async quickPlay({ name: game, maxPlayers }: MatchmadeGame, requester: RoomRequester): Promise<Placement | ErrorBody> {
+    const { directory, quotas } = this.options;
     if (this.options.isShuttingDown()) return this.refuse('shutting_down', SHUTTING_DOWN);
     // A requester out of its creation quota may still take a free seat; it just cannot open a room.
     const refusal = await quotas.check(requester);
@@ -56,8 +59,8 @@ export class DirectoryMatchmaker implements Matchmaker {
     return reply.placement;
   }
 
-  async createRoom(isPrivate: boolean, requester: RoomRequester): Promise<Placement | ErrorBody> {
-    const { directory, game, maxPlayers, quotas } = this.options;
+  async createRoom({ name: game, maxPlayers }: MatchmadeGame, isPrivate: boolean, requester: RoomRequester): Promise<Placement | ErrorBody> {
+    const { directory, quotas } = this.options;
     if (this.options.isShuttingDown()) return this.refuse('shutting_down', SHUTTING_DOWN);
     const refusal = await quotas.reserve(requester);
     if (refusal) return this.refuse(refusal.reason, { code: 'QUOTA_EXCEEDED', message: refusal.message });
@@ -83,13 +86,19 @@ export class DirectoryMatchmaker implements Matchmaker {
     return reply.rooms[0] ?? { code: 'ROOM_NOT_FOUND', message: 'the room is gone (the server running it stopped)' };
   }
 
-  /** The public rooms of the cluster, fullest first; one directory read per node per listCacheMs, whatever the lobby count. */
-  listPublicRooms(): Promise<readonly RoomSummary[] | ErrorBody> {
-    return this.list.get();
+  /** The public rooms of the cluster, fullest first; one directory read per game per node per listCacheMs, whatever the lobby count. */
+  listPublicRooms(game?: string): Promise<readonly RoomSummary[] | ErrorBody> {
+    const key = game ?? '';
+    let list = this.lists.get(key);
+    if (!list) {
+      list = new CachedRead(() => this.readPublicRooms(game), this.options.listCacheMs ?? 1000, (rooms) => Array.isArray(rooms));
+      this.lists.set(key, list);
+    }
+    return list.get();
   }
 
-  private async readPublicRooms(): Promise<readonly RoomSummary[] | ErrorBody> {
-    const reply = await this.options.directory.publicRooms(this.options.game, LIMITS.maxListedRooms);
+  private async readPublicRooms(game: string | undefined): Promise<readonly RoomSummary[] | ErrorBody> {
+    const reply = await this.options.directory.publicRooms(game, LIMITS.maxListedRooms);
     if (!reply.ok) return directoryErrorBody(reply.error);
     return reply.rooms.map((r) => ({ roomId: r.roomId, game: r.game, players: r.players + r.reserved, maxPlayers: r.maxPlayers, nodeId: r.nodeId }));
   }

@@ -3,6 +3,7 @@
 
 import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
 import { DIRECTORY_OPS, type DirectoryOp, type RoomDirectory } from './cluster/room-directory.js';
+import type { SnapshotCounts } from './snapshot-sender.js';
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -64,8 +65,15 @@ export class ServerMetrics {
   });
   readonly snapshotsSent = new Counter({
     name: 'game_snapshots_sent_total',
-    help: 'Snapshots sent, by type',
+    help:
+      'Snapshots sent to clients (one per client per snapshot tick), by type: direct (one frame straight to the WebSocket), ' +
+      'engine (through engine.io), broadcast (--naive: the full state to each client of the room)',
     labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly snapshotsDropped = new Counter({
+    name: 'game_snapshots_dropped_total',
+    help: 'Snapshots not sent because the client\'s connection was backed up or between long-polling requests (the next delta covers them)',
     registers: [this.registry],
   });
   readonly inputsApplied = new Counter({
@@ -163,6 +171,14 @@ export class ServerMetrics {
   /** Every metric carries the node id as a label, so one Prometheus can scrape the whole cluster. */
   setNode(nodeId: string): void {
     this.registry.setDefaultLabels({ node: nodeId });
+  }
+
+  /** Adds the snapshots tallied since the last scrape (snapshot-sender.ts, and the --naive broadcast). */
+  countSnapshots(counts: SnapshotCounts, broadcast: number): void {
+    if (counts.direct > 0) this.snapshotsSent.inc({ type: 'direct' }, counts.direct);
+    if (counts.engine > 0) this.snapshotsSent.inc({ type: 'engine' }, counts.engine);
+    if (broadcast > 0) this.snapshotsSent.inc({ type: 'broadcast' }, broadcast);
+    if (counts.dropped > 0) this.snapshotsDropped.inc(counts.dropped);
   }
 
   /** Samples the directory's state and the cluster's totals (one directory read per scrape). */

@@ -23,9 +23,13 @@ import {
   validateEmpty,
   validateInputEnvelope,
   validateJoinRoom,
+  validateListRooms,
+  validateQuickPlay,
   validateRejoin,
 } from '../shared/protocol-validate.js';
+import type { AnyGame } from '../shared/game/game-definition.js';
 import type { Identity } from './auth.js';
+import { isGame, type HostedGames } from './hosted-games.js';
 import type { Logger } from './logger.js';
 import type { Placement } from './cluster/room-directory.js';
 import { isPlacement, type Matchmaker } from './matchmaker.js';
@@ -39,6 +43,8 @@ import { sendSnapshot } from './snapshot-sender.js';
 
 export interface ConnectionDeps {
   readonly matchmaker: Matchmaker;
+  /** The games this server hosts: a request for another is refused (UNKNOWN_GAME). */
+  readonly games: HostedGames;
   /** The rooms this node runs. */
   readonly rooms: RoomHost;
   /** This node's id: a placement on another node is answered with a redirect there. */
@@ -47,6 +53,8 @@ export interface ConnectionDeps {
   readonly metrics: ServerMetrics;
   readonly log: Logger;
   readonly tickRate: number;
+  /** MAX_PLAYERS_PER_ROOM: no room of any game seats more. */
+  readonly maxPlayersPerRoom: number;
   /** Counts bytes written straight to the WebSocket (engine.io's 'packetCreate' counts the others). */
   readonly countDirectBytes: (bytes: number) => void;
 }
@@ -200,22 +208,34 @@ export class PlayerConnection implements PlayerLink {
   // ---- requests ----
 
   private async listRooms(payload: unknown): Promise<AnyReply> {
-    const body = validateEmpty(payload, EV.listRooms);
+    const body = validateListRooms(payload);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
-    const rooms = await this.deps.matchmaker.listPublicRooms();
+    // Only hosted games: the matchmaker keeps one cached list per name it is asked for.
+    const game = body.game === undefined ? undefined : this.deps.games.resolve(body.game);
+    if (game !== undefined && !isGame(game)) return { ok: false, error: game };
+    const rooms = await this.deps.matchmaker.listPublicRooms(game?.name);
     return Array.isArray(rooms) ? { ok: true, rooms } : { ok: false, error: rooms as ErrorBody };
   }
 
   private quickPlay(payload: unknown): Promise<AnyReply> | AnyReply {
-    const body = validateEmpty(payload, EV.quickPlay);
+    const body = validateQuickPlay(payload);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
-    return this.enterVia(() => this.deps.matchmaker.quickPlay(this.requester));
+    const game = this.deps.games.resolve(body.game);
+    if (!isGame(game)) return { ok: false, error: game };
+    return this.enterVia(() => this.deps.matchmaker.quickPlay(this.matchmade(game), this.requester));
   }
 
   private createRoom(payload: unknown): Promise<AnyReply> | AnyReply {
     const body = validateCreateRoom(payload);
     if (body instanceof ValidationError) return fail('BAD_REQUEST', body.message);
-    return this.enterVia(() => this.deps.matchmaker.createRoom(body.private, this.requester));
+    const game = this.deps.games.resolve(body.game);
+    if (!isGame(game)) return { ok: false, error: game };
+    return this.enterVia(() => this.deps.matchmaker.createRoom(this.matchmade(game), body.private, this.requester));
+  }
+
+  /** A game's name and room size (the game's own cap, within the server's MAX_PLAYERS_PER_ROOM). */
+  private matchmade(game: AnyGame): { name: string; maxPlayers: number } {
+    return { name: game.name, maxPlayers: Math.min(this.deps.maxPlayersPerRoom, game.maxPlayers) };
   }
 
   private joinRoom(payload: unknown): Promise<AnyReply> | AnyReply {
@@ -315,7 +335,7 @@ export class PlayerConnection implements PlayerLink {
   private enter(room: Room): AnyReply {
     // Gone while matchmaking was answered: nobody to seat (the room still learns of the claim).
     if (this.closed) return fail('SHUTTING_DOWN', 'connection is closing');
-    if (!room.hasFreeSeat) return fail('ROOM_FULL', `room is full (${room.playerCount}/${room.maxPlayers})`);
+    if (!room.hasFreeSeat) return fail('ROOM_FULL', `room is full (${room.humanCount}/${room.maxPlayers})`);
     const seat = room.join(this.identity.name, this);
     this.room = room;
     this.seat = seat;

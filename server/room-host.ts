@@ -11,7 +11,7 @@ import type { ServerMetrics } from './metrics.js';
 import type { Room, RoomObserver } from './room.js';
 
 /** What the directory says about a room this node must create. */
-export type NewRoomSpec = Pick<RedeemedSeat, 'roomId' | 'isPrivate' | 'code' | 'maxPlayers'>;
+export type NewRoomSpec = Pick<RedeemedSeat, 'roomId' | 'game' | 'isPrivate' | 'code' | 'maxPlayers'>;
 
 export interface RoomHostOptions {
   readonly directory: RoomDirectory;
@@ -88,14 +88,14 @@ export class RoomHost {
   /** Seats taken in every room (connected or within their reconnect grace). */
   playerCount(): number {
     let players = 0;
-    for (const room of this.rooms.values()) players += room.playerCount;
+    for (const room of this.rooms.values()) players += room.humanCount;
     return players;
   }
 
   /** Closes the rooms with no seat taken (a draining node does not wait out their empty-room grace). */
   closeEmpty(message: string): void {
     for (const room of [...this.rooms.values()]) {
-      if (room.playerCount > 0) continue;
+      if (room.humanCount > 0) continue;
       this.close(room, 'disposed', message);
       this.options.metrics.roomsClosed.inc({ reason: 'empty' });
     }
@@ -127,7 +127,7 @@ export class RoomHost {
       game: room.game.name,
       isPrivate: room.isPrivate,
       code: room.code,
-      players: room.playerCount,
+      players: room.humanCount,
       maxPlayers: room.maxPlayers,
     });
   }

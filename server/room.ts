@@ -2,9 +2,11 @@
 // input queues, and the replicator that turns each tick's world into per-client deltas. A room knows
 // nothing about sockets: it talks to each player through a PlayerLink.
 
-import type { EntityView, GameEvent } from '../shared/codec/schema.js';
+import type { EntityState, EntityView, GameEvent } from '../shared/codec/schema.js';
 import { Replicator, type ReplicationClient } from '../shared/codec/index.js';
-import type { AnyGame, PlayerScore } from '../shared/game/game-definition.js';
+import type { AnyGame, GameBot, PlayerScore } from '../shared/game/game-definition.js';
+import { stepTick } from '../shared/game/step-tick.js';
+import { botName } from './bot-names.js';
 import type { ChatMessage, NoticeMessage, RoomClosedMessage } from '../shared/protocol.js';
 
 /** The room's way to reach one connected player (a socket.io socket in production). */
@@ -53,6 +55,12 @@ export interface RoomOptions {
   readonly unattendedGraceMs?: number | null;
   /** Interest radius in world units for the replicator. */
   readonly interestRadius: number;
+  /**
+   * While a human is seated, seats are topped up to this many with bots (the game's createBot) that play
+   * through the same input queue; a bot gives its seat up to a human and all leave with the last human.
+   * 0 or omitted (or a game without bots): none.
+   */
+  readonly botFill?: number;
   /** Inputs buffered per player; when full the oldest is dropped to keep latency bounded. */
   readonly inputQueueLimit?: number;
   readonly snapshotHistoryTicks?: number;
@@ -88,6 +96,8 @@ export interface Seat {
   lastAppliedTick: number;
   lastPayload: unknown;
   disconnectedAt: number | null;
+  /** A server-hosted bot's brain; null for a human. */
+  readonly bot: GameBot<unknown> | null;
 }
 
 export type InputOutcome = 'queued' | 'duplicate' | 'overflow';
@@ -115,6 +125,9 @@ export class Room {
   private closed = false;
   private chatCounter = 0;
   private lastPlayerId = 0;
+  private humans = 0;
+  /** What the bots see: the entities of the last snapshot tick (as a client would, a little behind). */
+  private readonly botSight = new Map<number, EntityState>();
 
   constructor(options: RoomOptions) {
     this.options = options;
@@ -144,8 +157,13 @@ export class Room {
   get isClosed(): boolean {
     return this.closed;
   }
+  /** Seats taken, bots included. */
   get playerCount(): number {
     return this.seats.size;
+  }
+  /** Seats taken by people (what matchmaking and the room list count). */
+  get humanCount(): number {
+    return this.humans;
   }
   get connectedCount(): number {
     let n = 0;
@@ -155,8 +173,9 @@ export class Room {
   get maxPlayers(): number {
     return this.options.maxPlayers;
   }
+  /** A seat for a person: a free one, or one a bot gives up. */
   get hasFreeSeat(): boolean {
-    return !this.closed && this.seats.size < this.options.maxPlayers;
+    return !this.closed && this.humans < this.options.maxPlayers;
   }
   get settings(): Pick<RoomOptions, 'tickRate' | 'snapshotRate' | 'lagCompensationTicks' | 'reconnectGraceMs'> {
     const { tickRate, snapshotRate, lagCompensationTicks, reconnectGraceMs } = this.options;
@@ -195,6 +214,13 @@ export class Room {
   /** Seats a new player; the caller checked hasFreeSeat. */
   join(name: string, link: PlayerLink): Seat {
     if (!this.hasFreeSeat) throw new Error(`room ${this.id} is full`);
+    if (this.seats.size >= this.options.maxPlayers) this.removeOneBot();
+    const seat = this.seatPlayer(name, link, null);
+    this.fillBots();
+    return seat;
+  }
+
+  private seatPlayer(name: string, link: PlayerLink | null, bot: GameBot<unknown> | null): Seat {
     const playerId = this.freePlayerId();
     const seat: Seat = {
       playerId,
@@ -208,8 +234,11 @@ export class Room {
       lastAppliedTick: this.currentTick,
       lastPayload: null,
       disconnectedAt: null,
+      bot,
     };
     this.seats.set(playerId, seat);
+    // Counted before the observers hear of it: the seat report to the directory counts people.
+    if (!bot) this.humans++;
     this.game.addPlayer(this.world, playerId, name);
     this.emptySince = null;
     this.unattendedSince = null;
@@ -250,10 +279,37 @@ export class Room {
     if (!seat) return;
     if (seat.replication) this.replicator.removeClient(seat.replication);
     this.seats.delete(playerId);
+    if (!seat.bot) this.humans--;
     this.game.removePlayer(this.world, playerId);
     this.options.observer?.onPlayerLeft?.(this, this.currentTick, playerId);
+    if (!seat.bot) this.fillBots();
     if (this.seats.size === 0) this.emptySince = this.now();
     this.noteIfUnattended();
+  }
+
+  /** Bots to keep while people play: botFill seats in all, none once the last person left. */
+  private fillBots(): void {
+    const createBot = this.game.createBot;
+    if (!createBot || this.closed) return;
+    const wanted = this.humans === 0 ? 0 : Math.max(0, Math.min(this.options.botFill ?? 0, this.options.maxPlayers) - this.humans);
+    let bots = this.seats.size - this.humans;
+    while (bots > wanted) {
+      this.removeOneBot();
+      bots--;
+    }
+    while (bots < wanted) {
+      const index = this.occupancies + 1;
+      // Seeded from the room's seed: a recording replays the same bots.
+      this.seatPlayer(botName(index), null, createBot.call(this.game, (this.seed * 31 + index) >>> 0));
+      bots++;
+    }
+  }
+
+  /** The bot seated last leaves (a person takes its seat, or no person is left). */
+  private removeOneBot(): void {
+    let last: Seat | null = null;
+    for (const seat of this.seats.values()) if (seat.bot) last = seat;
+    if (last) this.leave(last.playerId);
   }
 
   /** Queues a validated input envelope. The game payload is checked by the caller with game.parseInput. */
@@ -298,6 +354,9 @@ export class Room {
     let fromQueue = 0;
     const cap = this.options.lagCompensationTicks;
     for (const seat of this.seats.values()) {
+      if (seat.bot) this.queueInput(seat, seat.lastQueuedSeq + 1, tick, seat.bot.think({ playerId: seat.playerId, tick, entities: this.botSight }));
+    }
+    for (const seat of this.seats.values()) {
       const queued = seat.queue.shift();
       let input: AppliedInput;
       if (queued) {
@@ -312,9 +371,8 @@ export class Room {
         input = { playerId: seat.playerId, seq: 0, renderTick: tick, payload: idle };
       }
       applied.push(input);
-      this.game.applyInput(this.world, seat.playerId, input.payload, { tick, renderTick: input.renderTick });
     }
-    const events = this.game.step(this.world, tick);
+    const events = stepTick(this.game, this.world, tick, applied);
     for (const event of events) this.pendingEvents.push({ tick, event });
     this.options.observer?.onTick?.(this, tick, applied, events);
     if (tick % this.snapshotInterval === 0) this.broadcastSnapshot(tick);
@@ -346,6 +404,10 @@ export class Room {
 
   private broadcastSnapshot(tick: number): void {
     const views = this.game.view(this.world);
+    if (this.humans > 0 && this.seats.size > this.humans) {
+      this.botSight.clear();
+      for (const view of views) this.botSight.set(view.id, view);
+    }
     if (this.options.broadcast) {
       this.pendingEvents.length = 0;
       this.options.observer?.onSnapshot?.(this, tick, views);

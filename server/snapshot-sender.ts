@@ -16,8 +16,12 @@
 //
 // engine.io's connection and transport internals are read defensively: if they are not what this expects
 // (another engine.io version), every snapshot takes the normal path.
+//
+// Every snapshot is tallied per socket.io server (several servers may share a process, as in tests) in
+// plain numbers, which the server moves into its Prometheus counters when scraped: a labelled counter
+// increment per snapshot would cost more than the snapshot's frame.
 
-import type { Socket } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import { snapshotFrame, snapshotPacket, snapshotPacketLength } from './snapshot-packet.js';
 
 /** The parts of engine.io's Socket (the connection) that decide whether the fast path is safe. */
@@ -39,6 +43,32 @@ const WS_OPEN = 1;
 
 export type SnapshotSendPath = 'direct' | 'engine' | 'dropped';
 
+/** Snapshots one socket.io server handed out since the last takeSnapshotCounts(): written, or dropped (volatile). */
+export interface SnapshotCounts {
+  /** Written straight to the WebSocket. */
+  direct: number;
+  /** Handed to engine.io, which writes it. */
+  engine: number;
+  /** Not sent: the connection was backed up, or not writable (a long-polling client between polls). */
+  dropped: number;
+}
+
+const countsByServer = new WeakMap<Server, SnapshotCounts>();
+
+function countsOf(socket: Socket): SnapshotCounts {
+  const server = socket.nsp.server;
+  let counts = countsByServer.get(server);
+  if (!counts) countsByServer.set(server, (counts = { direct: 0, engine: 0, dropped: 0 }));
+  return counts;
+}
+
+/** The server's counts since the last call, and starts counting again from zero. */
+export function takeSnapshotCounts(server: Server): SnapshotCounts {
+  const counts = countsByServer.get(server) ?? { direct: 0, engine: 0, dropped: 0 };
+  countsByServer.delete(server);
+  return counts;
+}
+
 /** The client's WebSocket when the fast path is safe now, else null. */
 function idleWebSocket(conn: EngineConnection): WebSocketLike | null {
   const transport = conn.transport;
@@ -51,14 +81,24 @@ function idleWebSocket(conn: EngineConnection): WebSocketLike | null {
 
 /** Sends a snapshot; says which way it went (or that it was dropped) and the packet's bytes. */
 export function sendSnapshot(socket: Socket, snapshot: Uint8Array): { path: SnapshotSendPath; bytes: number } {
-  const ws = idleWebSocket(socket.conn as unknown as EngineConnection);
+  const conn = socket.conn as unknown as EngineConnection;
+  const counts = countsOf(socket);
+  const ws = idleWebSocket(conn);
   if (ws) {
     // Bytes still queued from the last send: the client is not reading. Drop, as volatile would.
-    if (ws.bufferedAmount > 0) return { path: 'dropped', bytes: 0 };
+    if (ws.bufferedAmount > 0) {
+      counts.dropped++;
+      return { path: 'dropped', bytes: 0 };
+    }
     ws._sender.sendFrame([snapshotFrame(snapshot)]);
+    counts.direct++;
     return { path: 'direct', bytes: snapshotPacketLength(snapshot.byteLength) };
   }
   const packet = snapshotPacket(snapshot);
+  // socket.io discards a volatile packet when the connection is not open or its transport not writable
+  // (socket.io's Client._packet and writeToEngine): counted as dropped, not as sent.
+  if (conn.readyState !== 'open' || !conn.transport?.writable) counts.dropped++;
+  else counts.engine++;
   socket.client._packet(packet as never, { preEncoded: true, volatile: true });
   return { path: 'engine', bytes: packet.byteLength };
 }

@@ -3,11 +3,14 @@
 // hand-written (no schema library allocations on the input hot path).
 
 import {
+  BOT_NAME_MARK,
   JOIN_CODE_ALPHABET,
   LIMITS,
   type CreateRoomRequest,
   type HandshakeAuth,
   type JoinRoomRequest,
+  type ListRoomsRequest,
+  type QuickPlayRequest,
   type RejoinRoomRequest,
   type ClaimSeatRequest,
   type SendChatRequest,
@@ -64,7 +67,8 @@ function cleanText(raw: string): string {
  */
 export function sanitizeName(raw: unknown): string | null {
   if (typeof raw !== 'string') return null;
-  const cleaned = cleanText(raw.slice(0, 256));
+  // The bot mark is the server's: nobody passes for a bot, or a bot for a person.
+  const cleaned = cleanText(raw.slice(0, 256).replaceAll(BOT_NAME_MARK, ''));
   const limited = Array.from(cleaned).slice(0, LIMITS.maxNameLength).join('').trim();
   return limited.length > 0 ? limited : null;
 }
@@ -102,13 +106,39 @@ export function validateEmpty(raw: unknown, what: string): Validated<Record<stri
   return {};
 }
 
+/** Game names: lower-case letters, digits and dashes (they also appear in URLs and directory keys). */
+export const GAME_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/** The optional `game` field of a request: absent, or a well-formed game name. */
+function gameField(body: Record<string, unknown>, what: string): Validated<{ game?: string }> {
+  if (body.game === undefined) return {};
+  if (typeof body.game !== 'string' || !GAME_NAME_PATTERN.test(body.game)) {
+    return new ValidationError(`${what}: "game" must be a game name (lower-case letters, digits, dashes)`);
+  }
+  return { game: body.game };
+}
+
+export function validateListRooms(raw: unknown): Validated<ListRoomsRequest> {
+  const body = objectPayload(raw, ['game'], 'room:list');
+  if (body instanceof ValidationError) return body;
+  return gameField(body, 'room:list');
+}
+
+export function validateQuickPlay(raw: unknown): Validated<QuickPlayRequest> {
+  const body = objectPayload(raw, ['game'], 'room:quick');
+  if (body instanceof ValidationError) return body;
+  return gameField(body, 'room:quick');
+}
+
 export function validateCreateRoom(raw: unknown): Validated<CreateRoomRequest> {
-  const body = objectPayload(raw, ['private'], 'room:create');
+  const body = objectPayload(raw, ['private', 'game'], 'room:create');
   if (body instanceof ValidationError) return body;
   if (body.private !== undefined && typeof body.private !== 'boolean') {
     return new ValidationError('room:create: "private" must be a boolean');
   }
-  return { private: body.private === true };
+  const game = gameField(body, 'room:create');
+  if (game instanceof ValidationError) return game;
+  return { private: body.private === true, ...game };
 }
 
 const JOIN_CODE_PATTERN = new RegExp(`^[${JOIN_CODE_ALPHABET}]{${LIMITS.joinCodeLength}}$`);

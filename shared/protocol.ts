@@ -3,7 +3,7 @@
 // shared/net/msgpack-parser.ts. Validators for client payloads live in shared/protocol-validate.ts.
 
 /** Bumped on any incompatible change; exchanged in the handshake and echoed in every join result. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Event names. Hot-path events are one character to keep per-packet overhead down. */
 export const EV = {
@@ -57,6 +57,9 @@ export const LIMITS = {
 
 export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
+/** Starts the name of every server-hosted bot, and of no person (sanitizeName removes it from names people choose). */
+export const BOT_NAME_MARK = '🤖';
+
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'UNKNOWN_EVENT'
@@ -80,6 +83,8 @@ export type ErrorCode =
   | 'DIRECTORY_UNAVAILABLE'
   /** A seat ticket is unknown, expired, already used, or for another node. */
   | 'BAD_TICKET'
+  /** The request names a game this server does not host (the message lists those it does). */
+  | 'UNKNOWN_GAME'
   | 'INTERNAL';
 
 export interface ErrorBody {
@@ -99,7 +104,14 @@ export interface HandshakeAuth {
 
 // ---- requests ----
 
-export type ListRoomsRequest = Record<string, never>;
+/**
+ * Requests that pick a game name it with `game` (a GameDefinition's name, see GET /api/games); without it,
+ * the server's first game.
+ */
+export interface ListRoomsRequest {
+  /** Only this game's rooms; all games' without it. */
+  readonly game?: string;
+}
 export interface RoomSummary {
   readonly roomId: string;
   readonly game: string;
@@ -111,10 +123,22 @@ export interface RoomSummary {
 }
 export type ListRoomsReply = Reply<{ readonly rooms: readonly RoomSummary[] }>;
 
-export type QuickPlayRequest = Record<string, never>;
+export interface QuickPlayRequest {
+  readonly game?: string;
+}
 export interface CreateRoomRequest {
   /** Private rooms are not listed and not used by quick play; they are joined by code. */
   readonly private: boolean;
+  readonly game?: string;
+}
+
+/** A game the server hosts, as GET /api/games lists it (rooms and players: public rooms of the whole cluster). */
+export interface GameSummary {
+  readonly name: string;
+  readonly title: string;
+  readonly maxPlayers: number;
+  readonly rooms: number;
+  readonly players: number;
 }
 export interface JoinRoomRequest {
   /** Either a room id (from room:list) or a join code. */

@@ -14,4 +14,10 @@ describe('describeError for the hardening refusals', () => {
     expect(describeError(new RequestError('TOO_MANY_CONNECTIONS', 'x'), 'connect')).toMatch(/Close other tabs/);
     expect(describeError(new RequestError('SERVER_BUSY', 'x'), 'connect')).toMatch(/overloaded/);
   });
+
+  it('tells a room of a game this page cannot show from a game the server stopped hosting', () => {
+    const err = new RequestError('UNKNOWN_GAME', 'x');
+    expect(describeError(err, 'join')).toMatch(/cannot show: reload the page/);
+    expect(describeError(err, 'quick')).toMatch(/does not host this game/);
+  });
 });

@@ -34,6 +34,10 @@ export function describeError(err: unknown, context: 'connect' | 'join' | 'creat
           : 'The server did not answer in time. Try again.';
       case 'DISCONNECTED':
         return 'Not connected to the game server. Is it running?';
+      case 'UNKNOWN_GAME':
+        return context === 'join'
+          ? 'That room plays a game this page cannot show: reload the page to get its newest version.'
+          : 'The server does not host this game (any more): pick another one.';
       case 'BAD_REQUEST':
         return `The server refused the request: ${err.message.replace(/^BAD_REQUEST: /, '')}`;
       default:

@@ -1,8 +1,12 @@
-// The lobby: plain DOM (in index.html) so it paints at once while Phaser loads in the background.
+// The lobby: plain DOM (in index.html) so it paints at once while Phaser loads in the background. The
+// player picks a game among those the server hosts that this page can show (remembered; the first by
+// default), then quick plays, creates a private room or joins one; the room list is the chosen game's.
 
 import { LIMITS, type RoomSummary } from '../../shared/protocol.js';
 import { codeProblem, normalizeCode } from './config.js';
 import { $, h, setHidden } from './dom.js';
+import type { ListedGame } from './game-list.js';
+import { CLIENT_GAMES, clientGame } from './games/index.js';
 import type { ServerStatus } from './net.js';
 
 export type LobbyAction =
@@ -12,6 +16,13 @@ export type LobbyAction =
   | { readonly kind: 'room'; readonly roomId: string };
 
 const NAME_KEY = 'arena.name';
+const GAME_KEY = 'arena.game';
+/** The shell's own keys, after the chosen game's controls in the help line. */
+const SHELL_CONTROLS = [
+  { keys: ['Tab'], action: 'scores' },
+  { keys: ['Enter'], action: 'chat' },
+  { keys: ['F3', '`'], action: 'net graph' },
+] as const;
 
 export class LobbyView {
   private readonly root = $('lobby');
@@ -20,22 +31,28 @@ export class LobbyView {
   private readonly message = $('lobby-message');
   private readonly list = $('room-list');
   private readonly status = $('server-status');
+  private readonly gamesSection = $('games-section');
+  private readonly gameButtons = $('game-list');
+  private readonly help = $('controls-help');
   private readonly buttons: HTMLButtonElement[];
   private busy = false;
   private lastRooms = '';
+  private games: readonly ListedGame[];
+  private gamesKey = '';
+  private chosen: string;
 
   constructor(
     private readonly onAction: (action: LobbyAction) => void,
+    /** The player picked another game. */
+    private readonly onGameChange: (game: string) => void,
     initial: { name: string | null; code: string | null },
   ) {
-    let stored: string | null = null;
-    try {
-      stored = window.localStorage.getItem(NAME_KEY);
-    } catch {
-      /* storage disabled */
-    }
     this.nameInput.maxLength = LIMITS.maxNameLength;
-    this.nameInput.value = initial.name ?? stored ?? '';
+    this.nameInput.value = initial.name ?? readStorage(NAME_KEY) ?? '';
+    // Until the server says what it hosts: every game this page has, with no counts.
+    this.games = CLIENT_GAMES.map((g) => ({ name: g.rules.name, title: g.rules.title, rooms: null, players: null }));
+    this.chosen = this.pick(readStorage(GAME_KEY));
+    this.renderGames();
     if (initial.code) this.codeInput.value = initial.code;
     this.buttons = [$('quick-play'), $('create-private'), $('join-code-btn')] as HTMLButtonElement[];
 
@@ -66,6 +83,45 @@ export class LobbyView {
       const roomId = button?.getAttribute('data-room');
       if (roomId) this.act({ kind: 'room', roomId });
     });
+    this.gameButtons.addEventListener('click', (e) => {
+      const game = (e.target as HTMLElement).closest('button[data-game]')?.getAttribute('data-game');
+      if (!game || game === this.chosen || this.busy) return;
+      this.chosen = game;
+      writeStorage(GAME_KEY, game);
+      this.renderGames();
+      this.lastRooms = '';
+      this.list.replaceChildren(h('li', { className: 'empty', text: 'Looking for rooms…' }));
+      this.onGameChange(game);
+    });
+  }
+
+  /** The chosen game: quick play and private rooms are of it, the room list shows its rooms. */
+  get game(): string {
+    return this.chosen;
+  }
+
+  /** The games listed (the server's, that this page can show). */
+  get listedGames(): readonly ListedGame[] {
+    return this.games;
+  }
+
+  /** The games the server hosts that this page can show (GET /api/games), in the server's order. */
+  setGames(games: readonly ListedGame[]): void {
+    const key = JSON.stringify(games);
+    if (key === this.gamesKey) return;
+    this.gamesKey = key;
+    if (games.length === 0) {
+      // Nothing the server hosts can be shown here: keep offering this page's games, say why they fail.
+      this.setMessage('This server hosts no game this page can show: reload the page to get its newest version.', 'error');
+      return;
+    }
+    this.games = games;
+    const chosen = this.pick(this.chosen);
+    if (chosen !== this.chosen) {
+      this.chosen = chosen;
+      this.onGameChange(chosen);
+    }
+    this.renderGames();
   }
 
   /** The name to play under ('' lets the server pick a guest name). */
@@ -146,11 +202,55 @@ export class LobbyView {
 
   private act(action: LobbyAction): void {
     if (this.busy) return;
-    try {
-      window.localStorage.setItem(NAME_KEY, this.name);
-    } catch {
-      /* storage disabled */
-    }
+    writeStorage(NAME_KEY, this.name);
     this.onAction(action);
+  }
+
+  /** `wanted` when it is listed, else the player's stored choice when listed, else the first listed game. */
+  private pick(wanted: string | null): string {
+    const listed = (name: string | null) => name !== null && this.games.some((g) => g.name === name);
+    if (listed(wanted)) return wanted!;
+    const stored = readStorage(GAME_KEY);
+    return listed(stored) ? stored! : this.games[0]!.name;
+  }
+
+  private renderGames(): void {
+    setHidden(this.gamesSection, this.games.length === 0);
+    this.gameButtons.replaceChildren(
+      ...this.games.map((g) => {
+        const chosen = g.name === this.chosen;
+        const counts = g.rooms === null ? '' : `${g.rooms} room${g.rooms === 1 ? '' : 's'} · ${g.players} player${g.players === 1 ? '' : 's'}`;
+        const button = h('button', { className: `game-choice${chosen ? ' chosen' : ''}` }, h('span', { className: 'game-title', text: g.title }), h('span', { className: 'game-counts', text: counts }));
+        button.type = 'button';
+        button.setAttribute('role', 'radio');
+        button.setAttribute('aria-checked', String(chosen));
+        button.setAttribute('data-game', g.name);
+        return button;
+      }),
+    );
+    const controls = [...(clientGame(this.chosen)?.controls ?? []), ...SHELL_CONTROLS];
+    this.help.replaceChildren(
+      ...controls.flatMap((c, i) => [
+        ...(i > 0 ? [' · '] : []),
+        ...c.keys.flatMap((k, j) => [...(j > 0 ? ['/'] : []), h('b', { text: k })]),
+        ` ${c.action}`,
+      ]),
+    );
+  }
+}
+
+function readStorage(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null; // storage disabled
+  }
+}
+
+function writeStorage(key: string, value: string): void {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    /* storage disabled */
   }
 }

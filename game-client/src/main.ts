@@ -1,33 +1,46 @@
-// Entry point. The lobby is plain DOM and paints at once; Phaser and the game code load in a separate
-// chunk, prefetched in the background as soon as the lobby is up. /replay/<id> is the replay viewer
-// instead (its own lazy chunk, src/replay/), with no lobby.
+// Entry point. The lobby is plain DOM and paints at once; live play (play/, with Phaser) and the chosen
+// game's parts load in separate chunks, prefetched in the background as soon as the lobby is up.
+// /replay/<id> is the replay viewer instead (its own lazy chunk, src/replay/), with no lobby. No game is
+// named here: the registry (games/index.ts) finds each by name.
 
 import './styles.css';
-import type { NetClient } from '../../shared/client/net-client.js';
+import { RequestError, type NetClient } from '../../shared/client/net-client.js';
 import type { JoinInfo } from '../../shared/protocol.js';
 import { parsePageOptions } from './config.js';
 import { $, h } from './dom.js';
 import { describeError } from './errors.js';
-import type { ExitReason, RunningGame } from './game/index.js';
+import { GameList } from './game-list.js';
+import type { ClientGame, GameParts } from './games/client-game.js';
+import { clientGame } from './games/index.js';
 import { LobbyView, type LobbyAction } from './lobby.js';
 import { createNet, RoomWatcher } from './net.js';
+import type { ExitReason, RunningGame } from './play/index.js';
 import { RecentMatches } from './replay/recent-matches.js';
 import { replayIdOf } from './replay/route.js';
 import { installTestHook } from './test-hook.js';
 
-type GameModule = typeof import('./game/index.js');
+type PlayModule = typeof import('./play/index.js');
 
 const options = parsePageOptions(window.location.search);
 const rendererParam = new URLSearchParams(window.location.search).get('renderer');
 const renderer = rendererParam === 'canvas' || rendererParam === 'webgl' ? rendererParam : 'auto';
 
-let gameModule: Promise<GameModule> | null = null;
-function loadGame(): Promise<GameModule> {
-  gameModule ??= import('./game/index.js').catch((err: unknown) => {
-    gameModule = null;
-    throw err;
-  });
-  return gameModule;
+/** A lazy import that is tried again after a failure (a flaky network), not cached as failed. */
+function retryable<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () =>
+    (pending ??= load().catch((err: unknown) => {
+      pending = null;
+      throw err;
+    }));
+}
+
+const loadPlay = retryable<PlayModule>(() => import('./play/index.js'));
+const partsLoaders = new Map<ClientGame, () => Promise<GameParts>>();
+function loadParts(game: ClientGame): Promise<GameParts> {
+  let load = partsLoaders.get(game);
+  if (!load) partsLoaders.set(game, (load = retryable(() => game.load())));
+  return load();
 }
 
 export interface AppState {
@@ -41,21 +54,34 @@ export interface AppState {
 const replayId = replayIdOf(window.location.pathname);
 const state: AppState = { screen: replayId === null ? 'lobby' : 'replay', net: null, join: null, running: null, gone: null };
 
-const lobby = new LobbyView((action) => void play(action), { name: options.name, code: options.code });
+const lobby = new LobbyView(
+  (action) => void play(action),
+  (game) => {
+    void watcher.refresh();
+    prefetch(game);
+  },
+  { name: options.name, code: options.code },
+);
 const watcher = new RoomWatcher(
   options.transports,
+  () => lobby.game,
   (rooms) => lobby.setRooms(rooms),
   (status) => lobby.setStatus(status),
 );
+const games = new GameList((list) => lobby.setGames(list));
 const recentMatches = new RecentMatches($('recent-matches-section'), $('recent-matches'));
 if (replayId === null) {
-  watcher.start();
-  recentMatches.start();
-  lobby.show();
-  // Prefetch the game chunk once the lobby has painted.
-  requestAnimationFrame(() => setTimeout(() => void loadGame().catch(() => undefined), 50));
+  showLobby();
+  // Prefetch live play and the chosen game's parts once the lobby has painted.
+  requestAnimationFrame(() => setTimeout(() => prefetch(lobby.game), 50));
 } else {
   void openReplay(replayId);
+}
+
+function prefetch(name: string): void {
+  const game = clientGame(name);
+  void loadPlay().catch(() => undefined);
+  if (game) void loadParts(game).catch(() => undefined);
 }
 
 async function openReplay(id: string): Promise<void> {
@@ -95,38 +121,46 @@ async function play(action: LobbyAction): Promise<void> {
   }
   let join: JoinInfo;
   try {
+    const chosen = lobby.game;
     join =
       action.kind === 'quick'
-        ? await net.quickPlay()
+        ? await net.quickPlay(chosen)
         : action.kind === 'create'
-          ? await net.createRoom(true)
+          ? await net.createRoom(true, chosen)
           : action.kind === 'code'
             ? await net.joinRoom({ code: action.code })
             : await net.joinRoom({ roomId: action.roomId });
   } catch (err) {
+    // A room of a game this page cannot show (joined by code or id): the server seated us, so leave at once.
+    if (err instanceof RequestError && err.code === 'UNKNOWN_GAME') await net.leave().catch(() => undefined);
     fail(describeError(err, action.kind === 'code' || action.kind === 'room' ? 'join' : action.kind));
     void watcher.refresh();
     return;
   }
+  // NetClient only accepts rooms of the games it was given, which are the registry's.
+  const game = clientGame(join.game)!;
   state.screen = 'loading';
-  lobby.setMessage('Loading the arena…', 'info');
-  let mod: GameModule;
+  lobby.setMessage(`Loading ${game.rules.title}…`, 'info');
+  let playModule: PlayModule;
+  let parts: GameParts;
   try {
-    mod = await loadGame();
+    [playModule, parts] = await Promise.all([loadPlay(), loadParts(game)]);
   } catch (err) {
     await net.leave().catch(() => undefined);
     fail(`Could not load the game: ${err instanceof Error ? err.message : String(err)}`);
     return;
   }
   watcher.stop();
+  games.stop();
   recentMatches.stop();
   lobby.hide();
   lobby.setMessage('');
   state.net = net;
   state.join = join;
-  state.running = await mod.enterGame({
+  state.running = await playModule.enterGame({
     net,
     join,
+    parts,
     gameParent: $('game-root'),
     hudParent: document.body,
     debug: options.debug,
@@ -163,7 +197,12 @@ function backToLobby(): void {
   state.join = null;
   state.gone = null;
   $('game-root').hidden = true;
+  showLobby();
+}
+
+function showLobby(): void {
   watcher.start();
+  games.start();
   recentMatches.start();
   lobby.show();
 }

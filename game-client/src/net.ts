@@ -2,13 +2,14 @@
 // and the lobby's live room list.
 
 import { NetClient, type Transport } from '../../shared/client/net-client.js';
-import { ARENA_SCHEMA } from '../../shared/game/arena/view.js';
 import type { RoomSummary } from '../../shared/protocol.js';
+import { CLIENT_GAMES } from './games/index.js';
 
 export function createNet(options: { name?: string; transports?: readonly Transport[] }): NetClient {
   return new NetClient({
     url: window.location.origin,
-    schema: ARENA_SCHEMA,
+    // Every game this page has a module for: the join reply names the room's, whose schema decodes its snapshots.
+    games: CLIENT_GAMES.map((g) => g.rules),
     ...(options.name ? { name: options.name } : {}),
     ...(options.transports ? { transports: options.transports } : {}),
     reconnection: true,
@@ -22,8 +23,8 @@ export type ServerStatus =
   | { readonly kind: 'offline'; readonly attempt: number; readonly reason: string };
 
 /**
- * A nameless connection that polls the public room list while the lobby is shown, and reports whether
- * the server is reachable (socket.io keeps retrying with backoff while it is not).
+ * A nameless connection that polls the public room list of the lobby's chosen game while the lobby is
+ * shown, and reports whether the server is reachable (socket.io keeps retrying with backoff while it is not).
  */
 export class RoomWatcher {
   private net: NetClient | null = null;
@@ -32,6 +33,8 @@ export class RoomWatcher {
 
   constructor(
     private readonly transports: readonly Transport[] | undefined,
+    /** The game whose rooms to list. */
+    private readonly game: () => string,
     private readonly onRooms: (rooms: readonly RoomSummary[]) => void,
     private readonly onStatus: (status: ServerStatus) => void,
     private readonly intervalMs = 1500,
@@ -75,9 +78,11 @@ export class RoomWatcher {
   async refresh(): Promise<void> {
     const net = this.net;
     if (!net || !net.connected) return;
+    const game = this.game();
     try {
-      const rooms = await net.listRooms();
-      if (this.net === net) this.onRooms(rooms);
+      const rooms = await net.listRooms(game);
+      // Not when the connection or the chosen game changed meanwhile: that list is another's.
+      if (this.net === net && this.game() === game) this.onRooms(rooms);
     } catch {
       /* transient: next poll */
     }

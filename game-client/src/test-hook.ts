@@ -1,16 +1,16 @@
-// window.__arena: what the page shows, in numbers, for the browser tests (no pixel parsing), plus one
-// fault-injection hook. Harmless in production: it only reads state and can drop the own connection.
+// window.__arena (the site's name, not the game's): what the page shows, in numbers, for the browser tests
+// (no pixel parsing), plus one fault-injection hook. Harmless in production: it only reads state and can
+// drop the own connection. Positions are the running game's scene px; players, scores and the like come
+// from the game's scene and scoreboard, so this file knows no game.
 
-import { readPlayer } from './game/world-view.js';
 import type { AppState } from './main.js';
 import type { LobbyView } from './lobby.js';
 
-export interface ArenaHookPlayer {
+export interface HookPlayer {
   id: number;
   name: string;
   x: number;
   y: number;
-  hp: number;
   alive: boolean;
   local: boolean;
   /** Where the page draws it, in canvas pixels (null while dead or before the first frame). */
@@ -18,8 +18,13 @@ export interface ArenaHookPlayer {
   screenY: number | null;
 }
 
-export interface ArenaHookState {
+/** A score line: the player and one number per column of the game's scoreboard (the arena: score, kills, deaths). */
+export type HookScore = { playerId: number; name: string } & Record<string, number | string>;
+
+export interface PageHookState {
   screen: AppState['screen'];
+  /** The game of the room the player is in (its rules' name). */
+  game: string | null;
   playerId: number | null;
   roomId: string | null;
   code: string | null;
@@ -27,13 +32,14 @@ export interface ArenaHookState {
   connected: boolean;
   transport: string | null;
   renderTick: number;
-  players: ArenaHookPlayer[];
-  local: ArenaHookPlayer | null;
-  /** The server's latest authoritative state of the local player (not predicted), in px. */
-  authoritative: { x: number; y: number; hp: number; alive: boolean } | null;
-  score: { kills: number; deaths: number; score: number } | null;
-  /** Every score line (player info is global: it covers players out of view too). */
-  scores: { playerId: number; name: string; kills: number; deaths: number; score: number }[];
+  players: HookPlayer[];
+  local: HookPlayer | null;
+  /** The server's latest authoritative state of the local player (not predicted), in scene px. */
+  authoritative: { x: number; y: number; alive: boolean } | null;
+  /** The local player's scoreboard values (the arena: kills, deaths, score). */
+  score: Record<string, number> | null;
+  /** Every score line, best first. */
+  scores: HookScore[];
   banner: string | null;
   chat: string[];
   killFeed: string[];
@@ -41,27 +47,29 @@ export interface ArenaHookState {
   /** ClientSession.stats (RTT, corrections, rates…). */
   net: Record<string, number> | null;
   lobbyMessage: string;
+  /** The games the lobby lists (the server's that this page can show) and the one chosen. */
+  lobbyGames: { name: string; title: string; rooms: number | null; players: number | null }[];
+  chosenGame: string;
   renderer: string | null;
 }
 
-export interface ArenaHook {
+export interface PageHook {
   readonly playerId: number | null;
   readonly roomId: string | null;
   readonly code: string | null;
-  state(): ArenaHookState;
+  state(): PageHookState;
   /** Closes the engine.io transport as a dead network would (socket.io then reconnects with backoff). */
   dropConnection(): void;
 }
 
 declare global {
   interface Window {
-    __arena?: ArenaHook;
+    __arena?: PageHook;
   }
 }
 
 export function installTestHook(state: AppState, lobby: LobbyView): void {
-  void lobby;
-  const hook: ArenaHook = {
+  const hook: PageHook = {
     get playerId() {
       return state.join?.playerId ?? null;
     },
@@ -76,24 +84,21 @@ export function installTestHook(state: AppState, lobby: LobbyView): void {
       const session = running?.session ?? null;
       const scene = running?.scene() ?? null;
       const last = session?.last ?? null;
-      const players: ArenaHookPlayer[] = (last?.world.players ?? []).map((p) => {
-        const s = scene?.screen.get(p.id) ?? null;
-        return {
-          id: p.id,
-          name: p.name,
-          x: p.x,
-          y: p.y,
-          hp: p.hp,
-          alive: p.alive,
-          local: p.local,
-          screenX: s ? s.x : null,
-          screenY: s ? s.y : null,
-        };
-      });
-      const me = state.join ? last?.world.scores.find((s) => s.playerId === state.join?.playerId) : undefined;
-      const game = scene?.game;
+      const players: HookPlayer[] = (scene?.players() ?? []).map((p) => ({
+        id: p.id,
+        name: p.name,
+        x: p.x,
+        y: p.y,
+        alive: p.alive,
+        local: p.local,
+        screenX: p.screen ? p.screen.x : null,
+        screenY: p.screen ? p.screen.y : null,
+      }));
+      const rows = last?.rows ?? [];
+      const me = state.join ? rows.find((s) => s.playerId === state.join?.playerId) : undefined;
       return {
         screen: state.screen,
+        game: state.join?.game ?? null,
         playerId: state.join?.playerId ?? null,
         roomId: state.join?.roomId ?? null,
         code: state.join?.code ?? null,
@@ -103,16 +108,18 @@ export function installTestHook(state: AppState, lobby: LobbyView): void {
         renderTick: last?.frame.renderTick ?? -1,
         players,
         local: players.find((p) => p.local) ?? null,
-        authoritative: authoritative(state),
-        score: me ? { kills: me.kills, deaths: me.deaths, score: me.score } : null,
-        scores: (last?.world.scores ?? []).map((x) => ({ ...x })),
+        authoritative: scene?.authoritative() ?? null,
+        score: me ? { ...me.values } : null,
+        scores: rows.map((r) => ({ ...r.values, playerId: r.playerId, name: r.name })),
         banner: session?.hud.bannerText ?? null,
         chat: session?.hud.chat.lines() ?? [],
         killFeed: [...document.querySelectorAll('.killfeed .kill')].map((e) => e.textContent ?? ''),
         gone: state.gone,
         net: session ? { ...session.session.stats } : null,
         lobbyMessage: document.getElementById('lobby-message')?.textContent ?? '',
-        renderer: game ? (game.renderer.type === 2 ? 'webgl' : 'canvas') : null,
+        lobbyGames: lobby.listedGames.map((g) => ({ ...g })),
+        chosenGame: lobby.game,
+        renderer: running?.renderer ?? null,
       };
     },
     dropConnection() {
@@ -120,12 +127,4 @@ export function installTestHook(state: AppState, lobby: LobbyView): void {
     },
   };
   window.__arena = hook;
-}
-
-function authoritative(state: AppState): ArenaHookState['authoritative'] {
-  const id = state.join?.playerId;
-  const entity = id === undefined ? undefined : state.net?.mirror.entities.get(id);
-  if (!entity) return null;
-  const p = readPlayer(entity, '', true);
-  return { x: p.x, y: p.y, hp: p.hp, alive: p.alive };
 }

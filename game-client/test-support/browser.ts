@@ -15,7 +15,7 @@ import {
   type ArenaWorld,
 } from '../../shared/game/arena/index.js';
 import type { AnyGame, GameDefinition } from '../../shared/game/game-definition.js';
-import type { ArenaHookState } from '../src/test-hook.js';
+import type { PageHookState } from '../src/test-hook.js';
 import { CLIENT_DIST, REPO_ROOT, ensureClientBuilt } from '../scripts/client-build.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -77,8 +77,12 @@ export const duelArena: GameDefinition<ArenaWorld, ArenaInput> = {
   },
 };
 
-export async function startGameServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  return startTestServer({ staticDir: CLIENT_DIST, ...overrides }, { game: duelArena as unknown as AnyGame });
+/**
+ * A server of the built client hosting `games` (default: duelArena alone, named "arena" like the arena, so
+ * the page's arena module shows it).
+ */
+export async function startGameServer(overrides: Partial<ServerConfig> = {}, games: readonly AnyGame[] = [duelArena as unknown as AnyGame]): Promise<TestServer> {
+  return startTestServer({ staticDir: CLIENT_DIST, ...overrides }, { games });
 }
 
 export interface Player {
@@ -112,19 +116,19 @@ export async function openPage(browser: Browser, pageUrl: string): Promise<Playe
   return { context, page, errors };
 }
 
-export async function state(page: Page): Promise<ArenaHookState> {
+export async function state(page: Page): Promise<PageHookState> {
   return page.evaluate(() => window.__arena!.state());
 }
 
 /** Polls the page's hook until `predicate` holds; returns that state. */
 export async function waitForState(
   page: Page,
-  predicate: (s: ArenaHookState) => boolean,
+  predicate: (s: PageHookState) => boolean,
   what: string,
   timeoutMs = 8000,
-): Promise<ArenaHookState> {
+): Promise<PageHookState> {
   const deadline = Date.now() + timeoutMs;
-  let last: ArenaHookState | null = null;
+  let last: PageHookState | null = null;
   for (;;) {
     last = await state(page);
     if (predicate(last)) return last;
@@ -135,7 +139,7 @@ export async function waitForState(
   }
 }
 
-export async function quickPlay(page: Page, name: string): Promise<ArenaHookState> {
+export async function quickPlay(page: Page, name: string): Promise<PageHookState> {
   await page.fill('#name', name);
   await page.click('#quick-play');
   return waitForState(page, (s) => s.screen === 'game' && s.local !== null && s.local.screenX !== null, `${name} in the game`, 10_000);

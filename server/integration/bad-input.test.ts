@@ -221,11 +221,11 @@ describe('requests with bad payloads get clear errors', () => {
   });
 
   it('refuses a handshake with another protocol version or a malformed auth', async () => {
-    const c = new NetClient({ url: ts.url, schema: arenaGame.schema, reconnection: false });
+    const c = new NetClient({ url: ts.url, games: [arenaGame], reconnection: false });
     (c.socket.auth as Record<string, unknown>).protocol = PROTOCOL_VERSION + 1;
     await expect(c.connect(3000)).rejects.toThrow(/PROTOCOL_MISMATCH/);
     c.close();
-    const d = new NetClient({ url: ts.url, schema: arenaGame.schema, reconnection: false });
+    const d = new NetClient({ url: ts.url, games: [arenaGame], reconnection: false });
     (d.socket.auth as Record<string, unknown>).name = { evil: true };
     await expect(d.connect(3000)).rejects.toThrow(/BAD_REQUEST/);
     d.close();

@@ -6,9 +6,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { NetClient } from '../../shared/client/net-client.js';
+import type { AnyGame } from '../../shared/game/game-definition.js';
+import type { GameSummary } from '../../shared/protocol.js';
 import {
   aimAt,
   artifactPath,
+  duelArena,
   ensureClient,
   launchBrowser,
   openPlayer,
@@ -45,8 +48,8 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
-async function server(overrides: Parameters<typeof startGameServer>[0] = {}): Promise<TestServer> {
-  const s = await startGameServer(overrides);
+async function server(overrides: Parameters<typeof startGameServer>[0] = {}, games?: readonly AnyGame[]): Promise<TestServer> {
+  const s = await startGameServer(overrides, games);
   servers.push(s);
   return s;
 }
@@ -294,4 +297,43 @@ describe('browser game client', () => {
     expect(st.scores.map((x) => x.name).sort()).toEqual(['Alice', 'Bob', 'Charlie']);
     expect(st.scores.find((x) => x.name === 'Alice')!.kills).toBeGreaterThanOrEqual(1);
   }, 60_000); // 10-11 s idle, up to 13 s on a loaded 2-core machine
+
+  it('lobby: lists the hosted games it has a module for (GET /api/games), and quick play and the room list are the chosen game’s', async () => {
+    // The server's first game, the default of a request that names none, is an arena copy this page has no
+    // module for ("arena-b"); then the arena. A bot holds a public room of arena-b.
+    const arenaB = { ...duelArena, name: 'arena-b', title: 'Arena B' } as unknown as AnyGame;
+    const s = await server({}, [arenaB, duelArena as unknown as AnyGame]);
+    const bot = await connectClient(s.url, { name: 'Bee', games: [arenaB] });
+    bots.push(bot);
+    expect((await bot.quickPlay('arena-b')).game).toBe('arena-b');
+
+    const a = await player(s.url);
+    const b = await player(s.url);
+    // A choice remembered from another visit that this server does not offer here: the first listed game instead.
+    await a.page.evaluate(() => window.localStorage.setItem('arena.game', 'arena-b'));
+    await a.page.reload();
+    await a.page.waitForSelector('#quick-play:not([disabled])');
+    const listed = await waitForState(a.page, (st) => st.lobbyGames.every((g) => g.rooms !== null), 'the games from /api/games');
+    expect(listed.lobbyGames).toEqual([{ name: 'arena', title: 'Arena', rooms: 0, players: 0 }]);
+    expect(listed.chosenGame).toBe('arena');
+    expect(await a.page.locator('#game-list [data-game]').count()).toBe(1);
+    expect(await a.page.locator('#game-list [data-game="arena"]').getAttribute('aria-checked')).toBe('true');
+    // The room list is the arena's: the arena-b room is not in it.
+    await waitForText(a.page, '#room-list li.empty', 'No public rooms');
+    expect(await a.page.locator('#controls-help').innerText()).toContain('rocket');
+
+    // Quick play names the chosen game: without it the server would seat the player in arena-b.
+    const sa = await quickPlay(a.page, 'Alice');
+    expect(sa.game).toBe('arena');
+    expect(sa.roomId).not.toBe(bot.join!.roomId);
+    // Another lobby sees the new arena room with its player, in the game list and in the room list. The
+    // game list is polled every 5 s and the server reads the room directory once a second: 6 s at most idle.
+    await waitForText(b.page, '#game-list [data-game="arena"]', '1 room · 1 player', 20_000);
+    await waitForText(b.page, `#room-list li:has-text("${sa.roomId}")`, '1/');
+    const hosted = (await (await fetch(`${s.url}/api/games`)).json()) as { games: GameSummary[] };
+    expect(hosted.games.map((g) => [g.name, g.rooms, g.players])).toEqual([
+      ['arena-b', 1, 1],
+      ['arena', 1, 1],
+    ]);
+  }, 60_000); // 7 s idle
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EVT_KILL, KIND_PLAYER, PLAYER_FLAG_ALIVE, PLAYER_FIELD, arenaGame } from '../../shared/game/arena/index.js';
+import { EVT_KILL, KIND_PLAYER, PLAYER_FLAG_ALIVE, PLAYER_FIELD, UNITS_PER_PX, arenaGame } from '../../shared/game/arena/index.js';
 import { ReplaySimulator, encodeRecording, readRecording, ticksEvents, type Recording, type RecordingRecord } from '../../shared/recording/index.js';
 import { CLIENT_DIST } from '../../game-client/scripts/client-build.js';
 import { artifactPath, ensureClient, launchBrowser, openPage, waitForText, type Player } from '../../game-client/test-support/browser.js';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   await ensureClient();
   browser = await launchBrowser();
   dir = mkdtempSync(join(tmpdir(), 'replay-viewer-'));
-  server = await startTestServer({ staticDir: CLIENT_DIST, recordingsDir: dir }, { mapName: 'arena-1' });
+  server = await startTestServer({ staticDir: CLIENT_DIST, recordingsDir: dir });
   const service = server.server.recordings!;
   // Four fight bots in a real Room recorded by the server's RecordingService, then the room closes.
   const bots = new BotMatch({ observer: service.observeRoom(ROOM), seed: 7, roomId: ROOM });
@@ -100,14 +100,14 @@ async function openViewer(): Promise<Page> {
   return page;
 }
 
-/** The living players at `tick`, as the test process replays them (world units). */
+/** The living players at `tick`, as the test process replays them (the scene's px: world units / UNITS_PER_PX). */
 function expectedAt(rec: Recording, tick: number): { id: number; x: number; y: number }[] {
   const sim = new ReplaySimulator(rec, arenaGame);
   expect(sim.seek(tick)).toBe(tick);
   return sim
     .view()
     .filter((e) => e.kind === KIND_PLAYER && ((e.values[PLAYER_FIELD.flags] as number) & PLAYER_FLAG_ALIVE) !== 0)
-    .map((e) => ({ id: e.id, x: e.values[PLAYER_FIELD.x] as number, y: e.values[PLAYER_FIELD.y] as number }))
+    .map((e) => ({ id: e.id, x: (e.values[PLAYER_FIELD.x] as number) / UNITS_PER_PX, y: (e.values[PLAYER_FIELD.y] as number) / UNITS_PER_PX }))
     .sort((a, b) => a.id - b.id);
 }
 
@@ -231,8 +231,8 @@ describe('replay viewer', () => {
       const drawn = s.drawnPlayers.find((p) => p.id === target.playerId);
       const screen = s.screen.find((p) => p.id === target.playerId);
       if (!drawn || !screen || s.cameraGliding) continue; // dead, or the camera still on its way to it
-      expect(Math.abs(drawn.x - s.camera!.x)).toBeLessThan(0.5);
-      expect(Math.abs(drawn.y - s.camera!.y)).toBeLessThan(0.5);
+      expect(Math.abs(drawn.x - s.camera!.x)).toBeLessThan(0.5 / UNITS_PER_PX);
+      expect(Math.abs(drawn.y - s.camera!.y)).toBeLessThan(0.5 / UNITS_PER_PX);
       expect(Math.abs(screen.x - s.viewport!.width / 2)).toBeLessThan(0.5);
       expect(Math.abs(screen.y - s.viewport!.height / 2)).toBeLessThan(0.5);
       checked++;
@@ -249,15 +249,15 @@ describe('replay viewer', () => {
     await page.waitForTimeout(400);
     await page.keyboard.up('KeyA');
     const afterKey = await replayState(page);
-    expect(afterKey.camera!.x).toBeLessThan(before.camera!.x - 4 * 100);
+    expect(afterKey.camera!.x).toBeLessThan(before.camera!.x - 100);
     expect(Math.abs(afterKey.camera!.y - before.camera!.y)).toBeLessThan(1);
     await page.mouse.move(640, 300);
     await page.mouse.down();
     await page.mouse.move(600, 260, { steps: 4 });
     await page.mouse.up();
-    const afterDrag = await waitForReplay(page, (s) => s.camera!.y > afterKey.camera!.y + 4 * 30, 'the drag to pan');
-    expect(afterDrag.camera!.x - afterKey.camera!.x).toBeCloseTo(4 * 40, 0);
-    expect(afterDrag.camera!.y - afterKey.camera!.y).toBeCloseTo(4 * 40, 0);
+    const afterDrag = await waitForReplay(page, (s) => s.camera!.y > afterKey.camera!.y + 30, 'the drag to pan');
+    expect(afterDrag.camera!.x - afterKey.camera!.x).toBeCloseTo(40, 0);
+    expect(afterDrag.camera!.y - afterKey.camera!.y).toBeCloseTo(40, 0);
     // Following again from the list.
     await page.click(`#replay-camera [data-player="${participants[0]!.playerId}"]`);
     await waitForReplay(page, (s) => s.following === participants[0]!.playerId, 'following again');
@@ -269,9 +269,12 @@ describe('replay viewer', () => {
     expect(expected.length).toBeGreaterThan(0);
     const names = new Map(recording.end!.players.map((p) => [p.playerId, p.name]));
     const s = await replayState(page);
-    expect(s.kills).toEqual(expected.map((k) => ({ tick: k.tick, killer: names.get(k.killer), victim: names.get(k.victim) })));
-    const first = expected[0]!;
-    const marker = page.locator(`#replay-timeline .kill-marker[data-tick="${first.tick}"]`).first();
+    const said = (k: { killer: number; victim: number }) =>
+      k.killer === k.victim ? `${names.get(k.victim)} blew up (` : `${names.get(k.killer)} killed ${names.get(k.victim)} (`;
+    expect(s.marks.map((m) => m.tick)).toEqual(expected.map((k) => k.tick));
+    s.marks.forEach((m, i) => expect(m.text).toContain(said(expected[i]!)));
+    const first = expected.find((k) => k.killer !== k.victim)!;
+    const marker = page.locator(`#replay-timeline .mark[data-tick="${first.tick}"]`).first();
     expect(await marker.getAttribute('title')).toContain(`${names.get(first.killer)} killed ${names.get(first.victim)}`);
     await marker.hover();
     await waitForText(page, '#replay-bar .tip', `${names.get(first.killer)} killed ${names.get(first.victim)}`);
@@ -371,11 +374,19 @@ describe('replay viewer', () => {
     expect(sv.error).toContain('UNSUPPORTED_VERSION at byte 8: recording format version 3 is newer than this build reads (version 2)');
     await waitForText(versionPage, '#replay-error', 'This file cannot be replayed');
 
+    // A recording of a game this page has no module for (the header names it): said so, nothing to play.
+    const otherGame: RecordingRecord[] = recording.entries.map((e) => e.record);
+    otherGame[0] = { ...(otherGame[0] as Extract<RecordingRecord, { type: 'header' }>), game: 'no-such-game' };
+    const otherPage = await serve(await encodeRecording(otherGame));
+    const so = await waitForReplay(otherPage, (s) => s.status === 'error', 'the unknown-game error');
+    expect(so.error).toContain('This page cannot show this game');
+    await waitForText(otherPage, '#replay-error', 'of the game "no-such-game", and this page has no module for it (it shows: Arena)');
+
     // Not a recording at all.
     const garbagePage = await serve(new TextEncoder().encode('<html>not a recording</html>'));
     const sg = await waitForReplay(garbagePage, (s) => s.status === 'error', 'the not-a-recording error');
     expect(sg.error).toContain('NOT_A_RECORDING');
-  }, 60_000); // six page loads: 7-13 s on a loaded 2-core machine (it was 19-23 s with each case loading the lobby first)
+  }, 60_000); // seven page loads: 6-12 s on a loaded 2-core machine (it was 19-23 s with each case loading the lobby first)
 
   it('the lobby lists recent matches, newest first, with links to their replays', async () => {
     const { page } = await open('/');

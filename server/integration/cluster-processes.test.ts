@@ -24,7 +24,7 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /** A connected player whose first server is `home` (closed after the test). */
 async function player(home: ClusterNode, name: string, options: Partial<NetClientOptions> = {}): Promise<NetClient> {
   const net = track(
-    new NetClient({ url: home.url, schema: arenaGame.schema, name, reconnection: false, requestTimeoutMs: REQUEST_TIMEOUT_MS, ...options }),
+    new NetClient({ url: home.url, games: [arenaGame], name, reconnection: false, requestTimeoutMs: REQUEST_TIMEOUT_MS, ...options }),
   );
   await net.connect(REQUEST_TIMEOUT_MS);
   return net;

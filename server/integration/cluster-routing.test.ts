@@ -69,7 +69,7 @@ describe('cluster routing', () => {
     const other = owner === a ? b : a;
     // A page reload lands on the other node (a new client), with the token it kept.
     player.close();
-    const reloaded = track(new NetClient({ url: other.url, schema: arenaGame.schema, name: 'p', reconnection: false }));
+    const reloaded = track(new NetClient({ url: other.url, games: [arenaGame], name: 'p', reconnection: false }));
     await reloaded.connect();
     const raw = await reloaded.rawRequest(EV.rejoinRoom, { token: join.reconnectToken });
     expect(raw).toEqual({ ok: true, redirect: { url: `${owner.url}/`, roomId: join.roomId } });

@@ -19,7 +19,7 @@ describe('netcode: 100 ms RTT, 20 ms jitter, 5% snapshot loss', () => {
     // and wander within 250 px of that spot, so the mover always has the others to watch.
     let world: ArenaWorld | null = null;
     const game: GameDefinition<ArenaWorld, ArenaInput> = { ...arenaGame, createWorld: (seed) => (world = arenaGame.createWorld(seed)) };
-    const server = await startTestServer({}, { game });
+    const server = await startTestServer({}, { games: [game] });
     servers.push(server);
     const anchor = { x: px(1200), y: px(450) };
     const leash = px(250);

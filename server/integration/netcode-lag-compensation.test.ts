@@ -79,7 +79,7 @@ async function duel(oneWayMs: number, shots: number) {
       views.set(tick, new Map(list.map((v) => [v.id, v])));
     },
   };
-  const server = await startTestServer({}, { game, observeRoom: () => observer });
+  const server = await startTestServer({}, { games: [game], observeRoom: () => observer });
   servers.push(server);
 
   const shooter = await connectPlayer(server.url, { name: 'shooter', conditions: { latencyMs: oneWayMs, jitterMs: 0, snapshotLoss: 0 } });

@@ -93,7 +93,7 @@ async function proxiedCluster(config: Partial<ServerConfig> = {}): Promise<Proxi
     ownerOf: (roomId) => nodes.find((n) => n.server.server.rooms.get(roomId) !== undefined),
     other: (node) => (node === nodes[0] ? nodes[1] : nodes[0]),
     async player(name, transports) {
-      const net = new NetClient({ url: nginx.url, schema: arenaGame.schema, name, transports, reconnection: false });
+      const net = new NetClient({ url: nginx.url, games: [arenaGame], name, transports, reconnection: false });
       cleanups.push(() => net.close());
       await net.connect();
       return net;

@@ -50,7 +50,7 @@ describe('rooms', () => {
     const s = await server();
     const health = await fetch(`${s.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', game: 'arena' });
+    expect(await health.json()).toMatchObject({ status: 'ok', games: ['arena'] });
     const c = await client(s.url, 'm');
     await c.quickPlay();
     drive(c, () => 0);
@@ -234,7 +234,7 @@ describe('rooms', () => {
       ...arenaGame,
       createWorld: (seed) => (world = arenaGame.createWorld(seed)),
     };
-    const s = await server({ reconnectGraceMs: 5000 }, { game });
+    const s = await server({ reconnectGraceMs: 5000 }, { games: [game] });
     const c = await client(s.url, 'flaky', { reconnection: true });
     const join = await c.quickPlay();
     const me = world!.players.find((p) => p.id === join.playerId)!;

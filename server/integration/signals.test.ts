@@ -48,7 +48,7 @@ function npmStart(recordingsDir: string): Promise<NpmStart> {
   const npm = spawn('npm', ['start'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SKIP_CLIENT_BUILD: '1', RECORDINGS_DIR: recordingsDir },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SKIP_CLIENT_BUILD: '1', RECORDINGS_DIR: recordingsDir, BOT_FILL: '0' },
   });
   groups.push(npm.pid!);
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));

@@ -1,10 +1,10 @@
-// An in-process arena room played by seeded bots (sim/bots/arena-brain.ts), with no network: the real
+// An in-process arena room played by seeded bots (shared/game/arena/bot-brain.ts), with no network: the real
 // Room, fed inputs as PlayerConnection would queue them. Used by the recording tests and benchmark.
 
 import type { EntityView } from '../../shared/codec/schema.js';
 import { KIND_PLAYER, PLAYER_FIELD, PLAYER_FLAG_ALIVE, arenaGame } from '../../shared/game/arena/index.js';
 import type { AnyGame } from '../../shared/game/game-definition.js';
-import { ArenaBrain, type BotBehaviour } from '../../sim/bots/arena-brain.js';
+import { ArenaBrain, type BotBehaviour } from '../../shared/game/arena/bot-brain.js';
 import { Room, type PlayerLink, type RoomObserver, type Seat } from '../room.js';
 import { combineObservers } from './service.js';
 import { createPrng, nextInt, type PrngState } from '../../shared/game/prng.js';

@@ -68,7 +68,7 @@ async function recordMatch(
 describe('RoomRecorder', () => {
   it('records a bot match that re-simulates bit for bit, joins and leaves included', async () => {
     const s = await store(tempDir());
-    const { recorder, match } = await recordMatch({ store: s, map: 'arena-1' }, 900, (t, m) => {
+    const { recorder, match } = await recordMatch({ store: s }, 900, (t, m) => {
       if (t === 200) m.leave(2);
       if (t === 260) m.join('eve');
       if (t === 261) m.join('fay');

@@ -55,7 +55,6 @@ export interface RoomRecorderOptions {
   readonly checkpointSeconds?: number;
   /** Longest batch of ticks in one record, in seconds (default 5): at most this much is lost in a crash. */
   readonly batchSeconds?: number;
-  readonly map?: string | null;
   /** Compress keyframes with this (default: none, every record plain; see file-writer.ts). */
   readonly deflate?: SyncDeflate;
   /** Wall clock for the header and end record (default Date.now). */
@@ -258,7 +257,7 @@ export class RoomRecorder implements RoomObserver {
         tickRate,
         snapshotRate,
         lagCompensationTicks,
-        map: o.map ?? null,
+        map: room.game.mapName ?? null,
         startTime: this.now(),
         startTick: 0,
         players: [],

@@ -1,4 +1,4 @@
-// Match recording on a real server: bots (NetClients driven by sim/bots/arena-brain.ts from what their
+// Match recording on a real server: bots (NetClients driven by shared/game/arena/bot-brain.ts from what their
 // mirrors show) play a match that the server records without them noticing; the match is listed and
 // downloaded over HTTP and verified by the replay CLI as a child process. The same recording with one
 // input changed fails verification naming that tick; cut off mid-record it verifies up to the cut.
@@ -21,7 +21,7 @@ import {
 } from '../../shared/game/arena/index.js';
 import { ReplaySimulator, encodeRecording, readRecording, type Recording } from '../../shared/recording/index.js';
 import { replayedEvents, rewriteInputs } from '../../shared/recording/test-support.js';
-import { ArenaBrain } from '../../sim/bots/arena-brain.js';
+import { ArenaBrain } from '../../shared/game/arena/bot-brain.js';
 import { connectClient, sleep, waitFor } from '../test-support/test-client.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 import type { RoomObserver } from '../room.js';
@@ -50,7 +50,7 @@ let shots = 0;
 
 async function server(recordingsDir: string | null, overrides: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
   const observer: RoomObserver = { onTick: (_room, _tick, _applied, events) => void (shots += events.filter((e) => e[0] === EVT_SHOT).length) };
-  const s = await startTestServer({ recordingsDir, emptyRoomGraceMs: 300, ...overrides }, { mapName: 'arena-1', observeRoom: () => observer });
+  const s = await startTestServer({ recordingsDir, emptyRoomGraceMs: 300, ...overrides }, { observeRoom: () => observer });
   servers.push(s);
   return s;
 }

@@ -7,7 +7,7 @@ import { arenaGame } from '../../shared/game/arena/index.js';
 
 /** Creates the client without connecting it (call connect(); close it when done). */
 export function clientFromAddress(url: string, address: string, options: Partial<NetClientOptions> = {}): NetClient {
-  const client = new NetClient({ url, schema: arenaGame.schema, reconnection: false, transports: ['websocket'], ...options });
+  const client = new NetClient({ url, games: [arenaGame], reconnection: false, transports: ['websocket'], ...options });
   // Manager options reach engine.io-client, which passes localAddress on to the WebSocket (ws) it opens.
   (client.socket.io.opts as { localAddress?: string }).localAddress = address;
   return client;

@@ -57,7 +57,8 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', ...options.env };
+  // No server-hosted bots unless the test asks (BOT_FILL): tests count players.
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', BOT_FILL: '0', ...options.env };
   const keep = options.keepLines ?? 1000;
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER_MAIN, ...(options.args ?? [])], {
     cwd: ROOT,

@@ -5,7 +5,7 @@ import type { EntityState, FieldValue, ReplicationSchema } from '../../shared/co
 import { arenaGame } from '../../shared/game/arena/index.js';
 
 export async function connectClient(url: string, options: Partial<NetClientOptions> = {}): Promise<NetClient> {
-  const client = new NetClient({ url, schema: arenaGame.schema, reconnection: false, ...options });
+  const client = new NetClient({ url, games: [arenaGame], reconnection: false, ...options });
   await client.connect();
   return client;
 }

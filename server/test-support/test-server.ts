@@ -22,10 +22,12 @@ export async function startTestServer(
     port: 0,
     host: '127.0.0.1',
     logLevel: (process.env.TEST_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'silent',
+    // Tests count players and entities: no server-hosted bots unless a test asks for them.
+    botFill: 0,
     ...overrides,
   };
-  const game: AnyGame = extra.game ?? arenaGame;
-  const server = new GameServer({ ...extra, config, game, logger: extra.logger ?? createLogger(config.logLevel) });
+  const games: readonly AnyGame[] = extra.games ?? [arenaGame];
+  const server = new GameServer({ ...extra, config, games, logger: extra.logger ?? createLogger(config.logLevel) });
   const port = await server.listen();
   return {
     server,

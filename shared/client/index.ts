@@ -1,6 +1,6 @@
 // The client netcode library, for the Phaser client and the headless bots alike:
 //
-//   const net = new NetClient({ url, schema: ARENA_SCHEMA });          // or with a NetworkConditions layer
+//   const net = new NetClient({ url, games: [arenaGame] });            // or with a NetworkConditions layer
 //   await net.connect(); await net.quickPlay();
 //   const session = createArenaSession(net);                           // shared/game/arena/client-models.ts
 //   function onAnimationFrame(now: number) {

@@ -33,7 +33,11 @@ export interface NetClientOptions {
    * e.g. https://play.example.com/node/3001/ (socket.io is then at that path + "socket.io/").
    */
   readonly url: string;
-  readonly schema: ReplicationSchema;
+  /**
+   * The games this client can show (a GameDefinition is one): the join reply names the room's game, and
+   * its schema decodes the snapshots. Requests that name no game get the server's default game.
+   */
+  readonly games: readonly { readonly name: string; readonly schema: ReplicationSchema }[];
   readonly name?: string;
   /** Default: WebSocket first, long-polling when it cannot be opened. */
   readonly transports?: readonly Transport[];
@@ -115,6 +119,7 @@ export class NetClient extends Emitter<NetClientEvents> {
 
   constructor(options: NetClientOptions) {
     super();
+    if (options.games.length === 0) throw new Error('NetClient: options.games must name at least one game it can show');
     this.options = options;
     this.mirrorState = this.newMirror();
     this.currentUrl = options.url;
@@ -193,17 +198,19 @@ export class NetClient extends Emitter<NetClientEvents> {
 
   // ---- requests ----
 
-  async listRooms(): Promise<readonly RoomSummary[]> {
-    const reply = await this.request<{ rooms: RoomSummary[] }>(EV.listRooms, {});
+  /** The public rooms of `game` (of every game when omitted). */
+  async listRooms(game?: string): Promise<readonly RoomSummary[]> {
+    const reply = await this.request<{ rooms: RoomSummary[] }>(EV.listRooms, game === undefined ? {} : { game });
     return reply.rooms;
   }
 
-  quickPlay(): Promise<JoinInfo> {
-    return this.enter(EV.quickPlay, {});
+  /** A seat in a public room of `game` (the server's default game when omitted). */
+  quickPlay(game?: string): Promise<JoinInfo> {
+    return this.enter(EV.quickPlay, game === undefined ? {} : { game });
   }
 
-  createRoom(isPrivate: boolean): Promise<JoinInfo> {
-    return this.enter(EV.createRoom, { private: isPrivate });
+  createRoom(isPrivate: boolean, game?: string): Promise<JoinInfo> {
+    return this.enter(EV.createRoom, game === undefined ? { private: isPrivate } : { private: isPrivate, game });
   }
 
   joinRoom(target: { roomId: string } | { code: string }): Promise<JoinInfo> {
@@ -372,15 +379,21 @@ export class NetClient extends Emitter<NetClientEvents> {
   }
 
   private adopt(join: JoinInfo): void {
+    const game = this.options.games.find((g) => g.name === join.game);
+    if (!game) {
+      const known = this.options.games.map((g) => g.name).join(', ');
+      throw new RequestError('UNKNOWN_GAME', `the room is of game "${join.game}", which this client cannot show (it knows: ${known})`);
+    }
     this.joinInfo = join;
     // Continue the sequence where the server is, so no input is applied twice or skipped as a duplicate.
     this.seq = Math.max(this.seq, join.lastInputSeq);
-    this.mirrorState = this.newMirror();
+    this.mirrorState = this.newMirror(game.schema);
   }
 
-  private newMirror(): SnapshotMirror {
+  /** A fresh mirror for the joined game's schema (before a join, the first game's: it receives nothing then). */
+  private newMirror(schema: ReplicationSchema = this.options.games[0]!.schema): SnapshotMirror {
     this.generation++;
-    return new SnapshotMirror(this.options.schema, { historyTicks: this.options.historyTicks ?? 64 });
+    return new SnapshotMirror(schema, { historyTicks: this.options.historyTicks ?? 64 });
   }
 
   private bind(s: Socket): void {

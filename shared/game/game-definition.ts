@@ -5,7 +5,7 @@
 // Determinism rules for every function that touches the world: no Math.random (use the world's seeded
 // PRNG), no clocks, no iteration over unordered keys, integer (quantized) state at the end of each step.
 
-import type { EntityView, GameEvent, ReplicationSchema } from '../codec/schema.js';
+import type { EntityState, EntityView, GameEvent, ReplicationSchema } from '../codec/schema.js';
 
 /** What the server knows about an input beyond the game's own payload. */
 export interface InputContext {
@@ -19,8 +19,12 @@ export interface InputContext {
 }
 
 export interface GameDefinition<World, Input> {
-  /** Stable identifier, written into recordings and checked at join. */
+  /** Stable identifier (lower-case letters, digits, dashes), written into recordings and named in requests. */
   readonly name: string;
+  /** What players see in the lobby. */
+  readonly title: string;
+  /** The map the rules play on, written into recordings (omitted: the game has one unnamed map). */
+  readonly mapName?: string;
   readonly schema: ReplicationSchema;
   /** Upper bound on players per room for this game. */
   readonly maxPlayers: number;
@@ -62,12 +66,33 @@ export interface GameDefinition<World, Input> {
   /** Per-player score lines for match results and recordings. */
   scores(world: World): PlayerScore[];
 
+  /**
+   * Optional: a bot that plays the game from what a player sees. The server fills empty seats with them
+   * (BOT_FILL), and `npm run bots -- --game NAME` drives its load-test players with them. `behaviour` is one
+   * of botBehaviours (the first when omitted). Bots must be pure and seeded (no Math.random, no clocks).
+   */
+  createBot?(seed: number, behaviour?: string): GameBot<Input>;
+  /** The behaviours createBot knows, the default first (e.g. ['fight', 'wander', 'idle']). */
+  readonly botBehaviours?: readonly string[];
+
   /** A 32-bit hash of the whole world state, for determinism checks and recordings. */
   hash(world: World): number;
   /** A msgpack-encodable deep copy of the world (keyframes, reconnect-safe snapshots). */
   serialize(world: World): unknown;
   /** Inverse of serialize; throws on a value that is not a serialized world. */
   deserialize(data: unknown): World;
+}
+
+/** What a bot sees when it decides: the entities a client of that player would mirror, by id. */
+export interface BotSight {
+  readonly playerId: number;
+  readonly tick: number;
+  readonly entities: ReadonlyMap<number, EntityState>;
+}
+
+export interface GameBot<Input> {
+  /** The input for this tick. */
+  think(sight: BotSight): Input;
 }
 
 export interface PlayerScore {

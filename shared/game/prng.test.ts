@@ -14,7 +14,7 @@ describe('prng (sfc32)', () => {
   });
 
   it('matches the reference sfc32 sequence for a known state', () => {
-    // Reference values: the canonical sfc32 (bryc/code, PRNGs.md) from state [1, 2, 3, 4].
+    // Reference values: the canonical sfc32 (https://github.com/bryc/code/blob/master/jshash/PRNGs.md) from state [1, 2, 3, 4].
     const s: [number, number, number, number] = [1, 2, 3, 4];
     const out = Array.from({ length: 4 }, () => nextUint32(s));
     expect(out).toEqual([7, 34, 56623200, 188882296]);

@@ -1,6 +1,7 @@
 // deflate-raw (RFC 1951) through the platform's CompressionStream / DecompressionStream, which Node
-// (18+) and current browsers both provide. Compression is pluggable: the server passes node:zlib, and a
-// synchronous library (e.g. fflate) could replace these without touching the format.
+// (18+) and current browsers both provide: the default of reader.ts and writer.ts. Compression
+// is pluggable: callers may pass their own DeflateFn / InflateFn, and the server's file writer takes a
+// synchronous deflate (server/recording/file-writer.ts) without touching the format.
 
 export type DeflateFn = (data: Uint8Array) => Promise<Uint8Array>;
 export type InflateFn = (data: Uint8Array, maxBytes: number) => Promise<Uint8Array>;

@@ -9,6 +9,7 @@ import type { EndRecord, JoinRecord, KeyframeRecord, LeaveRecord, TicksRecord } 
 import { ticksEventDigests, ticksEvents } from './events-codec.js';
 import { InputDecodeError, InputsDecoder, newSeat, sameAsWritten, type SeatState } from './input-codec.js';
 import type { RecordEntry, Recording } from './reader.js';
+import { stepTick } from '../game/step-tick.js';
 
 export type ReplayErrorCode =
   | 'WRONG_GAME'
@@ -274,12 +275,8 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
       throw err;
     }
     const world = this.worldState;
-    const events = this.guard(tick, offset, () => {
-      for (const seat of this.seatList) {
-        this.game.applyInput(world, seat.playerId, seat.payload as Input, { tick, renderTick: tick - seat.offset });
-      }
-      return this.game.step(world, tick);
-    });
+    const inputs = this.seatList.map((seat) => ({ playerId: seat.playerId, payload: seat.payload as Input, renderTick: tick - seat.offset }));
+    const events = this.guard(tick, offset, () => stepTick(this.game, world, tick, inputs));
     this.currentTick = tick;
     let recordedEvents = NO_EVENTS;
     const ev = ticksEvents(c.record)[c.eventIndex];

@@ -64,6 +64,8 @@ export async function startServer(naive: boolean, recordingsDir: string, env: Re
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EMPTY_ROOM_GRACE_MS: '1000', MAX_ROOMS: '10000', RECONNECT_GRACE_MS: '1000',
       // Every bot connects from this machine: lift the per-address limits for the load test.
       EXEMPT_ADDRESSES: '127.0.0.1', MAX_CONNECTIONS: '20000',
+      // Only the load's players: no server-hosted bots filling rooms.
+      BOT_FILL: '0',
       // Recording on, as with npm start, but into a folder of the bench's own (not the repository's data/).
       RECORDINGS_DIR: recordingsDir, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

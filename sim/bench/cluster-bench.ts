@@ -329,7 +329,7 @@ interface WaveOutcome {
 async function joinWave(urls: readonly string[], size: number, first: number): Promise<WaveOutcome> {
   const clients = Array.from(
     { length: size },
-    (_, i) => new NetClient({ url: urls[(first + i) % urls.length]!, schema: arenaGame.schema, name: `j${first + i}`, reconnection: false }),
+    (_, i) => new NetClient({ url: urls[(first + i) % urls.length]!, games: [arenaGame], name: `j${first + i}`, reconnection: false }),
   );
   const failures: string[] = [];
   try {

@@ -17,7 +17,7 @@ import type { GameEvent } from '../../shared/codec/schema.js';
 import { arenaGame, type ArenaWorld } from '../../shared/game/arena/index.js';
 import { serverParser } from '../../shared/net/msgpack-parser.js';
 import { EV } from '../../shared/protocol.js';
-import { ArenaBrain, type BotBehaviour } from '../bots/arena-brain.js';
+import { ArenaBrain, type BotBehaviour } from '../../shared/game/arena/bot-brain.js';
 import { barChartSvg } from './svg-bar-chart.js';
 
 const { values: args } = parseArgs({

@@ -275,8 +275,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(snapshotRate) || snapshotRate < 1 || DEFAULT_CONFIG.tickRate % snapshotRate !== 0) {
     throw new Error(`--snapshot-rate must divide the tick rate (${DEFAULT_CONFIG.tickRate})`);
   }
-  const config: ServerConfig = { ...DEFAULT_CONFIG, snapshotRate, port: 0, host: '127.0.0.1', logLevel: 'silent', maxRooms: 1000, exemptAddresses: ['127.0.0.1'] };
-  const server = new GameServer({ config, game: arenaGame, logger: createLogger('silent') });
+  const config: ServerConfig = { ...DEFAULT_CONFIG, botFill: 0, snapshotRate, port: 0, host: '127.0.0.1', logLevel: 'silent', maxRooms: 1000, exemptAddresses: ['127.0.0.1'] };
+  const server = new GameServer({ config, games: [arenaGame], logger: createLogger('silent') });
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   const cells = LATENCIES_MS.flatMap((rtt) => LOSSES.map((loss) => ({ rtt, loss })));

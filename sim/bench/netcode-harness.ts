@@ -8,7 +8,7 @@ import { NetworkConditions, type NetworkConditionsOptions } from '../../shared/c
 import { createArenaSession } from '../../shared/game/arena/client-models.js';
 import { createPrng, nextUint32 } from '../../shared/game/prng.js';
 import {
-  ARENA_SCHEMA,
+  arenaGame,
   DIRECTION_KEYS,
   KEY_DOWN,
   KEY_FIRE_PRIMARY,
@@ -47,7 +47,7 @@ export async function connectPlayer(url: string, options: PlayerOptions): Promis
   const conditions = options.conditions ? new NetworkConditions(options.conditions) : null;
   const net = new NetClient({
     url,
-    schema: ARENA_SCHEMA,
+    games: [arenaGame],
     name: options.name,
     reconnection: false,
     ...(conditions ? { snapshotGate: conditions.snapshotGate, outgoingGate: conditions.outgoingGate } : {}),

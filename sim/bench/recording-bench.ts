@@ -1,5 +1,5 @@
 // `npx tsx sim/bench/recording-bench.ts [--quick]`: what recording a match costs. A 30-minute arena
-// match of 16 bots moving and firing (sim/bots/arena-brain.ts) runs in-process through the real Room and
+// match of 16 bots moving and firing (shared/game/arena/bot-brain.ts) runs in-process through the real Room and
 // is recorded by the real RoomRecorder into a real file; then the file is read back, verified and seeked.
 //
 // Reported:
@@ -86,7 +86,6 @@ async function run(script: MatchScript, dir: string | null): Promise<Run> {
     recorder = new RoomRecorder('bench', {
       store,
       timings,
-      map: 'arena-1',
     });
   }
   let stepMs = 0;
@@ -129,11 +128,11 @@ interface LiveResult {
  */
 async function live(dir: string): Promise<LiveResult> {
   const timings: RecorderTimings = { hookMs: 0, encodeMs: 0, records: 0, tickHookSamples: [] };
-  const service = new RecordingService({ dir, maxCount: 10_000, maxBytes: Number.MAX_SAFE_INTEGER, map: 'arena-1', timings });
+  const service = new RecordingService({ dir, maxCount: 10_000, maxBytes: Number.MAX_SAFE_INTEGER, timings });
   await service.start();
   const server = new GameServer({
-    config: { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', logLevel: 'silent', recordingsDir: null, emptyRoomGraceMs: 1000, exemptAddresses: ['127.0.0.1'] },
-    game: arenaGame as never,
+    config: { ...DEFAULT_CONFIG, botFill: 0, port: 0, host: '127.0.0.1', logLevel: 'silent', recordingsDir: null, emptyRoomGraceMs: 1000, exemptAddresses: ['127.0.0.1'] },
+    games: [arenaGame as never],
     observeRoom: (id) => service.observeRoom(id),
   });
   const port = await server.listen();

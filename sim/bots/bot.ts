@@ -17,7 +17,7 @@ import {
 } from '../../shared/game/arena/index.js';
 import { createArenaSession } from '../../shared/game/arena/client-models.js';
 import type { EntityState } from '../../shared/codec/schema.js';
-import { ArenaBrain, type BotBehaviour, type BotView } from './arena-brain.js';
+import { ArenaBrain, arenaBotView, type BotBehaviour } from '../../shared/game/arena/bot-brain.js';
 import { Reservoir } from './percentiles.js';
 import { SendTimes } from './send-times.js';
 
@@ -64,7 +64,7 @@ export class Bot {
     const conditions = options.conditions ? new NetworkConditions(options.conditions) : null;
     this.net = new NetClient({
       url: options.url,
-      schema: arenaGame.schema,
+      games: [arenaGame],
       name: options.name,
       reconnection: true,
       ...(conditions ? { snapshotGate: conditions.snapshotGate, outgoingGate: conditions.outgoingGate } : {}),
@@ -133,9 +133,9 @@ export class Bot {
     if (!this.connected || !this.net.join) return;
     if (this.session) {
       const frame = this.session.frame(now);
-      this.session.setInput(this.brain.think(viewOf(frame.local, frame.entities, this.net.join.playerId, this.seesEnemies)));
+      this.session.setInput(this.brain.think(arenaBotView(frame.local, frame.entities, this.net.join.playerId, this.seesEnemies)));
     } else {
-      const input = this.brain.think(viewOf(null, this.net.mirror.entities, this.net.join.playerId, this.seesEnemies));
+      const input = this.brain.think(arenaBotView(null, this.net.mirror.entities, this.net.join.playerId, this.seesEnemies));
       const seq = this.net.sendInput(encodeArenaInput(input));
       this.sentAt.record(seq, now);
     }
@@ -213,28 +213,4 @@ export class Bot {
       this.lastAck = snap.lastInputSeq;
     }
   }
-}
-
-const NO_ENEMIES: readonly { x: number; y: number }[] = [];
-
-/** What the brain sees: itself (predicted when available) and, if it looks for them, the living players around it. */
-function viewOf(local: EntityState | null, entities: ReadonlyMap<number, EntityState>, playerId: number, withEnemies: boolean): BotView {
-  const me = local ?? entities.get(playerId) ?? null;
-  return {
-    self: me ? { x: me.values[PLAYER_FIELD.x] as number, y: me.values[PLAYER_FIELD.y] as number, alive: alive(me) } : null,
-    enemies: withEnemies ? enemiesIn(entities, playerId) : NO_ENEMIES,
-  };
-}
-
-function enemiesIn(entities: ReadonlyMap<number, EntityState>, playerId: number): { x: number; y: number }[] {
-  const enemies: { x: number; y: number }[] = [];
-  for (const e of entities.values()) {
-    if (e.kind !== KIND_PLAYER || e.id === playerId || !alive(e)) continue;
-    enemies.push({ x: e.values[PLAYER_FIELD.x] as number, y: e.values[PLAYER_FIELD.y] as number });
-  }
-  return enemies;
-}
-
-function alive(e: EntityState): boolean {
-  return ((e.values[PLAYER_FIELD.flags] as number) & PLAYER_FLAG_ALIVE) !== 0;
 }

@@ -3,7 +3,7 @@
 // here touches the network or the disk.
 
 import { parseArgs } from 'node:util';
-import type { BotBehaviour } from './arena-brain.js';
+import type { BotBehaviour } from '../../shared/game/arena/bot-brain.js';
 import { closestNames } from './did-you-mean.js';
 import type { LoadOptions } from './load-run.js';
 import { fractionOption, numberOption, UsageError, type NumberRule } from './option-values.js';

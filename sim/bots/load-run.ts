@@ -4,7 +4,7 @@
 // counts as playing while it is connected and seated: one that joined and is not playing at the end lost
 // its server (or its seat), which fails the run.
 
-import type { BotBehaviour } from './arena-brain.js';
+import type { BotBehaviour } from '../../shared/game/arena/bot-brain.js';
 import { Bot, type JoinTarget } from './bot.js';
 import { BotDriver } from './bot-driver.js';
 import { failedPart, mergeParts, type LoadPart, type LoadReport } from './load-results.js';

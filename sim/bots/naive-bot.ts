@@ -6,7 +6,7 @@ import type { FullStateMessage } from '../../shared/codec/full-state.js';
 import { encodeArenaInput } from '../../shared/game/arena/index.js';
 import { EV, NAIVE_STATE_EVENT, PROTOCOL_VERSION, type JoinReply } from '../../shared/protocol.js';
 import { wireSize } from '../../shared/util/wire-size.js';
-import { ArenaBrain, type BotBehaviour } from './arena-brain.js';
+import { ArenaBrain, type BotBehaviour } from '../../shared/game/arena/bot-brain.js';
 import type { JoinTarget } from './bot.js';
 import { Reservoir } from './percentiles.js';
 

@@ -39,7 +39,7 @@ export class WatchBot {
 
   /** Connects over `transport`, takes a seat by quick play and starts playing. */
   static async start(url: string, transport: RawTransport, seed: number): Promise<WatchBot> {
-    const net = new NetClient({ url, schema: arenaGame.schema, name: `watch-${transport}`, transports: [transport], reconnection: false });
+    const net = new NetClient({ url, games: [arenaGame], name: `watch-${transport}`, transports: [transport], reconnection: false });
     try {
       await net.connect(15_000);
       await net.quickPlay();

@@ -9,7 +9,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { RequestError } from '../../shared/client/net-client.js';
-import type { BotBehaviour } from '../bots/arena-brain.js';
+import type { BotBehaviour } from '../../shared/game/arena/bot-brain.js';
 import { Bot, type RoomTarget } from '../bots/bot.js';
 
 export interface PopulationOptions {

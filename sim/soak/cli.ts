@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BotBehaviour } from '../bots/arena-brain.js';
+import type { BotBehaviour } from '../../shared/game/arena/bot-brain.js';
 import { judge, writeSoakReport, GOALS } from './soak-report.js';
 import { runSoak, type SoakOptions, type SoakRun } from './soak-run.js';
 

@@ -36,7 +36,7 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, startTimeoutMs 
     logs.messages[key] = (logs.messages[key] ?? 0) + 1;
   };
   const server = await startProcess({
-    env: { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { BOT_FILL: '0', ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     readyTimeoutMs: startTimeoutMs,
     keepLines: 100,
     onLine: count,

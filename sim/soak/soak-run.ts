@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BotBehaviour } from '../bots/arena-brain.js';
+import type { BotBehaviour } from '../../shared/game/arena/bot-brain.js';
 import { readProcStats, type ProcStats } from '../bench/proc-stats.js';
 import type { BotsMessage, DriverMessage } from './bots-process.js';
 import type { ChurnCounters, PopulationOptions } from './churn-population.js';

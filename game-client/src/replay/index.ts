@@ -1,15 +1,17 @@
 // The replay viewer at /replay/<id>: downloads the recording (GET /api/matches/:id/recording), reads it
-// with shared/recording, replays it with the arena's own rules (ReplaySimulator) and draws it with the
-// live game's ArenaScene. Loaded lazily (its own chunk, with Phaser) by main.ts on a /replay/ path.
+// with shared/recording, finds the module of the game its header names (games/index.ts), replays it with
+// that game's own rules (ReplaySimulator) and draws it with the game's own scene, as in live play. Loaded
+// lazily (its own chunk, with Phaser) by main.ts on a /replay/ path.
 
 import './replay.css';
-import { arenaGame } from '../../../shared/game/arena/index.js';
 import { RecordingError, ReplayError, readRecording, type Recording } from '../../../shared/recording/index.js';
-import { ArenaScene, ensureGame } from '../game/index.js';
+import type { ClientGame, GameParts } from '../games/client-game.js';
+import { CLIENT_GAMES, clientGame } from '../games/index.js';
+import { ensurePhaser, rendererName, showScene, type RendererChoice } from '../play/phaser-host.js';
+import { participantsOf } from './participants.js';
 import { ReplayDriver } from './replay-driver.js';
 import { ReplayPlayback } from './playback.js';
 import { formatTime } from './route.js';
-import { timelineData } from './timeline-data.js';
 import { installReplayHook, type ReplayHookSource } from './test-hook.js';
 import { ReplayUi, replayScreen } from './replay-ui.js';
 
@@ -17,7 +19,7 @@ export interface ReplayOptions {
   readonly id: string;
   readonly gameParent: HTMLElement;
   readonly hudParent: HTMLElement;
-  readonly renderer: 'auto' | 'canvas' | 'webgl';
+  readonly renderer: RendererChoice;
 }
 
 /** What GET /api/matches/:id says (only what the viewer uses). */
@@ -98,28 +100,46 @@ function recordingNotice(recording: Recording, summary: MatchSummaryLite | null)
   return null;
 }
 
+/** The game module of a recording, with its loaded parts; a clear error when this page has none. */
+async function gameOf(recording: Recording): Promise<{ game: ClientGame; parts: GameParts }> {
+  const name = recording.header.game;
+  const game = clientGame(name);
+  if (!game) {
+    throw new ViewerError(
+      'This page cannot show this game',
+      `The recording is of the game "${name}", and this page has no module for it (it shows: ${CLIENT_GAMES.map((g) => g.rules.title).join(', ')}).`,
+      'Reload the page: a newer version of it may show this game.',
+    );
+  }
+  return { game, parts: await game.load() };
+}
+
 export async function startReplay(options: ReplayOptions): Promise<void> {
-  const src: ReplayHookSource = { id: options.id, status: 'loading', error: null, driver: null, scene: () => null };
+  const src: ReplayHookSource = { id: options.id, status: 'loading', error: null, driver: null, scene: () => null, marks: [], renderer: null };
   installReplayHook(src);
-  document.title = 'Replay · Arena';
+  document.title = 'Replay';
   const loading = replayScreen('loading', 'Loading the replay…');
   options.hudParent.append(loading);
   try {
     const { bytes, summary } = await download(options.id);
     const recording = await read(bytes);
+    const { game, parts } = await gameOf(recording);
+    const title = game.rules.title;
     let playback: ReplayPlayback;
     try {
-      playback = new ReplayPlayback(recording, arenaGame);
+      playback = new ReplayPlayback(recording, game.rules);
     } catch (err) {
       if (err instanceof ReplayError) throw new ViewerError('This recording cannot be replayed by this build', err.message);
       throw err;
     }
-    const data = timelineData(recording);
+    const participants = participantsOf(recording);
+    const timeline = parts.timeline(recording, participants.nameOf);
     const header = recording.header;
     const ui = new ReplayUi(
       {
         id: options.id,
         roomId: header.roomId,
+        title,
         map: header.map,
         startTime: header.startTime,
         endReason: recording.end?.reason ?? null,
@@ -127,8 +147,10 @@ export async function startReplay(options: ReplayOptions): Promise<void> {
         endTick: playback.endTick,
         tickRate: playback.tickRate,
         keyframeTicks: playback.sim.keyframeTicks,
-        participants: data.participants,
-        kills: data.kills,
+        participants: participants.participants,
+        marks: timeline.marks,
+        marksSummary: timeline.summary,
+        scoreboard: parts.scoreboard,
       },
       {
         togglePlay: () => driver.togglePlay(),
@@ -137,17 +159,20 @@ export async function startReplay(options: ReplayOptions): Promise<void> {
         follow: (id) => driver.follow(id),
       },
     );
-    const driver: ReplayDriver = new ReplayDriver(playback, ui, data, options.gameParent);
+    const driver: ReplayDriver = new ReplayDriver(playback, ui, parts, participants, options.gameParent);
     ui.setNotice(recordingNotice(recording, summary));
-    document.title = `Replay · ${header.roomId} · Arena`;
+    document.title = `Replay · ${header.roomId} · ${title}`;
 
-    const game = await ensureGame(options.gameParent, options.renderer);
-    game.scene.add('arena', ArenaScene, true, { driver });
+    const phaser = await ensurePhaser(options.gameParent, options.renderer);
+    const scene = parts.createScene(driver);
+    showScene(phaser, scene);
     options.gameParent.hidden = false;
     options.hudParent.append(ui.root);
     loading.remove();
     src.driver = driver;
-    src.scene = () => (game.scene.getScene('arena') as ArenaScene | null) ?? null;
+    src.scene = () => scene;
+    src.marks = timeline.marks;
+    src.renderer = rendererName(phaser);
     src.status = 'ready';
     playback.play();
   } catch (err) {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EVT_KILL, KIND_PLAYER, PLAYER_FIELD, arenaGame } from '../../../shared/game/arena/index.js';
+import { KIND_PLAYER, PLAYER_FIELD, arenaGame } from '../../../shared/game/arena/index.js';
+import { arenaInterpolation } from '../../../shared/game/arena/client-models.js';
 import { ReplaySimulator, encodeRecording, readRecording, type Recording, type RecordingRecord } from '../../../shared/recording/index.js';
-import { recordedEventsAt, replayedEvents, simulateRecording } from '../../../shared/recording/test-support.js';
-import { interpolateEntities, lerpAim } from './interpolate.js';
+import { replayedEvents, simulateRecording } from '../../../shared/recording/test-support.js';
+import { interpolateEntities, lerpAngle } from './interpolate.js';
+import { participantsOf } from './participants.js';
 import { ReplayPlayback } from './playback.js';
 import { formatTime, replayIdOf, replayPath } from './route.js';
-import { timelineData } from './timeline-data.js';
 
 async function recordingOf(records: RecordingRecord[]): Promise<Recording> {
   return readRecording(await encodeRecording(records));
@@ -106,37 +107,38 @@ describe('ReplayPlayback', () => {
   });
 });
 
-describe('interpolation', () => {
-  it('draws between two ticks, the short way round for the aim, and never across a respawn', () => {
+describe('interpolation with the game\'s model (the arena\'s here)', () => {
+  it('draws between two ticks, the short way round for the aim, and never across a jump or a respawn', () => {
     const a = [{ id: 1, kind: KIND_PLAYER, x: 0, y: 0, values: [100, 200, 0, 0, 4090, 100, 1, 0] }];
-    const b = [{ id: 1, kind: KIND_PLAYER, x: 0, y: 0, values: [120, 190, 0, 0, 6, 100, 1, 0] }];
-    const mid = interpolateEntities(a, b, 0.5)[0]!.values;
+    const b = [{ id: 1, kind: KIND_PLAYER, x: 0, y: 0, values: [120, 190, 0, 0, 6, 90, 1, 0] }];
+    const mid = interpolateEntities(a, b, 0.5, arenaInterpolation)[0]!.values;
     expect(mid[PLAYER_FIELD.x]).toBe(110);
     expect(mid[PLAYER_FIELD.y]).toBe(195);
     expect(mid[PLAYER_FIELD.aim]).toBe(0);
-    expect(interpolateEntities(a, b, 0)[0]).toBe(a[0]);
+    // Everything else is tick n's until the position reaches n + 1.
+    expect(mid[PLAYER_FIELD.hp]).toBe(100);
+    expect(interpolateEntities(a, b, 0, arenaInterpolation)[0]).toBe(a[0]);
     const far = [{ ...b[0]!, values: [5000, 190, 0, 0, 6, 100, 1, 0] }];
-    expect(interpolateEntities(a, far, 0.5)[0]).toBe(a[0]);
-    expect(lerpAim(10, 4000, 0.5)).toBe((10 - 53 + 4096) % 4096);
+    expect(interpolateEntities(a, far, 0.5, arenaInterpolation)[0]).toBe(a[0]);
+    const dead = [{ ...a[0]!, values: [100, 200, 0, 0, 4090, 0, 0, 0] }];
+    expect(interpolateEntities(dead, b, 0.5, arenaInterpolation)[0]).toBe(dead[0]);
+    expect(lerpAngle(10, 4000, 0.5, 4096)).toBe((10 - 53 + 4096) % 4096);
   });
 });
 
-describe('timeline data and routes', () => {
-  it('lists the kills with names and the participants', async () => {
+describe('participants and routes', () => {
+  it('names the participants, with when they took and left their seats', async () => {
     const recording = await recordingOf(
       simulateRecording({ ticks: 900, players: ['ann', 'bob'], joins: [{ tick: 100, name: 'cy' }], leaves: [{ tick: 700, playerId: 2 }], seed: 3 }),
     );
-    const data = timelineData(recording);
+    const data = participantsOf(recording);
     expect(data.participants.map((p) => [p.name, p.joinTick, p.leaveTick])).toEqual([
       ['ann', 0, null],
       ['bob', 0, 700],
       ['cy', 100, null],
     ]);
-    const kills = [];
-    for (let t = 1; t <= 900; t++) for (const e of recordedEventsAt(recording, t)) if (e[0] === EVT_KILL) kills.push([t, e[1], e[2]]);
-    expect(kills.length).toBeGreaterThan(0);
-    expect(data.kills.map((k) => [k.tick, k.killer, k.victim])).toEqual(kills);
-    expect(data.kills[0]!.killerName).toBe(data.nameOf(data.kills[0]!.killer));
+    expect(data.nameOf(3)).toBe('cy');
+    expect(data.nameOf(99)).toBe('#99');
   });
 
   it('routes and clocks', () => {

@@ -4,12 +4,15 @@
 
 import './recent-matches.css';
 import { h, setHidden } from '../dom.js';
+import { CLIENT_GAMES, clientGame } from '../games/index.js';
 import { formatTime, replayPath } from './route.js';
 
 /** The fields of a GET /api/matches entry the list shows (server/recording/store.ts MatchSummary). */
 export interface RecentMatch {
   readonly id: string;
   readonly roomId: string;
+  /** The game played (its rules' name). */
+  readonly game: string;
   readonly startTime: string;
   readonly durationSec: number;
   readonly players: readonly { readonly playerId: number; readonly name: string }[];
@@ -69,14 +72,23 @@ export class RecentMatches {
   }
 }
 
+/** The game's title when it tells matches apart: this page shows several games, or not this one (its replay says so). */
+function gameLabel(game: string): string | null {
+  const known = clientGame(game);
+  if (!known) return game;
+  return CLIENT_GAMES.length > 1 ? known.rules.title : null;
+}
+
 function row(m: RecentMatch): HTMLElement {
   const when = new Date(m.startTime);
   const names = m.players.map((p) => p.name);
   const who = names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} +${names.length - 3}`;
+  const game = gameLabel(m.game);
   const link = h(
     'a',
     { className: 'match-link', title: `Watch the replay of room ${m.roomId} (${names.join(', ') || 'no players'})` },
     h('span', { className: 'match-when', text: when.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) }),
+    game === null ? null : h('span', { className: 'match-game', text: game }),
     h('span', { className: 'match-who', text: who || 'empty room' }),
     h('span', { className: 'match-len', text: m.live ? 'live' : formatTime(m.durationSec) }),
     h('span', { className: 'match-watch', text: 'Watch ▶' }),

@@ -1,23 +1,20 @@
-// Drives the live game's ArenaScene from a recording: each frame advances the playback, interpolates
-// between the two ticks around the playback position, reads the result with the same readWorld as live
-// play, and hands the scene that WorldView and the events of the ticks passed (tracers, hits, kills,
+// Drives the game's own scene (the one live play uses) from a recording: each frame advances the playback,
+// interpolates between the two ticks around the playback position with the game's interpolation model,
+// and hands the scene those entities and the events of the ticks passed (the arena: tracers, hits, kills,
 // explosions). The camera follows a chosen player (centred on it) or is free (drag the map, WASD or the
-// arrows).
+// arrows). Any game: positions are the scene's px, read back from what the scene drew.
 
-import type Phaser from 'phaser';
 import type { EntityState } from '../../../shared/codec/schema.js';
-import { ARENA_MAP, UNITS_PER_PX } from '../../../shared/game/arena/index.js';
-import type { CameraAim, SceneDriver, SceneFrame } from '../game/arena-scene.js';
-import { readWorld, type WorldView } from '../game/world-view.js';
+import type { CameraAim, CameraView, GameParts, SceneFrame, SceneSource } from '../games/client-game.js';
 import { interpolateEntities } from './interpolate.js';
+import type { Participants } from './participants.js';
 import type { ReplayPlayback } from './playback.js';
-import type { TimelineData } from './timeline-data.js';
 import { CONTROL_BAR_PX, type ReplayUi } from './replay-ui.js';
 
-const WORLD_W = ARENA_MAP.width / UNITS_PER_PX;
-const WORLD_H = ARENA_MAP.height / UNITS_PER_PX;
-/** Free camera pan speed, px per second (x2.5 with Shift). */
+/** Free camera pan speed, screen px per second (x2.5 with Shift). */
 const PAN_SPEED = 700;
+/** A followed player this far (scene px) from the camera's centre is glided to, not jumped to. */
+const GLIDE_FROM = 160;
 
 const PAN_KEYS: Readonly<Record<string, readonly [number, number]>> = {
   KeyW: [0, -1],
@@ -30,22 +27,23 @@ const PAN_KEYS: Readonly<Record<string, readonly [number, number]>> = {
   ArrowRight: [1, 0],
 };
 
-export class ReplayDriver implements SceneDriver {
+export class ReplayDriver implements SceneSource {
   readonly localId = -1;
   readonly tickRate: number;
-  readonly cameraBounds = 'free' as const;
   readonly bottomInset = CONTROL_BAR_PX;
   /** The player the camera follows; null: free camera. */
   following: number | null;
   /** The last frame drawn: its tick, and whether it was that tick's exact state (not between two ticks). */
   drawn: { tick: number; exact: boolean } | null = null;
-  world: WorldView | null = null;
   /** The camera is gliding toward its target (another player chosen, a respawn) rather than on it. */
   gliding = false;
   private readonly held = new Set<string>();
   private shift = false;
-  private free = { x: WORLD_W / 2, y: WORLD_H / 2 };
-  private lastCamera = { x: WORLD_W / 2, y: WORLD_H / 2 };
+  /** The world's extent (scene px), as the scene reports it; the free camera stays within. */
+  private world: { width: number; height: number } | null = null;
+  /** Where the free camera looks (scene px); null: the middle of the world. */
+  private free: { x: number; y: number } | null = null;
+  private lastCamera: { x: number; y: number } | null = null;
   private lastNow: number | null = null;
   private scrubTo: number | null = null;
   private scrubbing = false;
@@ -56,11 +54,12 @@ export class ReplayDriver implements SceneDriver {
   constructor(
     readonly playback: ReplayPlayback,
     readonly hud: ReplayUi,
-    private readonly timeline: TimelineData,
+    private readonly parts: GameParts,
+    private readonly participants: Participants,
     canvasHost: HTMLElement,
   ) {
     this.tickRate = playback.tickRate;
-    this.following = timeline.participants[0]?.playerId ?? null;
+    this.following = participants.participants[0]?.playerId ?? null;
     this.listen(window, 'keydown', (e) => this.onKey(e as KeyboardEvent, true));
     this.listen(window, 'keyup', (e) => this.onKey(e as KeyboardEvent, false));
     this.listen(window, 'blur', () => this.held.clear());
@@ -117,7 +116,7 @@ export class ReplayDriver implements SceneDriver {
     else this.following = playerId;
   }
 
-  /** Free camera centred on a world point (px). */
+  /** Free camera centred on a scene point (px). */
   lookAt(x: number, y: number): void {
     this.following = null;
     this.free = { x: 0, y: 0 };
@@ -128,7 +127,7 @@ export class ReplayDriver implements SceneDriver {
     for (const off of this.disposers.splice(0)) off();
   }
 
-  // ---- SceneDriver ----
+  // ---- SceneSource ----
 
   frame(now: number): SceneFrame {
     const dt = this.lastNow === null ? 0 : now - this.lastNow;
@@ -138,11 +137,8 @@ export class ReplayDriver implements SceneDriver {
     this.pan(dt);
 
     const f = this.playback.frame();
-    const entities = interpolateEntities(f.a, f.b, f.alpha);
-    const map = new Map<number, EntityState>();
-    for (const e of entities) map.set(e.id, e);
-    const world = readWorld(map, this.following ?? -1);
-    this.world = world;
+    const entities = new Map<number, EntityState>();
+    for (const e of interpolateEntities(f.a, f.b, f.alpha, this.parts.interpolation)) entities.set(e.id, e);
     this.drawn = { tick: f.tick, exact: f.alpha === 0 };
     const events = this.playback.takeEvents();
     this.hud.setEnd(this.playback.endTick);
@@ -158,30 +154,38 @@ export class ReplayDriver implements SceneDriver {
       playing: this.playback.playing,
       speed: this.playback.speed,
       following: this.following,
-      scores: world.scores,
-      matchTicksLeft: world.match ? world.match.endTick - (f.tick + f.alpha) : null,
-      matchNumber: world.match?.matchNumber ?? 1,
+      rows: this.parts.scoreboard.read(entities),
     });
-    return { world, events, ghost: null };
+    return {
+      entities,
+      events,
+      tick: f.tick + f.alpha,
+      serverTick: f.tick,
+      focus: this.following,
+      input: null,
+      pointer: null,
+      authoritative: null,
+      debug: false,
+    };
   }
 
   nameOf(playerId: number): string {
-    return this.timeline.nameOf(playerId);
+    return this.participants.nameOf(playerId);
   }
 
-  camera(world: WorldView, cam: Phaser.Cameras.Scene2D.Camera): CameraAim | null {
-    this.lastCamera = { x: cam.scrollX + cam.width / 2 / cam.zoom, y: cam.scrollY + cam.height / 2 / cam.zoom };
+  camera(view: CameraView): CameraAim | null {
+    this.world = { width: view.world.width, height: view.world.height };
+    this.lastCamera = { x: view.center.x, y: view.center.y };
     this.gliding = false;
-    if (this.following === null) return { x: this.free.x, y: this.free.y, ease: 1 };
-    const p = world.players.find((q) => q.id === this.following);
+    if (this.following === null) {
+      this.free ??= { x: view.world.width / 2, y: view.world.height / 2 };
+      return { x: this.free.x, y: this.free.y, ease: 1 };
+    }
+    const p = view.players.find((q) => q.id === this.following);
     if (!p) return null;
     // Centred on the player; a jump (respawn, another player chosen) glides there.
-    this.gliding = Math.hypot(p.x - this.lastCamera.x, p.y - this.lastCamera.y) > 160;
+    this.gliding = Math.hypot(p.x - this.lastCamera.x, p.y - this.lastCamera.y) > GLIDE_FROM;
     return { x: p.x, y: p.y, ease: this.gliding ? 0.2 : 1 };
-  }
-
-  localFiring(): boolean {
-    return false;
   }
 
   // ---- internals ----
@@ -194,15 +198,17 @@ export class ReplayDriver implements SceneDriver {
   }
 
   private goFree(): void {
-    if (this.following !== null) this.free = { ...this.lastCamera };
+    if (this.following !== null && this.lastCamera) this.free = { ...this.lastCamera };
     this.following = null;
   }
 
   private moveFree(dx: number, dy: number): void {
-    this.free = {
-      x: Math.max(0, Math.min(WORLD_W, this.free.x + dx)),
-      y: Math.max(0, Math.min(WORLD_H, this.free.y + dy)),
-    };
+    const from = this.free ?? (this.world ? { x: this.world.width / 2, y: this.world.height / 2 } : { x: 0, y: 0 });
+    const x = from.x + dx;
+    const y = from.y + dy;
+    this.free = this.world
+      ? { x: Math.max(0, Math.min(this.world.width, x)), y: Math.max(0, Math.min(this.world.height, y)) }
+      : { x, y };
   }
 
   private pan(dtMs: number): void {

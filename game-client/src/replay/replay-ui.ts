@@ -1,19 +1,25 @@
 // The replay viewer's DOM overlay (like the live HUD: crisp text over the canvas, readable by tests):
-// match info and the way back to the lobby top-left, the match clock top-centre, the kill feed
-// top-right, the camera panel (follow a player, or free camera) on the left, and the control bar at the
-// bottom: play/pause, the time, a timeline with kill markers that seeks on click and drag, the tick and
-// the speed. Also the loading and error screens.
+// match info and the way back to the lobby top-left, the match clock top-centre, the feed top-right, the
+// camera panel (follow a player, or free camera) on the left, and the control bar at the bottom:
+// play/pause, the time, a timeline with the game's markers (the arena: kills) that seeks on click and
+// drag, the tick and the speed. Also the loading and error screens. The game's scene fills in the
+// widgets it shares with the live HUD (GameHud).
 
 import { cssColor, h, setHidden, setText } from '../dom.js';
-import { formatClock, playerColor, type ScoreLine } from '../game/world-view.js';
-import type { SceneHud } from '../game/arena-scene.js';
+import type { FeedPart, GameHud, Scoreboard, ScoreRow, TimelineMark } from '../games/client-game.js';
+import { CenterMessage } from '../hud/center-message.js';
+import { FeedView } from '../hud/feed.js';
+import { MatchClock } from '../hud/match-clock.js';
+import { playerColor } from '../player-colors.js';
+import type { Participant } from './participants.js';
 import { SPEEDS } from './playback.js';
 import { formatTime } from './route.js';
-import { killText, weaponName, type KillMark, type Participant } from './timeline-data.js';
 
 export interface ReplayInfo {
   readonly id: string;
   readonly roomId: string;
+  /** The game's title, and its map when it names one. */
+  readonly title: string;
   readonly map: string | null;
   readonly startTime: number;
   readonly endReason: string | null;
@@ -22,7 +28,10 @@ export interface ReplayInfo {
   readonly tickRate: number;
   readonly keyframeTicks: readonly number[];
   readonly participants: readonly Participant[];
-  readonly kills: readonly KillMark[];
+  /** The timeline's markers, and how many there are in words ("12 kills"). */
+  readonly marks: readonly TimelineMark[];
+  readonly marksSummary: string;
+  readonly scoreboard: Scoreboard;
 }
 
 export interface ReplayUiHandlers {
@@ -41,17 +50,16 @@ export interface ReplayUiFrame {
   readonly playing: boolean;
   readonly speed: number;
   readonly following: number | null;
-  readonly scores: readonly ScoreLine[];
-  /** Ticks left in the match on screen (null before the match entity exists). */
-  readonly matchTicksLeft: number | null;
-  readonly matchNumber: number;
+  /** Every player's score line at the tick shown. */
+  readonly rows: readonly ScoreRow[];
 }
 
-/** The bar's height: the scene keeps the minimap above it. */
+/** The bar's height: the scene keeps its own overlays (the arena: the minimap) above it. */
 export const CONTROL_BAR_PX = 76;
-const FEED_MS = 6000;
+/** How long a match result stays up. */
+const ANNOUNCE_MS = 5000;
 
-export class ReplayUi implements SceneHud {
+export class ReplayUi implements GameHud {
   readonly root: HTMLElement;
   private readonly playButton: HTMLButtonElement;
   private readonly timeText: HTMLElement;
@@ -63,16 +71,12 @@ export class ReplayUi implements SceneHud {
   private readonly speedButtons = new Map<number, HTMLButtonElement>();
   private readonly followButtons = new Map<number, { button: HTMLButtonElement; stats: HTMLElement }>();
   private readonly freeButton: HTMLButtonElement;
-  private readonly clock: HTMLElement;
-  private readonly clockSub: HTMLElement;
-  private readonly feed: HTMLElement;
-  private readonly center: HTMLElement;
-  private readonly centerBig: HTMLElement;
-  private readonly centerSmall: HTMLElement;
+  private readonly matchClock = new MatchClock();
+  private readonly feedView = new FeedView();
+  private readonly center = new CenterMessage(ANNOUNCE_MS);
   private readonly noticeEl: HTMLElement;
-  private readonly markers: { mark: KillMark; el: HTMLElement }[] = [];
+  private readonly markers: { mark: TimelineMark; el: HTMLElement }[] = [];
   private dragging = false;
-  private centerUntil = 0;
   private lastKey = '';
   private endTick: number;
 
@@ -92,21 +96,14 @@ export class ReplayUi implements SceneHud {
       'div',
       { className: 'replay-info panel' },
       h('div', { className: 'replay-title' }, h('span', { className: 'badge', text: 'REPLAY' }), ' Room ', h('b', { text: info.roomId })),
-      h('div', { className: 'meta', text: [info.map ?? 'arena', date.toLocaleString(), duration].join(' · ') }),
+      h('div', { className: 'meta', text: [info.map ? `${info.title} · ${info.map}` : info.title, date.toLocaleString(), duration].join(' · ') }),
       h('div', {
         className: 'meta',
-        text: `${info.participants.length} player${info.participants.length === 1 ? '' : 's'} · ${info.kills.length} kill${info.kills.length === 1 ? '' : 's'}${info.endReason ? ` · ended: ${info.endReason}` : ''}`,
+        text: `${info.participants.length} player${info.participants.length === 1 ? '' : 's'} · ${info.marksSummary}${info.endReason ? ` · ended: ${info.endReason}` : ''}`,
       }),
       h('div', { className: 'row' }, lobby, h('span', { className: 'keys', text: 'Space play/pause · WASD pan · , . step' })),
     );
     infoPanel.id = 'replay-info';
-
-    // Top-centre: the match clock, as in the game.
-    this.clock = h('div', { className: 'clock', text: '–:––' });
-    this.clockSub = h('div', { className: 'sub', text: 'match' });
-    const timer = h('div', { className: 'hud-timer panel' }, this.clock, this.clockSub);
-
-    this.feed = h('div', { className: 'killfeed' });
 
     // Left: the camera.
     this.freeButton = h('button', { className: 'follow free', text: 'Free camera', title: 'Drag the map or use WASD / arrows to pan' });
@@ -142,13 +139,11 @@ export class ReplayUi implements SceneHud {
       mark.style.left = `${this.percent(k)}%`;
       this.track.append(mark);
     }
-    for (const mark of info.kills) {
-      const el = h('div', { className: 'kill-marker', title: `${killText(mark)} · ${this.timeOf(mark.tick)} · tick ${mark.tick}` });
+    for (const mark of info.marks) {
+      const el = h('div', { className: 'mark', title: `${mark.text} · ${this.timeOf(mark.tick)} · tick ${mark.tick}` });
       el.style.left = `${this.percent(mark.tick)}%`;
-      el.style.setProperty('--killer', cssColor(playerColor(mark.killer, -1)));
+      el.style.setProperty('--mark', cssColor(mark.color));
       el.setAttribute('data-tick', String(mark.tick));
-      el.setAttribute('data-killer', mark.killerName);
-      el.setAttribute('data-victim', mark.victimName);
       this.markers.push({ mark, el });
       this.track.append(el);
     }
@@ -181,12 +176,7 @@ export class ReplayUi implements SceneHud {
     this.noticeEl.setAttribute('role', 'status');
     this.noticeEl.hidden = true;
 
-    this.centerBig = h('div', { className: 'big' });
-    this.centerSmall = h('div', { className: 'small' });
-    this.center = h('div', { className: 'center-msg match' }, this.centerBig, this.centerSmall);
-    this.center.hidden = true;
-
-    this.root = h('div', {}, infoPanel, timer, this.feed, camera, this.center, this.noticeEl, bar);
+    this.root = h('div', {}, infoPanel, this.matchClock.root, this.feedView.root, camera, this.center.root, this.noticeEl, bar);
     this.root.id = 'replay';
   }
 
@@ -227,58 +217,48 @@ export class ReplayUi implements SceneHud {
     this.freeButton.classList.toggle('active', f.following === null);
     for (const m of this.markers) m.el.classList.toggle('past', m.mark.tick <= f.tick);
 
-    const key = JSON.stringify([f.following, f.scores]);
+    const key = JSON.stringify([f.following, f.rows]);
     if (key !== this.lastKey) {
       this.lastKey = key;
       for (const [id, { button, stats }] of this.followButtons) {
-        const s = f.scores.find((x) => x.playerId === id);
+        const s = f.rows.find((x) => x.playerId === id);
         button.classList.toggle('active', f.following === id);
         button.classList.toggle('absent', !s);
-        setText(stats, s ? `${s.kills}K/${s.deaths}D` : '—');
+        setText(stats, s ? this.info.scoreboard.summary(s) : '—');
       }
     }
-
-    if (f.matchTicksLeft !== null) {
-      setText(this.clock, formatClock(f.matchTicksLeft, this.info.tickRate));
-      setText(this.clockSub, `replay · match ${f.matchNumber}`);
-    }
-    if (!this.center.hidden && performance.now() > this.centerUntil) setHidden(this.center, true);
   }
 
   /** After a seek: effects of another moment do not belong on screen. */
   clearEffects(): void {
-    this.feed.replaceChildren();
-    setHidden(this.center, true);
+    this.feedView.clear();
+    this.center.clear();
   }
 
-  // ---- SceneHud ----
+  dispose(): void {
+    this.center.dispose();
+  }
+
+  // ---- GameHud ----
+
+  clock(ticksLeft: number, label: string): void {
+    this.matchClock.set(ticksLeft, this.info.tickRate, `replay · ${label}`);
+  }
+
+  feed(parts: readonly FeedPart[], mine: boolean): void {
+    this.feedView.add(parts, mine);
+  }
+
+  announce(title: string, detail: string): void {
+    this.center.announce(title, detail);
+  }
+
+  status(message: { readonly title: string; readonly detail: string } | null): void {
+    this.center.status(message);
+  }
 
   pain(): void {
     // Nobody is "you" in a replay.
-  }
-
-  kill(killer: { name: string; color: number }, victim: { name: string; color: number }, weapon: number, mine: boolean): void {
-    const span = (p: { name: string; color: number }) => {
-      const s = h('span', { text: p.name });
-      s.style.color = cssColor(p.color);
-      return s;
-    };
-    const entry =
-      killer.name === victim.name
-        ? h('div', { className: 'kill' }, span(victim), h('span', { className: 'weapon', text: `blew up (${weaponName(weapon)})` }))
-        : h('div', { className: 'kill' }, span(killer), h('span', { className: 'weapon', text: `[${weaponName(weapon)}]` }), span(victim));
-    if (mine) entry.classList.add('mine');
-    this.feed.prepend(entry);
-    while (this.feed.children.length > 6) this.feed.lastChild?.remove();
-    setTimeout(() => entry.classList.add('fading'), FEED_MS);
-    setTimeout(() => entry.remove(), FEED_MS + 600);
-  }
-
-  matchOver(winner: string | null, _youWon: boolean, lines: string): void {
-    this.centerUntil = performance.now() + 5000;
-    setText(this.centerBig, winner ? `${winner} wins the match` : 'Match over');
-    setText(this.centerSmall, lines);
-    setHidden(this.center, false);
   }
 
   // ---- timeline ----
@@ -329,13 +309,13 @@ export class ReplayUi implements SceneHud {
   private showTip(clientX: number): void {
     const rect = this.track.getBoundingClientRect();
     const tick = this.tickAt(clientX);
-    // A kill marker within a few pixels names the kill.
+    // A marker within a few pixels says what happened there.
     const perPx = (this.info.endTick - this.info.startTick) / Math.max(1, rect.width);
-    let near: KillMark | null = null;
+    let near: TimelineMark | null = null;
     for (const { mark } of this.markers) {
       if (Math.abs(mark.tick - tick) <= perPx * 5 && (!near || Math.abs(mark.tick - tick) < Math.abs(near.tick - tick))) near = mark;
     }
-    setText(this.tip, near ? `${killText(near)} · ${this.timeOf(near.tick)}` : `${this.timeOf(tick)} · tick ${tick}`);
+    setText(this.tip, near ? `${near.text} · ${this.timeOf(near.tick)}` : `${this.timeOf(tick)} · tick ${tick}`);
     this.tip.hidden = false;
     const x = Math.max(rect.left, Math.min(rect.right, clientX)) - rect.left;
     this.tip.style.left = `${x}px`;

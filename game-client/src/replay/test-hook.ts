@@ -1,9 +1,8 @@
 // window.__replay: what the replay viewer shows, in numbers, for the browser tests (positions as drawn,
-// not pixels to parse), plus controls (seek, play, pause, speed, follow) that go through the same paths
-// as the UI.
+// in the game's scene px, not pixels to parse), plus controls (seek, play, pause, speed, follow) that go
+// through the same paths as the UI. Any game: what is drawn is read back from the game's scene.
 
-import { UNITS_PER_PX } from '../../../shared/game/arena/index.js';
-import type { ArenaScene } from '../game/arena-scene.js';
+import type { GameScene, TimelineMark } from '../games/client-game.js';
 import type { ReplayDriver } from './replay-driver.js';
 
 export interface ReplayHookState {
@@ -22,11 +21,11 @@ export interface ReplayHookState {
   following: number | null;
   /** The tick of the last frame drawn, when that frame was its exact state (paused); null between ticks. */
   drawnTick: number | null;
-  /** Living players as the scene drew them in the last frame: sprite positions in world units. */
+  /** Living players as the scene drew them in the last frame (scene px). */
   drawnPlayers: { id: number; x: number; y: number }[];
   /** Where the last frame drew each living player on the canvas (px). */
   screen: { id: number; x: number; y: number }[];
-  /** World point (units) at the centre of the main camera. */
+  /** Scene point (px) at the centre of the main camera. */
   camera: { x: number; y: number } | null;
   /** The camera is gliding to the followed player (just chosen, or respawned) instead of centred on it. */
   cameraGliding: boolean;
@@ -37,7 +36,8 @@ export interface ReplayHookState {
   seekFromKeyframe: number | null;
   seekStepped: number | null;
   keyframes: number[];
-  kills: { tick: number; killer: string; victim: string }[];
+  /** The timeline's markers: tick and what happened (the arena: "alpha killed bravo (rifle)"). */
+  marks: { tick: number; text: string }[];
   /** The error screen's text ("title: message"), null when there is none. */
   error: string | null;
   /** The notice over the controls (cut-off or damaged recording), null when there is none. */
@@ -55,7 +55,7 @@ export interface ReplayHook {
   pause(): void;
   setSpeed(speed: number): void;
   follow(playerId: number | null): void;
-  /** Free camera centred on a world point, in world units. */
+  /** Free camera centred on a scene point (px). */
   lookAt(x: number, y: number): void;
 }
 
@@ -70,7 +70,9 @@ export interface ReplayHookSource {
   status: ReplayHookState['status'];
   error: string | null;
   driver: ReplayDriver | null;
-  scene: () => ArenaScene | null;
+  scene: () => GameScene | null;
+  marks: readonly TimelineMark[];
+  renderer: 'webgl' | 'canvas' | null;
 }
 
 export function installReplayHook(src: ReplayHookSource): void {
@@ -85,7 +87,8 @@ export function installReplayHook(src: ReplayHookSource): void {
       const scene = src.scene();
       // Before its first step the scene has no cameras yet.
       const cam = scene?.cameras?.main ?? null;
-      const center = scene && cam ? scene.cameraCenter() : null;
+      const center = scene?.cameraCenter() ?? null;
+      const drawn = (scene?.players() ?? []).filter((q) => q.screen !== null);
       return {
         status: src.status,
         id: src.id,
@@ -98,24 +101,20 @@ export function installReplayHook(src: ReplayHookSource): void {
         speed: p?.speed ?? 1,
         following: d?.following ?? null,
         drawnTick: d?.drawn?.exact ? d.drawn.tick : null,
-        drawnPlayers: (scene?.drawnPlayers() ?? []).map((q) => ({ id: q.id, x: q.x * UNITS_PER_PX, y: q.y * UNITS_PER_PX })),
-        screen: [...(scene?.screen ?? new Map<number, { x: number; y: number }>())].map(([id, s]) => ({ id, x: s.x, y: s.y })),
-        camera: center ? { x: center.x * UNITS_PER_PX, y: center.y * UNITS_PER_PX } : null,
+        drawnPlayers: drawn.map((q) => ({ id: q.id, x: q.x, y: q.y })),
+        screen: drawn.map((q) => ({ id: q.id, x: q.screen!.x, y: q.screen!.y })),
+        camera: center ? { x: center.x, y: center.y } : null,
         cameraGliding: d?.gliding ?? false,
         viewport: cam ? { width: cam.width, height: cam.height } : null,
         seekMs: p?.lastSeek?.ms ?? null,
         seekFromKeyframe: p?.lastSeek?.fromKeyframe ?? null,
         seekStepped: p?.lastSeek?.stepped ?? null,
         keyframes: p ? [...p.sim.keyframeTicks] : [],
-        kills: [...document.querySelectorAll('#replay .kill-marker')].map((el) => ({
-          tick: Number(el.getAttribute('data-tick')),
-          killer: el.getAttribute('data-killer') ?? '',
-          victim: el.getAttribute('data-victim') ?? '',
-        })),
+        marks: src.marks.map((m) => ({ tick: m.tick, text: m.text })),
         error: src.error,
         notice: document.getElementById('replay-notice')?.hidden === false ? (document.getElementById('replay-notice')?.textContent ?? null) : null,
         now: performance.now(),
-        renderer: scene ? (scene.game.renderer.type === 2 ? 'webgl' : 'canvas') : null,
+        renderer: src.renderer,
       };
     },
     seek: (tick) => need().seek(tick),
@@ -123,6 +122,6 @@ export function installReplayHook(src: ReplayHookSource): void {
     pause: () => need().playback.pause(),
     setSpeed: (speed) => need().setSpeed(speed),
     follow: (playerId) => need().follow(playerId),
-    lookAt: (x, y) => need().lookAt(x / UNITS_PER_PX, y / UNITS_PER_PX),
+    lookAt: (x, y) => need().lookAt(x, y),
   };
 }

@@ -68,3 +68,6 @@ export const MATCH_ENTITY_ID = 999;
 /** Projectile ids cycle through [PROJECTILE_ID_BASE, PROJECTILE_ID_BASE + PROJECTILE_ID_SPAN). */
 export const PROJECTILE_ID_BASE = 1000;
 export const PROJECTILE_ID_SPAN = 60000;
+
+/** The arena's GameDefinition name (in requests, join replies and recordings). */
+export const ARENA_GAME_NAME = 'arena';

@@ -2,7 +2,9 @@
 // Everything a server, client, bot or replay tool needs is exported from here.
 
 import type { GameDefinition } from '../game-definition.js';
-import { ARENA_INTEREST_RADIUS, ARENA_MAX_PLAYERS } from './constants.js';
+import { ARENA_GAME_NAME, ARENA_INTEREST_RADIUS, ARENA_MAX_PLAYERS } from './constants.js';
+import { ARENA_BOT_BEHAVIOURS, createArenaBot } from './bot-brain.js';
+import { ARENA_MAP } from './map.js';
 import { LAG_COMPENSATION_TICKS } from './lag-compensation.js';
 import { ARENA_TICK_RATE } from './units.js';
 import { idleArenaInput, packArenaInput, parseArenaInput, type ArenaInput } from './input.js';
@@ -11,10 +13,10 @@ import { applyArenaInput, stepArena } from './step.js';
 import { ARENA_SCHEMA, arenaFocusOf, arenaScores, viewArena } from './view.js';
 import { addArenaPlayer, createArenaWorld, removeArenaPlayer, type ArenaWorld } from './world.js';
 
-export const ARENA_GAME_NAME = 'arena';
-
 export const arenaGame: GameDefinition<ArenaWorld, ArenaInput> = {
   name: ARENA_GAME_NAME,
+  title: 'Arena',
+  mapName: ARENA_MAP.name,
   schema: ARENA_SCHEMA,
   maxPlayers: ARENA_MAX_PLAYERS,
   tickRate: ARENA_TICK_RATE,
@@ -31,6 +33,8 @@ export const arenaGame: GameDefinition<ArenaWorld, ArenaInput> = {
   view: viewArena,
   focusOf: arenaFocusOf,
   scores: arenaScores,
+  createBot: createArenaBot,
+  botBehaviours: ARENA_BOT_BEHAVIOURS,
   hash: hashArenaWorld,
   serialize: serializeArenaWorld,
   deserialize: deserializeArenaWorld,

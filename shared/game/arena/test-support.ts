@@ -11,6 +11,7 @@ import { LAG_COMPENSATION_TICKS } from './lag-compensation.js';
 import { isPlayerPositionBlocked } from './movement.js';
 import { px } from './units.js';
 import type { ArenaPlayer, ArenaWorld } from './world.js';
+import { stepTick } from '../step-tick.js';
 
 /** A bot's input for one tick: random movement biased toward the nearest enemy, aim at it, fire often. */
 export function botInput(world: ArenaWorld, playerId: number, rng: PrngState): ArenaInput {
@@ -65,13 +66,12 @@ export function runScenario(options: ScenarioOptions): { world: ArenaWorld; hash
   for (let tick = 0; tick < options.ticks; tick++) {
     if (options.swapWorld) world = options.swapWorld(world, tick);
     for (const [joinTick, id] of options.joins) if (joinTick === tick) arenaGame.addPlayer(world, id, `bot${id}`);
-    for (const p of world.players) {
-      let input = botInput(world, p.id, rng);
-      if (options.mapInput) input = options.mapInput(tick, p.id, input);
-      const renderTick = Math.max(0, tick - 2 - nextInt(rng, LAG_COMPENSATION_TICKS));
-      arenaGame.applyInput(world, p.id, input, { tick, renderTick });
-    }
-    const events = arenaGame.step(world, tick);
+    const inputs = world.players.map((p) => {
+      let payload = botInput(world, p.id, rng);
+      if (options.mapInput) payload = options.mapInput(tick, p.id, payload);
+      return { playerId: p.id, payload, renderTick: Math.max(0, tick - 2 - nextInt(rng, LAG_COMPENSATION_TICKS)) };
+    });
+    const events = stepTick(arenaGame, world, tick, inputs);
     options.onStep?.(world, tick, events);
     hashes.push(arenaGame.hash(world));
   }
@@ -120,15 +120,15 @@ export class TestArena {
 
   step(inputs: Readonly<Record<number, TestInput>> = {}): GameEvent[] {
     const tick = this.tick++;
-    for (const p of this.world.players) {
+    const applied = this.world.players.map((p) => {
       const given = inputs[p.id];
-      const input: ArenaInput = given
+      const payload: ArenaInput = given
         ? { keys: given.keys ?? 0, aim: given.aim ?? this.last.get(p.id)?.aim ?? 0 }
         : arenaGame.idleInput(this.last.get(p.id) ?? null);
-      this.last.set(p.id, input);
-      arenaGame.applyInput(this.world, p.id, input, { tick, renderTick: given?.renderTick ?? tick });
-    }
-    return arenaGame.step(this.world, tick);
+      this.last.set(p.id, payload);
+      return { playerId: p.id, payload, renderTick: given?.renderTick ?? tick };
+    });
+    return stepTick(arenaGame, this.world, tick, applied);
   }
 
   /** Steps `n` ticks with the same inputs; returns all events. */

@@ -37,7 +37,7 @@ if (values['cpu-prof']) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${outDir}`)
 if (values['heap-snapshot']) nodeFlags.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${outDir}`);
 const server = spawn('taskset', ['-c', '0', process.execPath, ...nodeFlags, '--import', 'tsx', 'server/main.ts'], { cwd: repo,
   env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EMPTY_ROOM_GRACE_MS: '1000', MAX_ROOMS: '10000', RECONNECT_GRACE_MS: '1000',
-    EXEMPT_ADDRESSES: '127.0.0.1', MAX_CONNECTIONS: '20000', RECORDINGS_DIR: join(outDir, 'recordings') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    EXEMPT_ADDRESSES: '127.0.0.1', MAX_CONNECTIONS: '20000', BOT_FILL: '0', RECORDINGS_DIR: join(outDir, 'recordings') }, stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error('no listening line')), 30000);
   createInterface({ input: server.stdout }).on('line', (line) => { if (line.includes('"listening"')) { clearTimeout(timer); resolve(JSON.parse(line).port); } });

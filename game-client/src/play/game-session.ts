@@ -1,34 +1,37 @@
-// One seat in one room: wires the NetClient's events, the ClientSession (prediction and interpolation
-// live in shared/), the DOM HUD and the input, and hands the scene what to draw each frame.
+// One seat in one room, for any game: wires the NetClient's events (chat, notices, disconnect, reconnect,
+// rejoin, room closed), the game's ClientSession (prediction and interpolation live in shared/) and input,
+// the HUD frame and the shell's keys, and is the SceneSource the game's scene asks for each frame.
 
 import type { NetClient, RequestError } from '../../../shared/client/net-client.js';
-import type { EntityState } from '../../../shared/codec/schema.js';
-import { aimFromVector } from '../../../shared/game/arena/directions.js';
+import type { RenderFrame } from '../../../shared/client/client-session.js';
 import type { JoinInfo } from '../../../shared/protocol.js';
+import type { GameInput, GameParts, SceneFrame, SceneSource, ScoreRow, SeatSession } from '../games/client-game.js';
 import { Hud } from '../hud/hud.js';
-import { InputState } from './input.js';
-import { createSession, type ArenaSession, type RenderFrame } from './netcode.js';
-import { aimRadians, playerColor, playerName, readPlayer, readWorld, type PlayerView, type WorldView } from './world-view.js';
+import { playerColor } from '../player-colors.js';
+import { ShellKeys } from './shell-keys.js';
 
 export type ExitReason =
   | { readonly kind: 'left' }
   | { readonly kind: 'gone'; readonly title: string; readonly message: string };
 
-export interface StepResult {
+/** What the last frame showed (read by the test hook). */
+export interface LastFrame {
   readonly frame: RenderFrame;
-  readonly world: WorldView;
-  /** The server's authoritative (not predicted) local player, when the debug overlay is on. */
-  readonly ghost: PlayerView | null;
+  /** Every player's score line, best first. */
+  readonly rows: readonly ScoreRow[];
 }
 
-export class GameSession {
+/** While the tab is hidden (no animation frames), the netcode still runs this often. */
+const HIDDEN_STEP_MS = 250;
+
+export class GameSession implements SceneSource {
   readonly hud: Hud;
-  readonly input: InputState;
-  readonly session: ArenaSession;
+  readonly input: GameInput;
+  readonly session: SeatSession;
   readonly localId: number;
-  /** What the last frame showed (read by the test hook). */
-  last: StepResult | null = null;
-  private aim = 0;
+  readonly bottomInset = 0;
+  last: LastFrame | null = null;
+  private readonly keys: ShellKeys;
   private readonly offs: (() => void)[] = [];
   private ended = false;
   private disconnectedAt: number | null = null;
@@ -36,14 +39,13 @@ export class GameSession {
   private fpsFrames = 0;
   private fpsSince = 0;
   private fps = 0;
-  private lastLocalPx: { x: number; y: number } | null = null;
   private lastToWorld: (sx: number, sy: number) => { x: number; y: number } = (x, y) => ({ x, y });
   /** Keeps the netcode ticking (and the keys released) while the tab is hidden and rAF is paused. */
   private hiddenTimer: ReturnType<typeof setInterval> | null = null;
   private readonly onVisibility = () => {
     if (document.hidden) {
       this.input.releaseAll();
-      this.hiddenTimer ??= setInterval(() => this.step(performance.now(), this.lastToWorld), 250);
+      this.hiddenTimer ??= setInterval(() => this.frame(performance.now(), this.lastToWorld), HIDDEN_STEP_MS);
     } else if (this.hiddenTimer) {
       clearInterval(this.hiddenTimer);
       this.hiddenTimer = null;
@@ -53,19 +55,24 @@ export class GameSession {
   constructor(
     readonly net: NetClient,
     public join: JoinInfo,
+    private readonly parts: GameParts,
     hudParent: HTMLElement,
     canvasHost: HTMLElement,
     private readonly onExit: (reason: ExitReason) => void,
     options: { debug: boolean },
   ) {
     this.localId = join.playerId;
-    this.session = createSession(net);
-    this.hud = new Hud(join, (text) => net.chat(text).then(() => undefined), () => this.leave());
+    this.session = parts.createSession(net);
+    this.hud = new Hud(join, join.tickRate, parts.scoreboard, (text) => net.chat(text).then(() => undefined), () => this.leave());
     hudParent.append(this.hud.root);
     if (options.debug) this.hud.toggleDebug(true);
-    this.input = new InputState(canvasHost, {
+    this.input = parts.createInput({ target: canvasHost, playerId: join.playerId, typing: () => this.hud.chat.isOpen });
+    this.keys = new ShellKeys({
       typing: () => this.hud.chat.isOpen,
-      onChat: () => this.hud.chat.open(),
+      onChat: () => {
+        this.input.releaseAll();
+        this.hud.chat.open();
+      },
       onScoreboard: (open) => this.hud.setScoreboard(open),
       onDebug: () => this.hud.toggleDebug(),
       onEscape: () => this.hud.setScoreboard(false),
@@ -79,42 +86,18 @@ export class GameSession {
     document.addEventListener('visibilitychange', this.onVisibility);
   }
 
-  /** Samples the input, advances the netcode and reads what to draw. */
-  step(now: number, toWorld: (sx: number, sy: number) => { x: number; y: number }): StepResult {
+  get tickRate(): number {
+    return this.join.tickRate;
+  }
+
+  /** Samples the input, advances the netcode, updates the HUD frame, and hands the scene what to draw. */
+  frame(now: number, toWorld: (sx: number, sy: number) => { x: number; y: number }): SceneFrame {
     this.lastToWorld = toWorld;
-    if (this.input.hasPointer && this.lastLocalPx) {
-      const p = toWorld(this.input.screenX, this.input.screenY);
-      const dx = p.x - this.lastLocalPx.x;
-      const dy = p.y - this.lastLocalPx.y;
-      if (dx * dx + dy * dy > 4) this.aim = aimFromVector(dx, dy);
-    }
-    this.session.setInput({ keys: this.ended ? 0 : this.input.keys(), aim: this.aim });
+    if (!this.ended) this.session.setInput(this.input.sample(toWorld, this.last?.frame ?? null));
     const frame = this.session.frame(now);
-    let world = readWorld(frame.entities, this.localId, frame.local);
-    // The local gun follows the mouse now, not when the server echoes the aim back.
-    world = { ...world, players: world.players.map((p) => (p.local ? { ...p, aim: aimRadians(this.aim) } : p)) };
-    const local = world.players.find((p) => p.local) ?? null;
-    this.lastLocalPx = local ? { x: local.x, y: local.y } : this.lastLocalPx;
-
-    let ghost: PlayerView | null = null;
-    if (this.hud.debugOpen) {
-      const auth: EntityState | undefined = this.net.mirror.entities.get(this.localId);
-      if (auth) ghost = readPlayer(auth, '', true);
-    }
-
+    const rows = this.parts.scoreboard.read(frame.entities);
     const stats = this.session.stats;
-    const tickRate = this.join.tickRate;
-    const serverTick = Math.max(frame.renderTick, stats.estimatedServerTick);
-    this.hud.update({
-      scores: world.scores,
-      localId: this.localId,
-      colorOf: (id) => playerColor(id, this.localId),
-      matchTicksLeft: world.match ? world.match.endTick - frame.renderTick : null,
-      matchNumber: world.match?.matchNumber ?? 1,
-      tickRate,
-      respawnTicksLeft: local && !local.alive && local.respawnTick > 0 ? local.respawnTick - serverTick : null,
-      rttMs: stats.rttMs,
-    });
+    this.hud.update({ rows, localId: this.localId, rttMs: stats.rttMs });
 
     this.fpsFrames++;
     if (now - this.fpsSince >= 1000) {
@@ -124,13 +107,22 @@ export class GameSession {
     }
     if (this.hud.debugOpen) this.hud.netGraph.update(now, stats, { transport: this.net.transport ?? 'none', fps: this.fps });
 
-    this.last = { frame, world, ghost };
-    return this.last;
+    this.last = { frame, rows };
+    return {
+      entities: frame.entities,
+      events: frame.events,
+      tick: frame.renderTick,
+      serverTick: Math.max(frame.renderTick, stats.estimatedServerTick),
+      focus: this.localId,
+      input: this.session.currentInput,
+      pointer: this.input.pointer,
+      authoritative: this.net.mirror.entities,
+      debug: this.hud.debugOpen,
+    };
   }
 
   nameOf(playerId: number): string {
-    const entities = this.last?.frame.entities;
-    return entities ? playerName(entities, playerId) : `#${playerId}`;
+    return this.last?.rows.find((r) => r.playerId === playerId)?.name ?? `#${playerId}`;
   }
 
   leave(): void {
@@ -143,14 +135,16 @@ export class GameSession {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     if (this.hiddenTimer) clearInterval(this.hiddenTimer);
     document.removeEventListener('visibilitychange', this.onVisibility);
+    this.keys.dispose();
     this.input.dispose();
     this.session.dispose();
-    this.hud.root.remove();
+    this.hud.dispose();
   }
 
   private end(reason: ExitReason): void {
     if (this.ended) return;
     this.ended = true;
+    this.input.releaseAll();
     const net = this.net;
     if (reason.kind === 'left' && net.connected && net.join) {
       net.leave().catch(() => undefined).finally(() => net.close());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EntityState } from '../../../shared/codec/schema.js';
-import { MATCH_ENTITY_ID, PLAYER_INFO_ID_BASE } from '../../../shared/game/arena/constants.js';
+import type { EntityState } from '../../../../shared/codec/schema.js';
+import { MATCH_ENTITY_ID, PLAYER_INFO_ID_BASE } from '../../../../shared/game/arena/constants.js';
 import {
   KIND_MATCH,
   KIND_PLAYER,
@@ -8,9 +8,10 @@ import {
   KIND_PROJECTILE,
   PLAYER_FLAG_ALIVE,
   PLAYER_FLAG_PROTECTED,
-} from '../../../shared/game/arena/view.js';
-import { AIM_STEPS } from '../../../shared/game/arena/units.js';
-import { formatClock, LOCAL_COLOR, playerColor, readWorld } from './world-view.js';
+} from '../../../../shared/game/arena/view.js';
+import { AIM_STEPS } from '../../../../shared/game/arena/units.js';
+import { arenaScoreboard } from './scoreboard.js';
+import { readWorld } from './world-view.js';
 
 function player(id: number, x: number, y: number, hp = 100, flags = PLAYER_FLAG_ALIVE, aim = 0): EntityState {
   return { id, kind: KIND_PLAYER, values: [x, y, 0, 0, aim, hp, flags, 0] };
@@ -42,26 +43,10 @@ describe('readWorld', () => {
     expect(w.match).toEqual({ matchNumber: 2, endTick: 9000, durationTicks: 9000 });
   });
 
-  it('ranks scores like the server: score, kills, fewer deaths, lower id', () => {
-    expect(readWorld(entities, 1).scores.map((s) => s.name)).toEqual(['Ben', 'Ann']);
-  });
-
-  it('draws the predicted local entity instead of the replicated one', () => {
-    const w = readWorld(entities, 1, player(1, 404, 800));
-    expect(w.players[0].x).toBe(101);
-  });
-});
-
-describe('formatting and colors', () => {
-  it('formats the match clock', () => {
-    expect(formatClock(30 * 125, 30)).toBe('2:05');
-    expect(formatClock(1, 30)).toBe('0:01');
-    expect(formatClock(-5, 30)).toBe('0:00');
-  });
-
-  it('gives the local player its own color and others a stable one', () => {
-    expect(playerColor(3, 3)).toBe(LOCAL_COLOR);
-    expect(playerColor(3, 1)).toBe(playerColor(3, 2));
-    expect(playerColor(3, 1)).not.toBe(LOCAL_COLOR);
+  it('reads the scoreboard like the server ranks a match: score, kills, fewer deaths, lower id', () => {
+    const rows = arenaScoreboard.read(entities);
+    expect(rows.map((s) => s.name)).toEqual(['Ben', 'Ann']);
+    expect(rows[1]).toEqual({ playerId: 1, name: 'Ann', values: { score: 2, kills: 2, deaths: 1 } });
+    expect(arenaScoreboard.summary(rows[1]!)).toBe('score 2 · 2K/1D');
   });
 });

@@ -1,11 +1,12 @@
-// The Phaser scene: the arena floor and walls, players (body, gun, name, health bar), rockets, tracers,
-// hit flashes, death bursts, explosions, the debug ghost and a follow camera. It draws; a SceneDriver
-// decides what: the GameSession in live play (netcode, HUD, input), the replay viewer's playback when
-// watching a recording (src/replay/). Both hand it the same WorldView and the same game events.
+// The arena's Phaser scene: the floor and walls, players (body, gun, name, health bar), rockets, tracers,
+// hit flashes, death bursts, explosions, the debug ghost, a follow camera and a minimap. It draws; its
+// SceneSource decides what: the shell's live play (netcode, input, HUD) or its replay viewer (a recording's
+// playback). Both hand it the same entities and game events; it reads them itself (world-view.ts) and fills
+// in the HUD's game widgets (match clock, kill feed, announcements, respawn countdown).
 
 import Phaser from 'phaser';
-import { PLAYER_RADIUS, RIFLE_COOLDOWN_TICKS, ROCKET_SPLASH_RADIUS } from '../../../shared/game/arena/constants.js';
-import { KEY_FIRE_PRIMARY } from '../../../shared/game/arena/input.js';
+import { PLAYER_RADIUS, RIFLE_COOLDOWN_TICKS, ROCKET_SPLASH_RADIUS } from '../../../../shared/game/arena/constants.js';
+import { KEY_FIRE_PRIMARY, type ArenaInput } from '../../../../shared/game/arena/input.js';
 import {
   EVT_EXPLODE,
   EVT_HIT,
@@ -14,12 +15,14 @@ import {
   EVT_MATCH_END,
   EVT_RESPAWN,
   EVT_SHOT,
-} from '../../../shared/game/arena/events.js';
-import { ARENA_MAP } from '../../../shared/game/arena/map.js';
-import { UNITS_PER_PX } from '../../../shared/game/arena/units.js';
-import type { GameEvent } from '../../../shared/codec/schema.js';
-import type { GameSession } from './game-session.js';
-import { LOCAL_COLOR, playerColor, type PlayerView, type ProjectileView, type WorldView } from './world-view.js';
+} from '../../../../shared/game/arena/events.js';
+import { ARENA_MAP } from '../../../../shared/game/arena/map.js';
+import { UNITS_PER_PX } from '../../../../shared/game/arena/units.js';
+import type { GameEvent } from '../../../../shared/codec/schema.js';
+import { LOCAL_COLOR, playerColor } from '../../player-colors.js';
+import type { CameraAim, DrawnPlayer, GameScene, SceneSource } from '../client-game.js';
+import { killFeedParts } from './kill-text.js';
+import { aimRadians, readPlayer, readWorld, type PlayerView, type ProjectileView, type WorldView } from './world-view.js';
 
 const R = PLAYER_RADIUS / UNITS_PER_PX; // 16 px
 const WORLD_W = ARENA_MAP.width / UNITS_PER_PX;
@@ -68,96 +71,12 @@ interface Blast {
   color: number;
 }
 
-/** The effects the scene asks of the DOM overlay (the live HUD, or the replay viewer's). */
-export interface SceneHud {
-  /** A red flash at the screen edges when the local player is hurt (0..1). */
-  pain(strength: number): void;
-  kill(killer: { name: string; color: number }, victim: { name: string; color: number }, weapon: number, mine: boolean): void;
-  matchOver(winner: string | null, youWon: boolean, lines: string): void;
-}
+/** Live play: how far the camera leads toward the mouse (a fifth of the way, at most this far, scene px). */
+const LEAD_X = 160;
+const LEAD_Y = 120;
 
-/** What to draw in one frame. */
-export interface SceneFrame {
-  readonly world: WorldView;
-  /** Game events that became visible since the last frame (effects: tracers, hits, kills, blasts). */
-  readonly events: readonly { readonly tick: number; readonly event: GameEvent }[];
-  /** The server's authoritative local player (debug overlay), or null. */
-  readonly ghost: PlayerView | null;
-}
-
-/** Where the main camera looks this frame. */
-export interface CameraAim {
-  /** World point (px) to centre on. */
-  readonly x: number;
-  readonly y: number;
-  /** Fraction of the way to move there this frame (1: at once). The first placement is always at once. */
-  readonly ease: number;
-}
-
-/** What drives the scene: live play (a GameSession) or a replay. */
-export interface SceneDriver {
-  /** The player drawn as "you" (white outline, accent colour); -1 for none. */
-  readonly localId: number;
-  readonly tickRate: number;
-  readonly hud: SceneHud;
-  /** Advances whatever it drives and returns what to draw; `toWorld` maps canvas px to world px. */
-  frame(now: number, toWorld: (sx: number, sy: number) => { x: number; y: number }): SceneFrame;
-  nameOf(playerId: number): string;
-  /** Where the camera should look; null leaves it where it is. */
-  camera(world: WorldView, cam: Phaser.Cameras.Scene2D.Camera): CameraAim | null;
-  /** The local player's rifle trigger is held (live play: the immediate muzzle flash). */
-  localFiring(): boolean;
-  /**
-   * 'arena' (live play): the camera stays within the arena plus a margin. 'free': any point of the arena
-   * may be centred (a spectator following a player along a wall keeps it centred).
-   */
-  readonly cameraBounds: 'arena' | 'free';
-  /** Screen px at the bottom taken by the DOM overlay (the minimap sits above). */
-  readonly bottomInset: number;
-}
-
-export interface SceneData {
-  /** Live play. */
-  readonly session?: GameSession;
-  /** Anything else (the replay viewer); takes precedence over `session`. */
-  readonly driver?: SceneDriver;
-}
-
-/** Live play: the GameSession drives the scene, and the camera follows the local player, leading toward the mouse. */
-export function liveDriver(gs: GameSession): SceneDriver {
-  return {
-    localId: gs.localId,
-    get tickRate() {
-      return gs.join.tickRate;
-    },
-    hud: gs.hud,
-    frame(now, toWorld) {
-      const step = gs.step(now, toWorld);
-      return { world: step.world, events: step.frame.events, ghost: step.ghost };
-    },
-    nameOf: (playerId) => gs.nameOf(playerId),
-    camera(world, cam) {
-      const local = world.players.find((p) => p.local);
-      if (!local) return null;
-      // Look a little toward the mouse, like most top-down shooters.
-      let x = local.x;
-      let y = local.y;
-      if (gs.input.hasPointer) {
-        const p = cam.getWorldPoint(gs.input.screenX, gs.input.screenY);
-        x += Math.max(-160, Math.min(160, (p.x - local.x) * 0.2));
-        y += Math.max(-120, Math.min(120, (p.y - local.y) * 0.2));
-      }
-      return { x, y, ease: 0.18 };
-    },
-    localFiring: () => (gs.input.keys() & KEY_FIRE_PRIMARY) !== 0,
-    cameraBounds: 'arena',
-    bottomInset: 0,
-  };
-}
-
-export class ArenaScene extends Phaser.Scene {
-  private gs!: SceneDriver;
-  private readonly players = new Map<number, PlayerSprite>();
+export class ArenaScene extends Phaser.Scene implements GameScene {
+  private readonly sprites = new Map<number, PlayerSprite>();
   private rockets!: Phaser.GameObjects.Graphics;
   private fx!: Phaser.GameObjects.Graphics;
   private ghost!: Phaser.GameObjects.Graphics;
@@ -171,22 +90,14 @@ export class ArenaScene extends Phaser.Scene {
   private minimap: Phaser.Cameras.Scene2D.Camera | null = null;
   /** When the local rifle may fire again (ms), for the immediate local muzzle flash. */
   private localRifleReadyAt = 0;
-  /** Where each player is on screen (canvas px) in the last frame: for tests and the HUD. */
-  readonly screen = new Map<number, { x: number; y: number }>();
+  /** What the last frame drew (read back by the shell's test hooks and replay camera). */
+  private lastWorld: WorldView | null = null;
+  private lastAuthoritative: PlayerView | null = null;
+  /** Where each living player was drawn on the canvas (screen px) in the last frame. */
+  private readonly screen = new Map<number, { x: number; y: number }>();
 
-  constructor() {
+  constructor(private readonly source: SceneSource<ArenaInput>) {
     super('arena');
-  }
-
-  init(data: SceneData): void {
-    if (data.driver) this.gs = data.driver;
-    else if (data.session) this.gs = liveDriver(data.session);
-    else throw new Error('ArenaScene needs a session or a driver');
-    this.players.clear();
-    this.tracers = [];
-    this.blasts = [];
-    this.cameraPlaced = false;
-    this.screen.clear();
   }
 
   create(): void {
@@ -198,7 +109,8 @@ export class ArenaScene extends Phaser.Scene {
     const cam = this.cameras.main;
     cam.ignore(this.markers);
     cam.setBackgroundColor(OUTSIDE);
-    if (this.gs.cameraBounds === 'arena') cam.setBounds(-160, -160, WORLD_W + 320, WORLD_H + 320);
+    // Live play keeps the camera within the arena plus a margin; a replay's camera may centre any point of it.
+    if (!this.source.camera) cam.setBounds(-160, -160, WORLD_W + 320, WORLD_H + 320);
     this.setupMinimap();
     this.minimap?.ignore([this.rockets, this.fx, this.ghost]);
     this.scale.on('resize', this.onResize, this);
@@ -208,31 +120,59 @@ export class ArenaScene extends Phaser.Scene {
   override update(): void {
     const now = performance.now();
     const cam = this.cameras.main;
-    const step = this.gs.frame(now, (sx, sy) => cam.getWorldPoint(sx, sy));
-    this.syncPlayers(step.world.players, now);
-    this.localMuzzle(step.world.players.find((p) => p.local) ?? null, now);
-    this.handleEvents(step.events, now);
-    this.drawRockets(step.world.projectiles);
+    const frame = this.source.frame(now, (sx, sy) => cam.getWorldPoint(sx, sy));
+    const localId = this.source.localId;
+    let world = readWorld(frame.entities, localId);
+    // The local gun follows the mouse now, not when the server echoes the aim back.
+    const input = frame.input;
+    if (input) world = { ...world, players: world.players.map((p) => (p.local ? { ...p, aim: aimRadians(input.aim) } : p)) };
+    const local = world.players.find((p) => p.local) ?? null;
+    const authoritative = frame.authoritative?.get(localId);
+    this.lastAuthoritative = authoritative ? readPlayer(authoritative, '', true) : null;
+
+    this.syncPlayers(world.players, now);
+    this.localMuzzle(local, input !== null && (input.keys & KEY_FIRE_PRIMARY) !== 0, now);
+    this.handleEvents(frame.events, now);
+    this.drawRockets(world.projectiles);
     this.drawFx(now);
-    this.drawGhost(step.ghost);
-    this.followCamera(step.world);
-    this.drawMarkers(step.world.players, step.world.projectiles);
+    this.drawGhost(frame.debug ? this.lastAuthoritative : null);
+    this.followCamera(world, frame.pointer);
+    this.drawMarkers(world.players, world.projectiles, frame.focus);
+    this.updateHud(world, local, frame.tick, frame.serverTick);
+    this.lastWorld = world;
     this.screen.clear();
-    for (const [id, s] of this.players) {
+    for (const [id, s] of this.sprites) {
       if (s.alive) this.screen.set(id, { x: (s.x - cam.scrollX) * cam.zoom, y: (s.y - cam.scrollY) * cam.zoom });
     }
   }
 
-  /** The players drawn in the last frame (alive ones: the dead are hidden), at their sprite positions in world px. */
-  drawnPlayers(): { id: number; x: number; y: number }[] {
-    const out: { id: number; x: number; y: number }[] = [];
-    for (const [id, s] of this.players) if (s.alive && s.root.visible) out.push({ id, x: s.root.x, y: s.root.y });
-    return out.sort((a, b) => a.id - b.id);
+  /** The HUD's game widgets: the match clock, and the respawn countdown while the local player is dead. */
+  private updateHud(world: WorldView, local: PlayerView | null, tick: number, serverTick: number): void {
+    const hud = this.source.hud;
+    if (world.match) hud.clock(world.match.endTick - tick, `match ${world.match.matchNumber}`);
+    if (local && !local.alive && local.respawnTick > 0) {
+      const seconds = Math.max(0, Math.ceil((local.respawnTick - serverTick) / this.source.tickRate));
+      hud.status({ title: 'You died', detail: `Respawning in ${seconds}…` });
+    } else {
+      hud.status(null);
+    }
   }
 
-  /** The world point (px) at the centre of the main camera. */
-  cameraCenter(): { x: number; y: number } {
-    const cam = this.cameras.main;
+  // ---- GameScene: what the shell reads back ----
+
+  players(): DrawnPlayer[] {
+    return this.lastWorld ? this.drawn(this.lastWorld) : [];
+  }
+
+  authoritative(): { x: number; y: number; alive: boolean } | null {
+    const a = this.lastAuthoritative;
+    return a ? { x: a.x, y: a.y, alive: a.alive } : null;
+  }
+
+  cameraCenter(): { x: number; y: number } | null {
+    // Before its first step the scene has no cameras yet.
+    const cam = this.cameras?.main;
+    if (!cam) return null;
     return { x: cam.scrollX + cam.width / 2 / cam.zoom, y: cam.scrollY + cam.height / 2 / cam.zoom };
   }
 
@@ -290,7 +230,7 @@ export class ArenaScene extends Phaser.Scene {
   private positionMinimap(): void {
     if (!this.minimap) return;
     const { width, height } = this.scale;
-    const inset = this.gs.bottomInset;
+    const inset = this.source.bottomInset;
     this.minimap.setPosition(width - this.minimap.width - 12, height - inset - this.minimap.height - 12);
     this.minimap.setVisible(width >= 700 && height - inset >= 450);
   }
@@ -302,8 +242,8 @@ export class ArenaScene extends Phaser.Scene {
   // ---- players ----
 
   private createPlayer(p: PlayerView): PlayerSprite {
-    const color = playerColor(p.id, this.gs.localId);
-    const local = p.id === this.gs.localId;
+    const color = playerColor(p.id, this.source.localId);
+    const local = p.id === this.source.localId;
     const shadow = this.add.circle(3, 5, R, 0x000000, 0.35);
     const shield = this.add.circle(0, 0, R + 7);
     shield.setStrokeStyle(2, 0x9be7ff, 0.9);
@@ -358,10 +298,10 @@ export class ArenaScene extends Phaser.Scene {
     const seen = new Set<number>();
     for (const p of players) {
       seen.add(p.id);
-      let s = this.players.get(p.id);
+      let s = this.sprites.get(p.id);
       if (!s) {
         s = this.createPlayer(p);
-        this.players.set(p.id, s);
+        this.sprites.set(p.id, s);
       }
       s.x = p.x;
       s.y = p.y;
@@ -385,10 +325,10 @@ export class ArenaScene extends Phaser.Scene {
       s.shield.setVisible(p.protected);
       s.root.setAlpha(p.protected ? 0.6 + 0.25 * Math.sin(now / 90) : 1);
     }
-    for (const [id, s] of this.players) {
+    for (const [id, s] of this.sprites) {
       if (!seen.has(id)) {
         s.root.destroy();
-        this.players.delete(id);
+        this.sprites.delete(id);
       }
     }
   }
@@ -404,7 +344,7 @@ export class ArenaScene extends Phaser.Scene {
           let x0 = n(2) / UNITS_PER_PX;
           let y0 = n(3) / UNITS_PER_PX;
           // Our own shot is drawn from where our (predicted) gun is now, to where the server says it hit.
-          const me = shooter === this.gs.localId ? this.players.get(shooter) : undefined;
+          const me = shooter === this.source.localId ? this.sprites.get(shooter) : undefined;
           if (me?.alive) {
             const dx = n(4) / UNITS_PER_PX - me.x;
             const dy = n(5) / UNITS_PER_PX - me.y;
@@ -417,42 +357,45 @@ export class ArenaScene extends Phaser.Scene {
             y0,
             x1: n(4) / UNITS_PER_PX,
             y1: n(5) / UNITS_PER_PX,
-            color: shooter === this.gs.localId ? 0xfff3b0 : 0xffe066,
+            color: shooter === this.source.localId ? 0xfff3b0 : 0xffe066,
             born: now,
             hit: n(6) !== 0,
           });
           break;
         }
         case EVT_HIT: {
-          const target = this.players.get(n(1));
+          const target = this.sprites.get(n(1));
           const attacker = n(2);
           if (target) {
             target.flashUntil = now + 90;
-            this.damageNumber(target.x, target.y - R - 30, n(3), attacker === this.gs.localId);
+            this.damageNumber(target.x, target.y - R - 30, n(3), attacker === this.source.localId);
           }
-          if (n(1) === this.gs.localId) {
+          if (n(1) === this.source.localId) {
             this.cameras.main.shake(120, 0.006);
-            this.gs.hud.pain(Math.min(1, n(3) / 40));
+            this.source.hud.pain(Math.min(1, n(3) / 40));
           }
           break;
         }
         case EVT_KILL: {
           const killer = n(1);
           const victim = n(2);
-          const v = this.players.get(victim);
+          const v = this.sprites.get(victim);
           if (v) this.burst(v.x, v.y, v.color, 36);
-          this.gs.hud.kill(
-            { name: this.gs.nameOf(killer), color: playerColor(killer, this.gs.localId) },
-            { name: this.gs.nameOf(victim), color: playerColor(victim, this.gs.localId) },
-            n(3),
-            killer === this.gs.localId || victim === this.gs.localId,
+          this.source.hud.feed(
+            killFeedParts(
+              { name: this.source.nameOf(killer), color: playerColor(killer, this.source.localId) },
+              { name: this.source.nameOf(victim), color: playerColor(victim, this.source.localId) },
+              n(3),
+              killer === victim,
+            ),
+            killer === this.source.localId || victim === this.source.localId,
           );
-          if (victim === this.gs.localId) this.gs.hud.pain(1);
+          if (victim === this.source.localId) this.source.hud.pain(1);
           break;
         }
         case EVT_RESPAWN: {
           const id = n(1);
-          this.blasts.push({ x: n(2) / UNITS_PER_PX, y: n(3) / UNITS_PER_PX, born: now, kind: 'spawn', color: playerColor(id, this.gs.localId) });
+          this.blasts.push({ x: n(2) / UNITS_PER_PX, y: n(3) / UNITS_PER_PX, born: now, kind: 'spawn', color: playerColor(id, this.source.localId) });
           break;
         }
         case EVT_LAUNCH:
@@ -463,7 +406,7 @@ export class ArenaScene extends Phaser.Scene {
           const y = n(4) / UNITS_PER_PX;
           this.blasts.push({ x, y, born: now, kind: 'explosion', color: 0xff922b });
           this.burst(x, y, 0xffa94d, 22);
-          const local = this.players.get(this.gs.localId);
+          const local = this.sprites.get(this.source.localId);
           if (local && Math.hypot(local.x - x, local.y - y) < 300) this.cameras.main.shake(160, 0.008);
           break;
         }
@@ -471,9 +414,11 @@ export class ArenaScene extends Phaser.Scene {
           const winner = n(2);
           const lines: string[] = [];
           for (let i = 3; i + 3 < event.length && lines.length < 3; i += 4) {
-            lines.push(`${lines.length + 1}. ${this.gs.nameOf(n(i))} (${n(i + 3)})`);
+            lines.push(`${lines.length + 1}. ${this.source.nameOf(n(i))} (${n(i + 3)})`);
           }
-          this.gs.hud.matchOver(winner ? this.gs.nameOf(winner) : null, winner === this.gs.localId, lines.join('   '));
+          const title =
+            winner && winner === this.source.localId ? 'You won the match!' : winner ? `${this.source.nameOf(winner)} wins the match` : 'Match over';
+          this.source.hud.announce(title, lines.join('   '));
           break;
         }
       }
@@ -484,9 +429,9 @@ export class ArenaScene extends Phaser.Scene {
    * The shot's tracer arrives with the server's event, an interpolation delay later; the muzzle flash
    * shows at once when the trigger is pulled, so firing feels immediate without claiming a hit.
    */
-  private localMuzzle(local: PlayerView | null, now: number): void {
-    if (!local || !local.alive || !this.gs.localFiring() || now < this.localRifleReadyAt) return;
-    this.localRifleReadyAt = now + (RIFLE_COOLDOWN_TICKS * 1000) / this.gs.tickRate;
+  private localMuzzle(local: PlayerView | null, firing: boolean, now: number): void {
+    if (!local || !local.alive || !firing || now < this.localRifleReadyAt) return;
+    this.localRifleReadyAt = now + (RIFLE_COOLDOWN_TICKS * 1000) / this.source.tickRate;
     const tip = R + 14;
     this.blasts.push({ x: local.x + Math.cos(local.aim) * tip, y: local.y + Math.sin(local.aim) * tip, born: now, kind: 'muzzle', color: 0xfff3b0 });
   }
@@ -601,7 +546,7 @@ export class ArenaScene extends Phaser.Scene {
     g.fillCircle(ghost.x, ghost.y, R);
   }
 
-  private drawMarkers(players: readonly PlayerView[], projectiles: readonly ProjectileView[]): void {
+  private drawMarkers(players: readonly PlayerView[], projectiles: readonly ProjectileView[], focus: number | null): void {
     const g = this.markers;
     g.clear();
     if (!this.minimap?.visible) return;
@@ -612,18 +557,21 @@ export class ArenaScene extends Phaser.Scene {
     for (const r of projectiles) g.fillCircle(r.x, r.y, 22);
     for (const p of players) {
       if (!p.alive) continue;
-      if (p.local) {
+      if (p.id === focus) {
         g.fillStyle(0xffffff, 1);
         g.fillCircle(p.x, p.y, 62);
       }
-      g.fillStyle(playerColor(p.id, this.gs.localId), 1);
+      g.fillStyle(playerColor(p.id, this.source.localId), 1);
       g.fillCircle(p.x, p.y, 46);
     }
   }
 
-  private followCamera(world: WorldView): void {
+  private followCamera(world: WorldView, pointer: { readonly x: number; readonly y: number } | null): void {
     const cam = this.cameras.main;
-    const aim = this.gs.camera(world, cam);
+    const center = this.cameraCenter() ?? { x: this.camX, y: this.camY };
+    const aim = this.source.camera
+      ? this.source.camera({ players: this.drawn(world), center, world: { width: WORLD_W, height: WORLD_H } })
+      : this.leadCamera(world, pointer, cam);
     if (aim) {
       if (!this.cameraPlaced || aim.ease >= 1) {
         this.camX = aim.x;
@@ -635,6 +583,24 @@ export class ArenaScene extends Phaser.Scene {
       }
     }
     cam.centerOn(this.camX, this.camY);
+  }
+
+  /** Live play: on the local player, looking a little toward the mouse, like most top-down shooters. */
+  private leadCamera(world: WorldView, pointer: { readonly x: number; readonly y: number } | null, cam: Phaser.Cameras.Scene2D.Camera): CameraAim | null {
+    const local = world.players.find((p) => p.local);
+    if (!local) return null;
+    let x = local.x;
+    let y = local.y;
+    if (pointer) {
+      const p = cam.getWorldPoint(pointer.x, pointer.y);
+      x += Math.max(-LEAD_X, Math.min(LEAD_X, (p.x - local.x) * 0.2));
+      y += Math.max(-LEAD_Y, Math.min(LEAD_Y, (p.y - local.y) * 0.2));
+    }
+    return { x, y, ease: 0.18 };
+  }
+
+  private drawn(world: WorldView): DrawnPlayer[] {
+    return world.players.map((p) => ({ id: p.id, name: p.name, x: p.x, y: p.y, alive: p.alive, local: p.local, screen: this.screen.get(p.id) ?? null }));
   }
 }
 
