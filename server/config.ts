@@ -22,11 +22,6 @@ export interface ServerConfig {
   /** Built game client served at `/`. */
   readonly staticDir: string | null;
   /**
-   * Baseline mode for benchmarks: socket.io's default JSON parser and the full world state broadcast to
-   * the whole room every snapshot tick, no deltas, no interest management.
-   */
-  readonly naive: boolean;
-  /**
    * Directory of match recordings; null: recording off. RECORDINGS_DIR ("off" disables); when it is unset
    * configFromEnv leaves this null and the entry point (server/main.ts) uses data/recordings.
    */
@@ -105,7 +100,6 @@ export const DEFAULT_CONFIG: ServerConfig = {
   secret: null,
   logLevel: 'info',
   staticDir: null,
-  naive: false,
   recordingsDir: null,
   recordingsMaxCount: 500,
   recordingsMaxBytes: 1024 ** 3,
@@ -179,7 +173,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     secret: env.SECRET && env.SECRET.length > 0 ? env.SECRET : null,
     logLevel,
     staticDir: env.STATIC_DIR && env.STATIC_DIR.length > 0 ? env.STATIC_DIR : null,
-    naive: env.NAIVE === '1' || env.NAIVE === 'true',
     recordingsDir: env.RECORDINGS_DIR && env.RECORDINGS_DIR !== 'off' ? env.RECORDINGS_DIR : null,
     recordingsMaxCount: intFrom(env, 'RECORDINGS_MAX_COUNT', DEFAULT_CONFIG.recordingsMaxCount, 1, 1_000_000),
     recordingsMaxBytes: intFrom(env, 'RECORDINGS_MAX_BYTES', DEFAULT_CONFIG.recordingsMaxBytes, 1, Number.MAX_SAFE_INTEGER),

@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import type { AnyGame } from '../shared/game/game-definition.js';
 import type { AuthVerifier } from './auth.js';
 import { configFromEnv, type ServerConfig } from './config.js';
-import { GameServer } from './game-server.js';
+import { GameServer, type GameServerOptions } from './game-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { superviseWorkers } from './worker-supervisor.js';
 
-export interface CreateGameServerOptions {
+/** roomSnapshots and socketParser (how rooms' snapshots reach players, socket.io's parser): see GameServerOptions. */
+export interface CreateGameServerOptions extends Pick<GameServerOptions, 'roomSnapshots' | 'socketParser'> {
   /** The games to host; the first is the default of a request that names none. */
   readonly games: readonly AnyGame[];
   /** Settings over the environment's (PORT, REDIS_URL, ...: see the README's configuration table). */
@@ -40,6 +41,8 @@ export function createGameServer(options: CreateGameServerOptions): GameServer {
     games: options.games,
     logger: options.logger ?? createLogger(config.logLevel, { svc: 'game-server' }),
     ...(options.verifier ? { verifier: options.verifier } : {}),
+    ...(options.roomSnapshots ? { roomSnapshots: options.roomSnapshots } : {}),
+    ...(options.socketParser ? { socketParser: options.socketParser } : {}),
   });
 }
 

@@ -6,11 +6,9 @@ import { randomInt } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as SocketServer, type Socket } from 'socket.io';
-import { fullStateMessage } from '../shared/codec/full-state.js';
-import type { EntityView } from '../shared/codec/schema.js';
 import type { AnyGame } from '../shared/game/game-definition.js';
 import { serverParser } from '../shared/net/msgpack-parser.js';
-import { LIMITS, NAIVE_STATE_EVENT, type ErrorBody } from '../shared/protocol.js';
+import { LIMITS, type ErrorBody } from '../shared/protocol.js';
 import { authenticate, guestVerifier, isErrorBody, type AuthVerifier, type Identity } from './auth.js';
 import { MemoryRoomDirectory, RedisRoomDirectory, MAX_LOCATE_IDS, type RoomDirectory } from './cluster/index.js';
 import { nodePublicUrl, type ServerConfig } from './config.js';
@@ -24,7 +22,7 @@ import { DirectoryMatchmaker, type Matchmaker } from './matchmaker.js';
 import { ServerMetrics } from './metrics.js';
 import { PlayerConnection } from './player-connection.js';
 import { ReconnectTokens } from './reconnect-token.js';
-import { Room, type RoomObserver } from './room.js';
+import { Room, type RoomObserver, type RoomSnapshotSender } from './room.js';
 import { handleRecordingApi } from './recording/http-api.js';
 import { createMatchIndex, type MatchIndex } from './recording/match-index.js';
 import { RecordingService, combineObservers } from './recording/service.js';
@@ -49,16 +47,44 @@ export interface GameServerOptions {
    * embedded in-memory directory (one process). Tests pass MemoryRoomDirectory nodes sharing one store.
    */
   readonly directory?: (nodeUrl: string) => RoomDirectory;
+  /**
+   * Replaces how each room's snapshots reach its players (default: per-client acked deltas encoded by the
+   * room's replicator). It exists for benchmark baselines, such as the full-state JSON server of
+   * sim/bench/naive/; production never sets it.
+   */
+  readonly roomSnapshots?: RoomSnapshotStrategy;
+  /** socket.io's packet parser (default: our validating msgpack parser, shared/net/msgpack-parser.ts). */
+  readonly socketParser?: SocketParser;
+}
+
+/** Called once per new room; returns what sends each of that room's snapshot ticks. */
+export type RoomSnapshotStrategy = (context: RoomSnapshotContext) => RoomSnapshotSender;
+
+export interface RoomSnapshotContext {
+  /** The server's socket.io; each seated player's socket is in the socket.io room named `room.id`. */
+  readonly io: SocketServer;
+  readonly room: Room;
+  /**
+   * Counts snapshots sent, one per client reached, in game_snapshots_sent_total{type="broadcast"}. (The
+   * default path's are counted by snapshot-sender.ts.)
+   */
+  countSnapshotsSent(count: number): void;
+}
+
+/** A socket.io parser module: its Encoder and Decoder classes (socket.io's own typing is `any`). */
+export interface SocketParser {
+  readonly Encoder: new () => unknown;
+  readonly Decoder: new () => unknown;
 }
 
 /**
  * socket.io settings tuned for games: heartbeats in seconds, not 25 s; short connect and upgrade
  * timeouts; no per-message deflate (snapshots are already small and compressing them costs CPU); the
- * HTTP buffer sized to the largest legitimate client message. The naive baseline keeps the default JSON parser.
+ * HTTP buffer sized to the largest legitimate client message.
  */
-function socketOptions(naive: boolean) {
+function socketOptions(parser: SocketParser) {
   return {
-    ...(naive ? {} : { parser: serverParser }),
+    parser,
     // WebSocket first; a client that cannot open one falls back to long-polling.
     transports: ['polling', 'websocket'] as ('polling' | 'websocket')[],
     maxHttpBufferSize: LIMITS.maxHttpBufferSize,
@@ -99,8 +125,8 @@ export class GameServer {
   private listening = false;
   private droppedReported = 0;
   private readonly wireBytes = { sent: 0, received: 0 };
-  /** --naive state messages sent since the last scrape, one per client (the other snapshots: snapshot-sender.ts). */
-  private snapshotsBroadcast = 0;
+  /** Snapshots sent by a room snapshot strategy since the last scrape (the default path's: snapshot-sender.ts). */
+  private strategySnapshotsSent = 0;
   private readonly startedAt = Date.now();
   private readonly trustedProxies: ReadonlySet<string>;
   private readonly resources: ResourceMonitor;
@@ -172,7 +198,7 @@ export class GameServer {
       log: this.log,
       admitted: (socket) => this.http.emit('connection', socket),
     });
-    this.io = new SocketServer(this.http, socketOptions(config.naive));
+    this.io = new SocketServer(this.http, socketOptions(options.socketParser ?? serverParser));
     this.io.use((socket, next) => this.admitConnection(socket, next));
     this.bufferGuard = new ClientBufferGuard(this.io.engine as unknown as EngineClients, config.maxClientBufferBytes, this.metrics, this.log);
     this.io.on('connection', (socket) => this.onConnection(socket));
@@ -217,13 +243,12 @@ export class GameServer {
     // Without Redis yet, the node keeps trying in the background; meanwhile matchmaking answers DIRECTORY_UNAVAILABLE.
     if (!joined.ok) this.log.warn('room directory not reachable yet; retrying', { err: joined.error.message });
     this.listening = true;
-    const { tickRate, naive } = config;
+    const { tickRate } = config;
     this.log.info('listening', {
       port: this.port,
       host,
       tickRate,
       games: this.games.names,
-      naive,
       node: this.directory.nodeId,
       url: nodeUrl,
       directory: config.redisUrl ? 'redis' : 'memory',
@@ -410,7 +435,7 @@ export class GameServer {
   }
 
   private newRoom(spec: NewRoomSpec, hostObserver: RoomObserver): Room {
-    const { config } = this.options;
+    const { config, roomSnapshots: strategy } = this.options;
     // The directory only places rooms of the games this node registered.
     const game = this.games.get(spec.game);
     if (!game) throw new Error(`room ${spec.roomId} is of game "${spec.game}", which this node does not host`);
@@ -439,11 +464,11 @@ export class GameServer {
       // Friends in a private room play among themselves.
       botFill: spec.isPrivate ? 0 : config.botFill,
       observer: combineObservers(hostObserver, this.recordings?.observeRoom(id), this.options.observeRoom?.(id)),
-      ...(config.naive
-        ? { broadcast: (room: Room, tick: number, views: readonly EntityView[]) => {
-              this.io.to(room.id).emit(NAIVE_STATE_EVENT, fullStateMessage(tick, views, game.schema));
-              this.snapshotsBroadcast += this.io.sockets.adapter.rooms.get(room.id)?.size ?? 0;
-            } }
+      ...(strategy
+        ? {
+            snapshotSender: (room: Room) =>
+              strategy({ io: this.io, room, countSnapshotsSent: (count) => void (this.strategySnapshotsSent += count) }),
+          }
         : {}),
     });
   }
@@ -490,8 +515,8 @@ export class GameServer {
     this.metrics.bytesReceived.inc(this.wireBytes.received);
     this.wireBytes.sent = 0;
     this.wireBytes.received = 0;
-    this.metrics.countSnapshots(takeSnapshotCounts(this.io), this.snapshotsBroadcast);
-    this.snapshotsBroadcast = 0;
+    this.metrics.countSnapshots(takeSnapshotCounts(this.io), this.strategySnapshotsSent);
+    this.strategySnapshotsSent = 0;
     return this.metrics.text();
   }
 }

@@ -6,16 +6,17 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arenaGame } from '../shared/game/arena/index.js';
+import { blobsGame } from '../shared/game/blobs/index.js';
 import { runGameServer } from './create-game-server.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const builtClient = join(root, 'dist', 'client');
 
 runGameServer({
-  games: [arenaGame],
+  // The arena first: the default game of a request that names none.
+  games: [arenaGame, blobsGame],
   config: {
     ...(process.env.STATIC_DIR ? {} : { staticDir: existsSync(builtClient) ? builtClient : null }),
-    ...(process.argv.includes('--naive') ? { naive: true } : {}),
   },
 }).catch((err: unknown) => {
   process.stderr.write(JSON.stringify({ level: 'error', msg: 'failed to start', err: String(err) }) + '\n');

@@ -67,7 +67,7 @@ export class ServerMetrics {
     name: 'game_snapshots_sent_total',
     help:
       'Snapshots sent to clients (one per client per snapshot tick), by type: direct (one frame straight to the WebSocket), ' +
-      'engine (through engine.io), broadcast (--naive: the full state to each client of the room)',
+      'engine (through engine.io), broadcast (a room snapshot strategy, GameServerOptions.roomSnapshots: one per client reached)',
     labelNames: ['type'] as const,
     registers: [this.registry],
   });
@@ -173,7 +173,7 @@ export class ServerMetrics {
     this.registry.setDefaultLabels({ node: nodeId });
   }
 
-  /** Adds the snapshots tallied since the last scrape (snapshot-sender.ts, and the --naive broadcast). */
+  /** Adds the snapshots tallied since the last scrape (snapshot-sender.ts, and a room snapshot strategy's). */
   countSnapshots(counts: SnapshotCounts, broadcast: number): void {
     if (counts.direct > 0) this.snapshotsSent.inc({ type: 'direct' }, counts.direct);
     if (counts.engine > 0) this.snapshotsSent.inc({ type: 'engine' }, counts.engine);

@@ -339,7 +339,7 @@ export class PlayerConnection implements PlayerLink {
     const seat = room.join(this.identity.name, this);
     this.room = room;
     this.seat = seat;
-    // socket.io room membership: used by room-wide broadcasts (the naive baseline's full state).
+    // socket.io room membership: used by room-wide broadcasts (a room snapshot strategy, GameServerOptions.roomSnapshots).
     void this.socket.join(room.id);
     this.log.info('player joined', { room: room.id, player: seat.playerId, name: seat.name });
     return { ok: true, join: this.joinInfo(room, seat) };

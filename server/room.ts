@@ -67,11 +67,17 @@ export interface RoomOptions {
   readonly now?: () => number;
   readonly observer?: RoomObserver;
   /**
-   * Replaces per-client acked deltas with one room-wide message per snapshot tick. Only the --naive
-   * baseline uses it (full state as JSON to everyone, as a tutorial server does), for benchmarks.
+   * Replaces how the room's snapshots reach its players: given the room once, it returns what each
+   * snapshot tick is handed instead of the per-client acked deltas (GameServerOptions.roomSnapshots).
    */
-  readonly broadcast?: (room: Room, tick: number, views: readonly EntityView[]) => void;
+  readonly snapshotSender?: (room: Room) => RoomSnapshotSender;
 }
+
+/**
+ * Sends one snapshot tick's world (every entity's view) to the room's players. The observer still sees
+ * the snapshot; the tick's game events are not passed on (the baselines it exists for send state only).
+ */
+export type RoomSnapshotSender = (tick: number, views: readonly EntityView[]) => void;
 
 interface QueuedInput {
   readonly seq: number;
@@ -128,6 +134,8 @@ export class Room {
   private humans = 0;
   /** What the bots see: the entities of the last snapshot tick (as a client would, a little behind). */
   private readonly botSight = new Map<number, EntityState>();
+  /** Replaces the replicator's per-client deltas when set (RoomOptions.snapshotSender). */
+  private readonly snapshotSender: RoomSnapshotSender | null;
 
   constructor(options: RoomOptions) {
     this.options = options;
@@ -146,6 +154,8 @@ export class Room {
     });
     this.emptySince = this.now();
     this.unattendedSince = this.emptySince;
+    // Last: the factory is handed a fully built room.
+    this.snapshotSender = options.snapshotSender?.(this) ?? null;
   }
 
   get tick(): number {
@@ -280,8 +290,9 @@ export class Room {
     if (seat.replication) this.replicator.removeClient(seat.replication);
     this.seats.delete(playerId);
     if (!seat.bot) this.humans--;
-    this.game.removePlayer(this.world, playerId);
+    // Told while the player is still in the world: a recorder keeps the score it leaves with.
     this.options.observer?.onPlayerLeft?.(this, this.currentTick, playerId);
+    this.game.removePlayer(this.world, playerId);
     if (!seat.bot) this.fillBots();
     if (this.seats.size === 0) this.emptySince = this.now();
     this.noteIfUnattended();
@@ -408,10 +419,10 @@ export class Room {
       this.botSight.clear();
       for (const view of views) this.botSight.set(view.id, view);
     }
-    if (this.options.broadcast) {
+    if (this.snapshotSender) {
       this.pendingEvents.length = 0;
       this.options.observer?.onSnapshot?.(this, tick, views);
-      this.options.broadcast(this, tick, views);
+      this.snapshotSender(tick, views);
       return;
     }
     this.replicator.commitTick(tick, views, this.pendingEvents);

@@ -229,9 +229,6 @@ export interface RoomClosedMessage {
   readonly message: string;
 }
 
-/** The --naive baseline server's full-state broadcast (JSON, see shared/codec/full-state.ts). */
-export const NAIVE_STATE_EVENT = 'state';
-
 /**
  * socket.io's reserved event names: never valid as application events in either direction. "error" is
  * not reserved by socket.io 4.8, which dispatches a client's "error" event like any other, but its server

@@ -72,6 +72,9 @@ interface DevRun {
   readonly exited: Promise<number | null>;
 }
 
+// Terminal colour codes (ESC [ ... m).
+const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
+
 function npmRunDev(env: NodeJS.ProcessEnv): DevRun {
   const npm = spawn('npm', ['run', 'dev'], {
     cwd: REPO_ROOT,
@@ -83,7 +86,8 @@ function npmRunDev(env: NodeJS.ProcessEnv): DevRun {
   started.push(npm);
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
   const lines: string[] = [];
-  for (const stream of [npm.stdout!, npm.stderr!]) createInterface({ input: stream }).on('line', (line) => lines.push(line));
+  // Without colour codes: Vite colours its output when CI is set (picocolors), even into a pipe.
+  for (const stream of [npm.stdout!, npm.stderr!]) createInterface({ input: stream }).on('line', (line) => lines.push(line.replace(ANSI_ESCAPE, '')));
   return { npm, output: () => lines.join('\n'), lines: () => lines, exited };
 }
 

@@ -8,6 +8,8 @@ import { $, h, setHidden } from './dom.js';
 import type { ListedGame } from './game-list.js';
 import { CLIENT_GAMES, clientGame } from './games/index.js';
 import type { ServerStatus } from './net.js';
+import { roomName } from './room-name.js';
+import { readStorage, writeStorage } from './storage.js';
 
 export type LobbyAction =
   | { readonly kind: 'quick' }
@@ -190,7 +192,7 @@ export class LobbyView {
         const li = h(
           'li',
           {},
-          h('span', { className: 'room-name', text: r.roomId }),
+          h('span', { className: 'room-name', text: roomName(r) }),
           h('span', { className: `room-count${full ? ' full' : ''}`, text: `${r.players}/${r.maxPlayers} players` }),
           join,
         );
@@ -236,21 +238,5 @@ export class LobbyView {
         ` ${c.action}`,
       ]),
     );
-  }
-}
-
-function readStorage(key: string): string | null {
-  try {
-    return window.localStorage.getItem(key);
-  } catch {
-    return null; // storage disabled
-  }
-}
-
-function writeStorage(key: string, value: string): void {
-  try {
-    window.localStorage.setItem(key, value);
-  } catch {
-    /* storage disabled */
   }
 }

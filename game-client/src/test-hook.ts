@@ -5,6 +5,8 @@
 
 import type { AppState } from './main.js';
 import type { LobbyView } from './lobby.js';
+import type { MatchEndState } from './hud/match-end.js';
+import type { SoundStatus } from './sound/sound-engine.js';
 
 export interface HookPlayer {
   id: number;
@@ -16,6 +18,8 @@ export interface HookPlayer {
   /** Where the page draws it, in canvas pixels (null while dead or before the first frame). */
   screenX: number | null;
   screenY: number | null;
+  /** The colour the game draws it in (0xRRGGBB), when the game says. */
+  color: number | null;
 }
 
 /** A score line: the player and one number per column of the game's scoreboard (the arena: score, kills, deaths). */
@@ -42,6 +46,12 @@ export interface PageHookState {
   scores: HookScore[];
   banner: string | null;
   chat: string[];
+  /** The match-end screen while it shows. */
+  matchEnd: MatchEndState | null;
+  /** The sound engine (muting, browser permission, voices played); null outside a game. */
+  sound: SoundStatus | null;
+  /** The room's name as the HUD shows it. */
+  roomLabel: string | null;
   killFeed: string[];
   gone: { title: string; message: string } | null;
   /** ClientSession.stats (RTT, corrections, rates…). */
@@ -93,6 +103,7 @@ export function installTestHook(state: AppState, lobby: LobbyView): void {
         local: p.local,
         screenX: p.screen ? p.screen.x : null,
         screenY: p.screen ? p.screen.y : null,
+        color: p.color ?? null,
       }));
       const rows = last?.rows ?? [];
       const me = state.join ? rows.find((s) => s.playerId === state.join?.playerId) : undefined;
@@ -113,6 +124,9 @@ export function installTestHook(state: AppState, lobby: LobbyView): void {
         scores: rows.map((r) => ({ ...r.values, playerId: r.playerId, name: r.name })),
         banner: session?.hud.bannerText ?? null,
         chat: session?.hud.chat.lines() ?? [],
+        matchEnd: session?.hud.matchEnd.state() ?? null,
+        sound: session?.hud.audio.status() ?? null,
+        roomLabel: document.querySelector('#hud .hud-info .room')?.textContent ?? null,
         killFeed: [...document.querySelectorAll('.killfeed .kill')].map((e) => e.textContent ?? ''),
         gone: state.gone,
         net: session ? { ...session.session.stats } : null,

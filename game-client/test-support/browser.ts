@@ -16,6 +16,7 @@ import {
 } from '../../shared/game/arena/index.js';
 import type { AnyGame, GameDefinition } from '../../shared/game/game-definition.js';
 import type { PageHookState } from '../src/test-hook.js';
+import type { ReplayHookState } from '../src/replay/test-hook.js';
 import { CLIENT_DIST, REPO_ROOT, ensureClientBuilt } from '../scripts/client-build.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -162,5 +163,38 @@ export async function waitForText(page: Page, selector: string, text: string, ti
     if (last.includes(text)) return last;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for "${text}" in ${selector}; it says "${last}"`);
     await page.waitForTimeout(50);
+  }
+}
+
+/**
+ * Picks a game in the lobby's game list (the page remembers it) and waits until the lobby has it chosen.
+ * The list is drawn anew whenever the server's room counts change: a click that landed on a button being
+ * replaced is lost, so it clicks again (a few times at most).
+ */
+export async function chooseGame(page: Page, name: string): Promise<PageHookState> {
+  for (let attempt = 1; ; attempt++) {
+    await page.click(`#game-list [data-game="${name}"]`);
+    try {
+      return await waitForState(page, (s) => s.chosenGame === name, `the lobby to choose ${name}`, 2000);
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+/** Leaves the room with the HUD's Leave button and waits for the lobby. */
+export async function leaveRoom(page: Page): Promise<PageHookState> {
+  await page.click('.hud-info button:has-text("Leave")');
+  return waitForState(page, (s) => s.screen === 'lobby', 'the lobby after leaving');
+}
+
+/** Polls the replay viewer's hook (window.__replay) until `predicate` holds; returns that state. */
+export async function waitForReplay(page: Page, predicate: (s: ReplayHookState) => boolean, what: string, timeoutMs = 8000): Promise<ReplayHookState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await page.evaluate(() => window.__replay?.state() ?? null);
+    if (s && predicate(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last state: ${JSON.stringify(s).slice(0, 1500)}`);
+    await page.waitForTimeout(30);
   }
 }

@@ -198,7 +198,7 @@ describe('browser game client', () => {
     // The room list updates without a reload.
     await waitForText(lobby.page, '#room-list li.empty', 'No public rooms');
     const sa = await quickPlay(a.page, 'Alice');
-    await waitForText(lobby.page, `#room-list li:has-text("${sa.roomId}")`, '1/2 players', 5000);
+    await waitForText(lobby.page, `#room-list li:has([data-room="${sa.roomId}"])`, '1/2 players', 5000);
 
     // A private room shows its code, is not listed, and is joined by that code.
     await b.page.fill('#name', 'Bea');
@@ -226,7 +226,7 @@ describe('browser game client', () => {
     await waitForText(lobby.page, '#lobby-message', 'full');
 
     // Leaving goes back to the lobby, and from there into a game again (the Phaser game is reused).
-    await c.page.click('.hud-info button');
+    await c.page.click('.hud-info button:has-text("Leave")');
     await waitForState(c.page, (st) => st.screen === 'lobby', 'C back in the lobby');
     expect(await c.page.locator('#lobby').isVisible()).toBe(true);
     const again = await quickPlay(c.page, 'Cy');
@@ -329,7 +329,7 @@ describe('browser game client', () => {
     // Another lobby sees the new arena room with its player, in the game list and in the room list. The
     // game list is polled every 5 s and the server reads the room directory once a second: 6 s at most idle.
     await waitForText(b.page, '#game-list [data-game="arena"]', '1 room · 1 player', 20_000);
-    await waitForText(b.page, `#room-list li:has-text("${sa.roomId}")`, '1/');
+    await waitForText(b.page, `#room-list li:has([data-room="${sa.roomId}"])`, '1/');
     const hosted = (await (await fetch(`${s.url}/api/games`)).json()) as { games: GameSummary[] };
     expect(hosted.games.map((g) => [g.name, g.rooms, g.players])).toEqual([
       ['arena-b', 1, 1],

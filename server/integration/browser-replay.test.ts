@@ -368,10 +368,10 @@ describe('replay viewer', () => {
 
     // Another format version: the reader's message, nothing to play.
     const newer = bytes.slice();
-    newer[8] = 3;
+    newer[8] = 4;
     const versionPage = await serve(newer);
     const sv = await waitForReplay(versionPage, (s) => s.status === 'error', 'the version error');
-    expect(sv.error).toContain('UNSUPPORTED_VERSION at byte 8: recording format version 3 is newer than this build reads (version 2)');
+    expect(sv.error).toContain('UNSUPPORTED_VERSION at byte 8: recording format version 4 is newer than this build reads (versions 2 and 3)');
     await waitForText(versionPage, '#replay-error', 'This file cannot be replayed');
 
     // A recording of a game this page has no module for (the header names it): said so, nothing to play.
@@ -380,7 +380,7 @@ describe('replay viewer', () => {
     const otherPage = await serve(await encodeRecording(otherGame));
     const so = await waitForReplay(otherPage, (s) => s.status === 'error', 'the unknown-game error');
     expect(so.error).toContain('This page cannot show this game');
-    await waitForText(otherPage, '#replay-error', 'of the game "no-such-game", and this page has no module for it (it shows: Arena)');
+    await waitForText(otherPage, '#replay-error', 'of the game "no-such-game", and this page has no module for it (it shows: Arena, Blobs)');
 
     // Not a recording at all.
     const garbagePage = await serve(new TextEncoder().encode('<html>not a recording</html>'));

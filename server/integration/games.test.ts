@@ -32,6 +32,7 @@ const driftGame: GameDefinition<DriftWorld, DriftInput> = {
   createWorld: () => ({ tick: 0, dots: [] }),
   addPlayer: (w, id, name) => void w.dots.push({ id, name, x: 0, y: 0, dir: 0 }),
   removePlayer: (w, id) => void (w.dots = w.dots.filter((d) => d.id !== id)),
+  encodeInput: (dir) => dir,
   parseInput: (raw) => (Number.isInteger(raw) && (raw as number) >= 0 && (raw as number) < 4 ? (raw as number) : null),
   idleInput: (previous) => previous ?? 0,
   applyInput: (w, id, dir) => {
@@ -45,7 +46,8 @@ const driftGame: GameDefinition<DriftWorld, DriftInput> = {
   },
   view: (w) => w.dots.map((d) => ({ id: d.id, kind: 0, x: d.x, y: d.y, values: [d.x, d.y, d.name] })),
   focusOf: (w, id) => w.dots.find((d) => d.id === id) ?? null,
-  scores: (w) => w.dots.map((d) => ({ playerId: d.id, name: d.name, kills: 0, deaths: 0, score: Math.abs(d.x) + Math.abs(d.y) })),
+  scoreColumns: [{ key: 'distance', label: 'Distance' }],
+  scores: (w) => w.dots.map((d) => ({ playerId: d.id, name: d.name, values: { distance: Math.abs(d.x) + Math.abs(d.y) } })),
   hash: (w) => hash32([w.tick, ...w.dots.flatMap((d) => [d.id, d.x, d.y, d.dir])]),
   serialize: (w) => ({ tick: w.tick, dots: w.dots.map((d) => ({ ...d })) }),
   deserialize: (data) => {

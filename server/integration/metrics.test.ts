@@ -5,10 +5,8 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { io } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import type { NetClient } from '../../shared/client/net-client.js';
-import { EV, NAIVE_STATE_EVENT, PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { parsePrometheus, type PromSamples } from '../../sim/bench/prometheus-text.js';
 import type { RoomObserver } from '../room.js';
 import { serverFixture } from '../test-support/server-fixture.js';
@@ -117,7 +115,7 @@ describe('/metrics', () => {
     expect(direct + engine).toBeGreaterThanOrEqual(players.length * SNAPSHOTS_PER_CLIENT);
     expect(direct).toBeGreaterThan(0); // the WebSocket players
     expect(engine).toBeGreaterThan(0); // the long-polling player
-    expect(total(samples, 'game_snapshots_sent_total', { type: 'broadcast' })).toBe(0); // --naive only
+    expect(total(samples, 'game_snapshots_sent_total', { type: 'broadcast' })).toBe(0); // only a room snapshot strategy's
 
     // Bytes: engine.io packet payloads both ways, as the clients counted them (the server starts counting
     // after the handshake, a few dozen bytes per client later than they do).
@@ -165,41 +163,6 @@ describe('/metrics', () => {
       expect(total(samples, name), name).toBe(0);
     }
   }, PLAY_MS + 3 * CLOSE_MS);
-
-  it('counts the --naive baseline\'s full states as broadcast snapshots, one per client', async () => {
-    const s = await server({ naive: true });
-    // The naive baseline speaks socket.io's default JSON parser.
-    const players = ['n1', 'n2'].map((name) => io(s.url, { transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION, name }, reconnection: false }));
-    onCleanup(() => players.forEach((p) => p.close()));
-    const received = players.map(() => 0);
-    players.forEach((p, i) => p.on(NAIVE_STATE_EVENT, () => void received[i]!++));
-    for (const p of players) {
-      if (!p.connected) {
-        await new Promise<void>((resolve, reject) => {
-          p.once('connect', resolve);
-          p.once('connect_error', reject);
-        });
-      }
-      expect(await p.timeout(5000).emitWithAck(EV.quickPlay, {})).toMatchObject({ ok: true });
-    }
-    await waitFor(() => received.every((n) => n >= SNAPSHOTS_PER_CLIENT), PLAY_MS, `${SNAPSHOTS_PER_CLIENT} states for every player`);
-    for (const p of players) p.close();
-    // Once the server has seen both go, no more states are sent.
-    const deadline = performance.now() + CLOSE_MS;
-    let samples = (await scrape(s.url)).samples;
-    while (total(samples, 'game_connections') > 0) {
-      if (performance.now() > deadline) throw new Error(`the server did not see the players leave within ${CLOSE_MS} ms`);
-      await sleep(50);
-      samples = (await scrape(s.url)).samples;
-    }
-
-    const broadcast = total(samples, 'game_snapshots_sent_total', { type: 'broadcast' });
-    const arrived = received.reduce((a, b) => a + b, 0);
-    // Each state a player got was counted; at most a few were still on their way when it closed.
-    expect(broadcast).toBeGreaterThanOrEqual(arrived);
-    expect(broadcast).toBeLessThanOrEqual(arrived + 5 * players.length);
-    expect(total(samples, 'game_snapshots_sent_total', { type: 'direct' }) + total(samples, 'game_snapshots_sent_total', { type: 'engine' })).toBe(0);
-  }, PLAY_MS + 2 * CLOSE_MS);
 
   it('serves every metric the README and docs/SCALING.md name', async () => {
     const s = await server();

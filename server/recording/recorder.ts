@@ -11,12 +11,17 @@
 // objects (150 ticks x 16 seats), which then survive young-generation GCs, get promoted, and are read back
 // from cold memory: measured 3-5x the CPU of packing them while they are hot (bench-results/recording.md).
 //
+// One recording per match: when the game says where matches end (GameDefinition.matchEndEvent), the
+// tick that emits that event ends the current file (end record, reason 'match_end', the final scores of
+// that tick) and the next file starts at once from that tick, with a keyframe of the world (a game without
+// it is recorded as one match per room).
+//
 // A recorder never throws into the room: a failure abandons the recording (logged; the file then reads
 // as truncated) and the match goes on. Finalized when the room closes: end record, file closed, store
-// updated (a room nobody ever joined leaves no recording).
+// updated (a match nobody played leaves no recording).
 
 import type { GameEvent } from '../../shared/codec/schema.js';
-import type { AnyGame } from '../../shared/game/game-definition.js';
+import type { AnyGame, PlayerScore } from '../../shared/game/game-definition.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import {
   EventDigestsEncoder,
@@ -27,12 +32,12 @@ import {
   storedEventTest,
   type EndRecord,
   type HeaderRecord,
-  type ParticipantSummary,
   type RecordingRecord,
 } from '../../shared/recording/index.js';
 import type { Logger } from '../logger.js';
 import type { AppliedInput, Room, RoomObserver } from '../room.js';
 import { RecordingFileWriter, type SyncDeflate } from './file-writer.js';
+import { MatchParticipants } from './match-participants.js';
 import type { RecordingStore } from './store.js';
 
 export interface RecorderTimings {
@@ -68,14 +73,16 @@ export interface RoomRecorderOptions {
 type Pending =
   | { readonly kind: 'header'; readonly header: Omit<HeaderRecord, 'initialHash'>; readonly game: AnyGame }
   | { readonly kind: 'record'; readonly record: RecordingRecord }
-  | { readonly kind: 'end'; readonly record: EndRecord | null };
-
-interface Participant {
-  readonly playerId: number;
-  readonly name: string;
-  readonly joinTick: number;
-  leaveTick: number | null;
-}
+  | {
+      readonly kind: 'end';
+      /** null: the file ends without an end record. */
+      readonly record: EndRecord | null;
+      /** The last tick the file holds, and whether anybody played in it (else it is discarded). */
+      readonly lastTick: number;
+      readonly played: boolean;
+      /** The room's last recording: done resolves once every file is closed. */
+      readonly last: boolean;
+    };
 
 export class RoomRecorder implements RoomObserver {
   private started = false;
@@ -94,13 +101,20 @@ export class RoomRecorder implements RoomObserver {
   private batchCheckpoints: [number, number][] = [];
   /** Made when the recording starts, with the game's input packer. */
   private inputs!: InputsEncoder;
-  private readonly participants: Participant[] = [];
+  /** Who plays in the current match. */
+  private participants = new MatchParticipants();
+  /** The current match's number within the room (from 1). */
+  private match = 1;
+  /** GameDefinition.matchEndEvent: the event code that ends a match (undefined: one match per room). */
+  private matchEndEvent: number | undefined;
   private lastTick = 0;
   // Records waiting for the deferred writer.
   private readonly queue: Pending[] = [];
   private scheduled = false;
   private writer: RecordingFileWriter | null = null;
   private id: string | null = null;
+  /** Files of earlier matches being closed. */
+  private readonly completions: Promise<void>[] = [];
   private resolveDone!: () => void;
   /** Resolves when the recording is finalized (or abandoned). */
   readonly done: Promise<void> = new Promise((r) => (this.resolveDone = r));
@@ -124,7 +138,7 @@ export class RoomRecorder implements RoomObserver {
     this.hook(room, tick === 0 && room.playerCount === 1, () => {
       this.closeBatch();
       this.inputs.seat(playerId, name);
-      this.participants.push({ playerId, name, joinTick: tick, leaveTick: null });
+      this.participants.join(playerId, name, tick);
       this.push({ type: 'join', tick, playerId, name });
     });
   }
@@ -133,13 +147,9 @@ export class RoomRecorder implements RoomObserver {
     this.hook(room, false, () => {
       this.closeBatch();
       this.inputs.unseat(playerId);
-      for (let i = this.participants.length - 1; i >= 0; i--) {
-        const p = this.participants[i]!;
-        if (p.playerId === playerId && p.leaveTick === null) {
-          p.leaveTick = tick;
-          break;
-        }
-      }
+      // The line the player leaves with (found when the room tells before taking the player out of the world).
+      const score = room.scores().find((s) => s.playerId === playerId) ?? null;
+      this.participants.leave(playerId, tick, score);
       this.push({ type: 'leave', tick, playerId });
     });
   }
@@ -151,7 +161,17 @@ export class RoomRecorder implements RoomObserver {
     // The hook of every tick: the same as hook(), without allocating a closure.
     try {
       if (!this.started) this.start(room, tick === 1 && applied.length === 0);
-      if (!this.failed) this.capture(room, tick, applied, events);
+      if (!this.failed) {
+        this.capture(room, tick, applied, events);
+        if (this.matchEndEvent !== undefined) {
+          for (const event of events) {
+            if (event[0] === this.matchEndEvent) {
+              this.nextMatch(room, tick, event);
+              break;
+            }
+          }
+        }
+      }
     } catch (err) {
       this.fail(err as Error);
     }
@@ -188,6 +208,25 @@ export class RoomRecorder implements RoomObserver {
     }
   }
 
+  /**
+   * The match ended on `tick`: its file ends with that tick (scores as the match-end event left them, before
+   * the next match resets anything), and the next match's file starts from a keyframe of the same tick.
+   */
+  private nextMatch(room: Room, tick: number, event: GameEvent): void {
+    this.closeBatch();
+    const game = room.game;
+    const state = room.serializeWorld();
+    const hash = room.worldHash();
+    const seatedScores = game.matchEndScores ? game.matchEndScores(game.deserialize(state), event) : room.scores();
+    this.queueEnd(room, 'match_end', hash, seatedScores, false);
+    const seats = this.inputs.keyframeSeats();
+    const players = seats.map(([playerId, name]) => ({ playerId, name }));
+    this.match++;
+    this.participants = new MatchParticipants(players, tick);
+    this.queueHeader(room, tick, players);
+    this.push({ type: 'keyframe', tick, hash, state, seats });
+  }
+
   onClosed(room: Room, reason: string): void {
     this.hook(room, room.tick === 0 && room.playerCount === 0, () => this.finalize(room, reason));
   }
@@ -202,15 +241,25 @@ export class RoomRecorder implements RoomObserver {
       // state of no recorded tick, so there is no true end hash. The file ends without an end record and
       // reads as cut off after the last good tick.
       this.options.log?.warn('recording ends without an end record: the room closed after a failed tick', { room: this.roomId, tick: room.tick });
-      this.queue.push({ kind: 'end', record: null });
+      this.queue.push({ kind: 'end', record: null, lastTick: this.lastTick, played: this.participants.count > 0, last: true });
     } else {
-      const players: ParticipantSummary[] = this.participants.map((p) => ({ ...p }));
-      this.queue.push({
-        kind: 'end',
-        record: { type: 'end', tick: room.tick, endTime: this.now(), reason, hash: room.worldHash(), scores: room.scores(), players },
-      });
+      this.queueEnd(room, reason, room.worldHash(), room.scores(), true);
     }
     this.schedule();
+  }
+
+  /** The end record of the current match: `seatedScores` are the seated players' lines, best first. */
+  private queueEnd(room: Room, reason: string, hash: number, seatedScores: readonly PlayerScore[], last: boolean): void {
+    const record: EndRecord = {
+      type: 'end',
+      tick: this.lastTick,
+      endTime: this.now(),
+      reason,
+      hash,
+      scores: this.participants.finalScores(seatedScores, room.game.scoreColumns),
+      players: this.participants.summary(),
+    };
+    this.queue.push({ kind: 'end', record, lastTick: this.lastTick, played: this.participants.count > 0, last });
   }
 
   // ---- capture helpers ----
@@ -232,19 +281,25 @@ export class RoomRecorder implements RoomObserver {
   /** On the first hook: `fresh` says whether the room is as it was created (nothing unrecorded happened). */
   private start(room: Room, fresh: boolean): void {
     this.started = true;
-    const { tickRate, snapshotRate, lagCompensationTicks } = room.settings;
+    const { tickRate } = room.settings;
     const o = this.options;
     this.keyframeEvery = Math.max(1, Math.round((o.keyframeSeconds ?? 20) * tickRate));
     this.checkpointEvery = Math.max(1, Math.round((o.checkpointSeconds ?? 2) * tickRate));
     this.batchMax = Math.max(1, Math.round((o.batchSeconds ?? 5) * tickRate));
-    // What the header says is stored is what is stored: the same test verify applies.
-    const storedEvents = room.game.schema.reliableEvents ?? null;
-    this.stored = storedEventTest({ storedEvents });
+    // What the header says is stored is what is stored (queueHeader writes the same list): the test verify applies.
+    this.stored = storedEventTest({ storedEvents: room.game.schema.reliableEvents ?? null });
     this.inputs = new InputsEncoder(room.game.packInput as InputPacker | undefined);
+    this.matchEndEvent = room.game.matchEndEvent;
     if (!fresh) {
       // The room existed before its recorder: its start cannot be rebuilt from the seed.
       throw new Error(`recorder attached to room ${room.id} at tick ${room.tick} with ${room.playerCount} players; rooms are recorded from creation`);
     }
+    this.queueHeader(room, 0, []);
+  }
+
+  /** The header of the current match's file: from tick 0 (the seed's world) or from a keyframe of `startTick`. */
+  private queueHeader(room: Room, startTick: number, players: HeaderRecord['players']): void {
+    const { tickRate, snapshotRate, lagCompensationTicks } = room.settings;
     this.queue.push({
       kind: 'header',
       game: room.game,
@@ -259,11 +314,13 @@ export class RoomRecorder implements RoomObserver {
         lagCompensationTicks,
         map: room.game.mapName ?? null,
         startTime: this.now(),
-        startTick: 0,
-        players: [],
+        startTick,
+        match: this.match,
+        players,
         keyframeInterval: this.keyframeEvery,
         checkpointInterval: this.checkpointEvery,
-        storedEvents,
+        storedEvents: room.game.schema.reliableEvents ?? null,
+        scoreColumns: room.game.scoreColumns,
       },
     });
   }
@@ -322,7 +379,9 @@ export class RoomRecorder implements RoomObserver {
           this.options.log?.debug('recording started', { room: this.roomId, id });
         } else if (item.kind === 'end') {
           if (item.record) this.writer!.append(item.record);
-          void this.complete(item.record);
+          const closing = this.complete(this.writer!, this.id!, item);
+          if (item.last) void Promise.all([...this.completions, closing]).then(() => this.resolveDone());
+          else this.completions.push(closing);
           continue;
         } else {
           record = item.record;
@@ -331,7 +390,7 @@ export class RoomRecorder implements RoomObserver {
         if (timings) timings.records++;
       }
       if (this.id && !this.closing) {
-        this.options.store.progress(this.id, this.lastTick, this.participants, this.writer?.bytesWritten ?? 0);
+        this.options.store.progress(this.id, this.lastTick, this.participants.summary(), this.writer?.bytesWritten ?? 0);
       }
     } catch (err) {
       this.fail(err as Error);
@@ -339,21 +398,19 @@ export class RoomRecorder implements RoomObserver {
     if (timings) timings.encodeMs += performance.now() - t0;
   }
 
-  private async complete(end: EndRecord | null): Promise<void> {
-    const writer = this.writer!;
-    const id = this.id!;
+  /** Closes one match's file and files it in the store (or discards it when nobody played). */
+  private async complete(writer: RecordingFileWriter, id: string, end: Extract<Pending, { kind: 'end' }>): Promise<void> {
     await writer.close();
     if (writer.failed) {
       this.options.log?.error('recording write failed', { room: this.roomId, id, err: writer.failed.message });
       await this.options.store.finish(id, null, writer.bytesWritten);
-    } else if (this.participants.length === 0) {
+    } else if (!end.played) {
       await this.options.store.discard(id);
       this.options.log?.debug('recording discarded: nobody played', { room: this.roomId, id });
     } else {
-      await this.options.store.finish(id, end, writer.bytesWritten, this.lastTick);
-      this.options.log?.info('recording finished', { room: this.roomId, id, bytes: writer.bytesWritten, ticks: this.lastTick, complete: end !== null });
+      await this.options.store.finish(id, end.record, writer.bytesWritten, end.lastTick);
+      this.options.log?.info('recording finished', { room: this.roomId, id, bytes: writer.bytesWritten, ticks: end.lastTick, complete: end.record !== null });
     }
-    this.resolveDone();
   }
 
   private fail(err: Error): void {
@@ -366,6 +423,7 @@ export class RoomRecorder implements RoomObserver {
         await this.writer.close();
         await this.options.store.finish(this.id, null, this.writer.bytesWritten);
       }
+      await Promise.all(this.completions);
       this.resolveDone();
     })();
   }

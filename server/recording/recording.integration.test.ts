@@ -149,7 +149,8 @@ describe('match recording on a real server', () => {
     expect(match).toMatchObject({ game: 'arena', map: 'arena-1', live: false, complete: true, endReason: 'disposed' });
     expect(match.players.map((p) => p.name)).toEqual(['alpha', 'bravo', 'charlie', 'echo', 'delta']);
     expect(match.durationSec).toBeGreaterThan(1);
-    expect(match.scores).toEqual([]); // everyone had left when the room closed
+    // Everyone had left when the room closed: each keeps the score line it left with.
+    expect(new Set(match.scores!.map((sc) => sc.name))).toEqual(new Set(['alpha', 'bravo', 'charlie', 'echo', 'delta']));
     expect(new Date(match.startTime).getTime()).toBeLessThanOrEqual(new Date(match.endTime!).getTime());
 
     const res = await fetch(`${s.url}/api/matches/${match.id}/recording`);

@@ -1,10 +1,10 @@
-// The recordings directory: one `<start>-<roomId>.rec` file per match, an in-memory index of their
+// The recordings directory: one `<start>-<roomId>.rec` file per match (a room running several matches has several), an in-memory index of their
 // metadata (built at start-up from each file's header and end record, kept current while recording),
 // listing newest first, and retention by count and total bytes.
 
 import { open, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { PlayerScore } from '../../shared/game/game-definition.js';
+import type { PlayerScore, ScoreColumn } from '../../shared/game/game-definition.js';
 import {
   RECORDING_EXTENSION,
   findEndRecord,
@@ -24,6 +24,8 @@ export interface MatchPlayer {
 export interface MatchSummary {
   readonly id: string;
   readonly roomId: string;
+  /** Which match of its room (from 1): a room running matches back to back has one recording per match. */
+  readonly match: number;
   readonly game: string;
   readonly map: string | null;
   /** ISO 8601. */
@@ -34,7 +36,9 @@ export interface MatchSummary {
   readonly tickRate: number;
   /** Everyone who played, in join order. */
   readonly players: readonly MatchPlayer[];
-  /** Final scores (null while live, or when the recording has no end record). */
+  /** The game's score columns: the keys of each score's values, with their labels; the first ranks. */
+  readonly scoreColumns: readonly ScoreColumn[];
+  /** Final scores, best first (null while live, or when the recording has no end record). */
   readonly scores: readonly PlayerScore[] | null;
   /** Bytes of the file. */
   readonly size: number;
@@ -273,6 +277,7 @@ function summaryOf(e: Entry): MatchSummary {
   return {
     id: e.id,
     roomId: e.header.roomId,
+    match: e.header.match,
     game: e.header.game,
     map: e.header.map,
     startTime: new Date(e.header.startTime).toISOString(),
@@ -281,6 +286,7 @@ function summaryOf(e: Entry): MatchSummary {
     ticks,
     tickRate: e.header.tickRate,
     players: e.players,
+    scoreColumns: e.header.scoreColumns,
     scores: e.end ? e.end.scores : null,
     size: e.size,
     live: e.live,

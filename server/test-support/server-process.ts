@@ -22,7 +22,7 @@ export interface ExitStatus {
 export interface ServerProcessOptions {
   /** Added to this process's environment. PORT defaults to 0 and HOST to 127.0.0.1. */
   readonly env: NodeJS.ProcessEnv;
-  /** Arguments after the entry file, e.g. ['--naive']. */
+  /** Arguments after the entry file, if the entry takes any. */
   readonly args?: readonly string[];
   readonly readyTimeoutMs?: number;
   /** Output lines kept, newest last (stdout and stderr interleaved); default 1000. */

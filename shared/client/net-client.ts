@@ -260,9 +260,6 @@ export class NetClient extends Emitter<NetClientEvents> {
    */
   sendInput(payload: unknown, renderTick: number = Math.max(0, this.mirrorState.latestTick)): number {
     const seq = ++this.seq;
-    // socket.io would buffer it and send a burst on reconnect (which the server's input rate limit
-    // refuses); the seat is taken back by rejoin anyway, so an input made while disconnected is dropped.
-    if (!this.socket.connected) return seq;
     const message: InputMessage = [seq, this.mirrorState.latestTick, renderTick, payload];
     this.stats.inputsSent++;
     const gate = this.options.outgoingGate;

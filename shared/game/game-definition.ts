@@ -45,6 +45,8 @@ export interface GameDefinition<World, Input> {
 
   /** Validates an untrusted input payload from the wire; null when it is malformed or impossible. */
   parseInput(raw: unknown): Input | null;
+  /** The wire form of an input, what a client sends: parseInput(encodeInput(input)) equals input. */
+  encodeInput(input: Input): unknown;
   /** The input applied on a tick for which a player sent nothing (e.g. keep moving, never fire). */
   idleInput(previous: Input | null): Input;
   /**
@@ -63,8 +65,22 @@ export interface GameDefinition<World, Input> {
   view(world: World): EntityView[];
   /** Where a player's interest area is centred (null when it has no body, e.g. dead and waiting). */
   focusOf(world: World, playerId: number): { x: number; y: number } | null;
-  /** Per-player score lines for match results and recordings. */
+  /** The columns of the game's scoreboard, in display order; the first ranks players (higher is better). */
+  readonly scoreColumns: readonly ScoreColumn[];
+  /** Every player's score, best first (for match results and recordings): one value per scoreColumns key. */
   scores(world: World): PlayerScore[];
+  /**
+   * Optional: the code (GameEvent[0]) of the event the game emits on the tick a match ends, when a room runs
+   * several matches back to back. The recorder then writes one recording per match, cut after that tick.
+   * Omitted: a room is one match (one recording per room).
+   */
+  readonly matchEndEvent?: number;
+  /**
+   * Optional, with matchEndEvent: the final scores (best first) that `event`, the match-end event, announces.
+   * Needed by a game whose step that ends a match also resets the scores (scores(world) then shows the next
+   * match); omitted, the final scores are scores(world) on the match-end tick.
+   */
+  matchEndScores?(world: World, event: GameEvent): PlayerScore[];
 
   /**
    * Optional: a bot that plays the game from what a player sees. The server fills empty seats with them
@@ -74,6 +90,9 @@ export interface GameDefinition<World, Input> {
   createBot?(seed: number, behaviour?: string): GameBot<Input>;
   /** The behaviours createBot knows, the default first (e.g. ['fight', 'wander', 'idle']). */
   readonly botBehaviours?: readonly string[];
+
+  /** Optional names of the game's event codes (GameEvent[0]), for tools: replay summaries, exports, logs. */
+  readonly eventNames?: Readonly<Record<number, string>>;
 
   /** A 32-bit hash of the whole world state, for determinism checks and recordings. */
   hash(world: World): number;
@@ -95,12 +114,17 @@ export interface GameBot<Input> {
   think(sight: BotSight): Input;
 }
 
+/** A scoreboard column: `key` names the value in PlayerScore.values, `label` is what players read. */
+export interface ScoreColumn {
+  readonly key: string;
+  readonly label: string;
+}
+
 export interface PlayerScore {
   readonly playerId: number;
   readonly name: string;
-  readonly kills: number;
-  readonly deaths: number;
-  readonly score: number;
+  /** Integer values by ScoreColumn key (the arena: score, kills, deaths; blobs: mass, best, ...). */
+  readonly values: Readonly<Record<string, number>>;
 }
 
 /**

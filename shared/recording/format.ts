@@ -1,5 +1,7 @@
-// The recording format, version 2 (the spec is docs/RECORDING-FORMAT.md): constants, record types and
-// the validation of decoded records. Isomorphic (no Node or DOM APIs).
+// The recording format, version 3 (the spec is docs/RECORDING-FORMAT.md): constants, record types and
+// the validation of decoded records. Isomorphic (no Node or DOM APIs). Version 2 files are read too: they
+// differ only in their scores (kills, deaths and score of the arena, the one game of that time), which read
+// as version 3's named columns.
 //
 //   file    = prelude frame*
 //   prelude = magic (8 bytes: 89 47 52 45 43 0D 0A 1A, "\x89GREC\r\n\x1A") + u32 LE format version
@@ -7,12 +9,20 @@
 //   body    = u8 encoding (0: msgpack, 1: deflate-raw of msgpack) + payload
 //   payload = one record: a msgpack map with a string `type`
 
-import type { PlayerScore } from '../game/game-definition.js';
+import type { PlayerScore, ScoreColumn } from '../game/game-definition.js';
 import { ticksEventDigests, ticksEvents, type EventsDecodeError } from './events-codec.js';
 
 export const RECORDING_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x47, 0x52, 0x45, 0x43, 0x0d, 0x0a, 0x1a);
-/** The version this code writes and the only one it reads. */
-export const RECORDING_FORMAT_VERSION = 2;
+/** The version this code writes. */
+export const RECORDING_FORMAT_VERSION = 3;
+/** The versions it reads (see the top of this file for what version 2 lacks). */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [2, 3];
+/** The score columns of a version 2 recording: the arena's, the only game recorded then. */
+export const V2_SCORE_COLUMNS: readonly ScoreColumn[] = [
+  { key: 'score', label: 'Score' },
+  { key: 'kills', label: 'Kills' },
+  { key: 'deaths', label: 'Deaths' },
+];
 export const PRELUDE_BYTES = 12;
 export const FRAME_HEADER_BYTES = 8;
 /** A frame body larger than this is taken as a corrupted length field, not a real record. */
@@ -42,11 +52,16 @@ export interface HeaderRecord {
   readonly map: string | null;
   /** Wall-clock start, ms since the epoch (for listings only; never used by the simulation). */
   readonly startTime: number;
-  /** Tick of the world when recording began: 0, the fresh world of game.createWorld(seed). */
+  /**
+   * Tick of the world when recording began. 0: the fresh world of game.createWorld(seed). Above 0 (a
+   * recording of a later match of the room): the next record is a keyframe of that tick, the world to start from.
+   */
   readonly startTick: number;
+  /** Which match of the room this is, from 1 (a game with matchEndEvent: one recording per match; else 1). */
+  readonly match: number;
   /** game.hash(game.createWorld(seed)): a different game build (rules, map) is detected before replay. */
   readonly initialHash: number;
-  /** Players seated at startTick, in seat order (empty: rooms are recorded from their creation). */
+  /** Players seated at startTick, in seat order (the keyframe's seats; empty when startTick is 0). */
   readonly players: readonly { readonly playerId: number; readonly name: string }[];
   /** Ticks between keyframes and between hash checkpoints (informational; records carry their ticks). */
   readonly keyframeInterval: number;
@@ -56,6 +71,8 @@ export interface HeaderRecord {
    * recorded); null: all events. Verification takes them from here, not from the replaying build.
    */
   readonly storedEvents: readonly number[] | null;
+  /** The game's scoreColumns when it was recorded: how to read the end record's scores. */
+  readonly scoreColumns: readonly ScoreColumn[];
 }
 
 /** A player took a seat after tick `tick` was stepped (so it first plays on tick + 1). */
@@ -125,7 +142,7 @@ export interface EndRecord {
   readonly reason: string;
   /** game.hash(world) after the last tick and the last leaves. */
   readonly hash: number;
-  /** game.scores(world) at the end. */
+  /** game.scores(world) at the end, best first (values by header.scoreColumns key). */
   readonly scores: readonly PlayerScore[];
   /** Everyone who played, in join order. */
   readonly players: readonly ParticipantSummary[];
@@ -272,17 +289,36 @@ function validateKeyframe(m: Record<string, unknown>): KeyframeRecord {
   return { type: 'keyframe', tick: int(m, 'tick'), hash: u32(m, 'hash'), state: own(m, 'state'), seats };
 }
 
-function validateEnd(m: Record<string, unknown>): EndRecord {
-  const scores = arr(own(m, 'scores'), 'scores').map((s, i) => {
-    if (!isMap(s)) throw new ShapeError(`scores[${i}] must be a map`);
-    return {
-      playerId: int(s, 'playerId'),
-      name: str(s, 'name'),
-      kills: int(s, 'kills', -Number.MAX_SAFE_INTEGER),
-      deaths: int(s, 'deaths', -Number.MAX_SAFE_INTEGER),
-      score: int(s, 'score', -Number.MAX_SAFE_INTEGER),
-    };
+/** A score line: version 3's {playerId, name, values}, or version 2's {playerId, name, kills, deaths, score}. */
+function scoreLine(s: unknown, i: number): PlayerScore {
+  if (!isMap(s)) throw new ShapeError(`scores[${i}] must be a map`);
+  const raw = own(s, 'values');
+  const fromV2 = raw === undefined;
+  const source = fromV2 ? s : raw;
+  if (!isMap(source)) throw new ShapeError(`scores[${i}].values must be a map`);
+  const keys = fromV2 ? V2_SCORE_COLUMNS.map((c) => c.key) : Object.keys(source);
+  if (keys.length > 32) throw new ShapeError(`scores[${i}] has more than 32 values`);
+  const values: Record<string, number> = {};
+  for (const key of keys) {
+    if (key.length > 64) throw new ShapeError(`scores[${i}] has a key longer than 64 characters`);
+    values[key] = int(source, key, -Number.MAX_SAFE_INTEGER);
+  }
+  return { playerId: int(s, 'playerId'), name: str(s, 'name'), values };
+}
+
+function scoreColumns(value: unknown): ScoreColumn[] {
+  // Absent in version 2 files.
+  if (value === undefined) return [...V2_SCORE_COLUMNS];
+  const columns = arr(value, 'scoreColumns');
+  if (columns.length > 32) throw new ShapeError('scoreColumns has more than 32 columns');
+  return columns.map((c, i) => {
+    if (!isMap(c)) throw new ShapeError(`scoreColumns[${i}] must be a map`);
+    return { key: str(c, 'key', 64), label: str(c, 'label', 64) };
   });
+}
+
+function validateEnd(m: Record<string, unknown>): EndRecord {
+  const scores = arr(own(m, 'scores'), 'scores').map(scoreLine);
   const players = arr(own(m, 'players'), 'players').map((p, i) => {
     if (!isMap(p)) throw new ShapeError(`players[${i}] must be a map`);
     const leave = own(p, 'leaveTick');
@@ -324,12 +360,15 @@ export function validateRecord(value: unknown): RecordingRecord {
           lagCompensationTicks: int(value, 'lagCompensationTicks'),
           map: map as string | null,
           startTime: int(value, 'startTime'),
-          startTick: int(value, 'startTick', 0, 0),
+          startTick: int(value, 'startTick'),
+          // Absent in version 2 files (and early version 3 ones): one recording per room.
+          match: own(value, 'match') === undefined ? 1 : int(value, 'match', 1),
           initialHash: u32(value, 'initialHash'),
           players: playerList(own(value, 'players'), 'players'),
           keyframeInterval: int(value, 'keyframeInterval', 1),
           checkpointInterval: int(value, 'checkpointInterval', 1),
           storedEvents: storedEventCodes(own(value, 'storedEvents')),
+          scoreColumns: scoreColumns(own(value, 'scoreColumns')),
         };
       }
       case 'join':

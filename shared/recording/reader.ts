@@ -12,6 +12,7 @@ import {
   FRAME_HEADER_BYTES,
   MAX_FRAME_BODY_BYTES,
   PRELUDE_BYTES,
+  READABLE_FORMAT_VERSIONS,
   RECORDING_FORMAT_VERSION,
   RECORDING_MAGIC,
   RecordingError,
@@ -74,11 +75,12 @@ export function readPrelude(bytes: Uint8Array): number {
     throw new RecordingError('TRUNCATED', 0, `the file is ${bytes.length} bytes long, shorter than the ${PRELUDE_BYTES}-byte prelude`);
   }
   const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
-  if (version !== RECORDING_FORMAT_VERSION) {
+  if (!READABLE_FORMAT_VERSIONS.includes(version)) {
+    const readable = `versions ${READABLE_FORMAT_VERSIONS.join(' and ')}`;
     const which =
       version < RECORDING_FORMAT_VERSION
-        ? `an older format than this build reads (version ${RECORDING_FORMAT_VERSION}); it cannot be replayed by this build — use the build that recorded it`
-        : `newer than this build reads (version ${RECORDING_FORMAT_VERSION}); update the replay tools`;
+        ? `an older format than this build reads (${readable}); it cannot be replayed by this build — use the build that recorded it`
+        : `newer than this build reads (${readable}); update the replay tools`;
     throw new RecordingError('UNSUPPORTED_VERSION', 8, `recording format version ${version} is ${which}`);
   }
   return version;
@@ -179,15 +181,24 @@ class OrderCheck {
   tick = 0;
   private sawHeader = false;
   private sawEnd = false;
+  /** A recording that starts after tick 0 starts from a keyframe of its start tick: the record after the header. */
+  private needKeyframe = false;
 
   check(record: RecordingRecord): string | null {
     if (!this.sawHeader) {
       if (record.type !== 'header') return `the first record must be the header, found a ${record.type} record`;
       this.sawHeader = true;
       this.tick = record.startTick;
+      this.needKeyframe = record.startTick > 0;
       return null;
     }
     if (this.sawEnd) return `a ${record.type} record follows the end record`;
+    if (this.needKeyframe) {
+      if (record.type !== 'keyframe' || record.tick !== this.tick) {
+        return `a recording starting at tick ${this.tick} must continue with a keyframe of that tick, found a ${record.type} record`;
+      }
+      this.needKeyframe = false;
+    }
     switch (record.type) {
       case 'header':
         return 'a second header record';

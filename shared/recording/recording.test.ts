@@ -69,10 +69,28 @@ describe('readRecording', () => {
     await expect(readRecording(new TextEncoder().encode('{"not":"a recording"}'))).rejects.toThrow(/NOT_A_RECORDING at byte 0/);
     await expect(readRecording(new Uint8Array(0))).rejects.toThrow(/TRUNCATED/);
     const older = concatBytes([encodePrelude(1), bytes.subarray(PRELUDE_BYTES)]);
-    await expect(readRecording(older)).rejects.toThrow(/UNSUPPORTED_VERSION at byte 8: recording format version 1 is an older format than this build reads \(version 2\)/);
-    const newer = concatBytes([encodePrelude(3), bytes.subarray(PRELUDE_BYTES)]);
-    await expect(readRecording(newer)).rejects.toThrow(/version 3 is newer than this build reads/);
+    await expect(readRecording(older)).rejects.toThrow(/UNSUPPORTED_VERSION at byte 8: recording format version 1 is an older format than this build reads \(versions 2 and 3\)/);
+    const newer = concatBytes([encodePrelude(4), bytes.subarray(PRELUDE_BYTES)]);
+    await expect(readRecording(newer)).rejects.toThrow(/version 4 is newer than this build reads/);
     await expect(readRecording(bytes.subarray(0, 20))).rejects.toThrow(/before its header record is complete/);
+  });
+
+  it('reads a version 2 file: its arena scores become the named columns score, kills, deaths', async () => {
+    const v2Records = records.map((r) => {
+      if (r.type === 'header') {
+        const { scoreColumns: _columns, ...header } = r;
+        return header;
+      }
+      if (r.type === 'end') return { ...r, scores: [{ playerId: 1, name: 'ann', kills: 3, deaths: 1, score: 3 }] };
+      return r;
+    }) as unknown as RecordingRecord[];
+    const v3 = await encodeRecording(v2Records);
+    const v2 = concatBytes([encodePrelude(2), v3.subarray(PRELUDE_BYTES)]);
+    const read = await readRecording(v2);
+    expect(read.version).toBe(2);
+    expect(read.error).toBeNull();
+    expect(read.header.scoreColumns.map((c) => c.key)).toEqual(['score', 'kills', 'deaths']);
+    expect(read.end?.scores).toEqual([{ playerId: 1, name: 'ann', values: { score: 3, kills: 3, deaths: 1 } }]);
   });
 
   it('stops at a corrupted record and names its offset, keeping every record before it', async () => {

@@ -1,4 +1,5 @@
-// Re-simulation of a recording: the world is rebuilt from the header's seed (or a keyframe), and joins,
+// Re-simulation of a recording: the world is rebuilt from the header's seed (or, for a recording that
+// starts after tick 0, from its first keyframe; or a keyframe when seeking), and joins,
 // leaves and each tick's inputs are applied exactly as Room.step applied them: inputs in seat order
 // (seat order = join order), then game.step. Seeking restores the nearest keyframe at or before the
 // target and steps forward from there.
@@ -134,9 +135,13 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
     return this.game.hash(this.worldState);
   }
 
-  /** Back to the start of the recording. */
+  /** Back to the start of the recording: the seed's fresh world, or the keyframe of a later start tick. */
   reset(): void {
     const header = this.recording.header;
+    if (header.startTick > 0) {
+      this.restoreStartKeyframe();
+      return;
+    }
     this.worldState = this.game.createWorld(header.seed);
     this.seatList = [];
     this.currentTick = header.startTick;
@@ -241,6 +246,22 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
       if (err instanceof InputDecodeError) throw new ReplayError('BAD_INPUTS', record.from, entry.offset, err.message);
       throw err;
     }
+  }
+
+  /** A recording of a later match starts from the keyframe right after its header, seating header.players. */
+  private restoreStartKeyframe(): void {
+    const header = this.recording.header;
+    const first = this.recording.entries[1];
+    if (!first || first.record.type !== 'keyframe' || first.record.tick !== header.startTick) {
+      const offset = first?.offset ?? this.recording.entries[0]!.offset;
+      throw new ReplayError('BAD_KEYFRAME', header.startTick, offset, `the recording starts at tick ${header.startTick} without a keyframe of that tick to start from`);
+    }
+    const seats = first.record.seats;
+    const same = seats.length === header.players.length && seats.every(([playerId, name], i) => header.players[i]!.playerId === playerId && header.players[i]!.name === name);
+    if (!same) {
+      throw new ReplayError('SEAT_MISMATCH', header.startTick, first.offset, `the header's players ${JSON.stringify(header.players)} are not the start keyframe's seats`);
+    }
+    this.restoreKeyframe(1);
   }
 
   private restoreKeyframe(index: number): void {

@@ -56,11 +56,13 @@ export function simulateRecording(options: SimulatedMatchOptions): RecordingReco
       map: 'arena-1',
       startTime: Date.UTC(2026, 0, 1),
       startTick: 0,
+      match: 1,
       initialHash: game.hash(game.createWorld(seed)),
       players: [],
       keyframeInterval: keyframeEvery,
       checkpointInterval: checkpointEvery,
       storedEvents: game.schema.reliableEvents ?? null,
+      scoreColumns: game.scoreColumns,
     },
   ];
   const seated: number[] = [];

@@ -1,6 +1,7 @@
 // The capacity benchmark: how many players fit on one core, and what they cost in bandwidth, for our
-// server and for the --naive baseline (full JSON state to the whole room every tick), side by side in
-// one run. The server runs pinned to core 0 and the bots to core 1 (taskset, when there are 2+ cores).
+// server and for the naive baseline (sim/bench/naive/: full JSON state to the whole room every tick), side
+// by side in one run. The server runs pinned to core 0 and the bots to core 1 (taskset, when there are 2+
+// cores).
 // For each CCU step a fresh bots process fills rooms of 16 light bots (inputs at 30 Hz, snapshots
 // decoded and acked), then the server's /metrics and /proc figures are sampled over a window.
 
@@ -12,7 +13,8 @@ import { createInterface } from 'node:readline';
 import type { LoadReport } from '../bots/load-run.js';
 import { parsePrometheus, sampleValue, type PromSamples } from './prometheus-text.js';
 import { readProcStats, type ProcStats } from './proc-stats.js';
-import { BUNDLE_NAME, ensureServerBuilt, SERVER_DIST } from '../../game-client/scripts/server-build.js';
+import { REPO_ROOT } from '../../game-client/scripts/client-build.js';
+import { BUNDLE_NAME, ensureServerBuilt, SERVER_DIST, type ServerBuildOptions } from '../../game-client/scripts/server-build.js';
 
 export interface CapacityOptions {
   readonly modes: readonly ('ours' | 'naive')[];
@@ -52,14 +54,21 @@ export function pinned(core: number, command: string[]): string[] {
   return PINNING ? ['taskset', '-c', String(core), ...command] : command;
 }
 
+/** The naive baseline's entry, bundled by the same helper as ours into a folder of its own. */
+export const NAIVE_SERVER_BUILD: Required<ServerBuildOptions> = {
+  entry: join(REPO_ROOT, 'sim', 'bench', 'naive', 'naive-server.ts'),
+  outDir: join(REPO_ROOT, 'dist', 'naive-server'),
+};
+
 /**
- * Starts the server as `npm start` runs it (the compiled bundle, built first when stale) and resolves with
- * its port once it logs "listening".
+ * Starts our server (or the naive baseline's, sim/bench/naive/naive-server.ts) as `npm start` runs ours:
+ * the compiled bundle, built first when stale, with plain node. Resolves with its port once it logs "listening".
  */
 export async function startServer(naive: boolean, recordingsDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
-  await ensureServerBuilt();
-  const bundle = join(SERVER_DIST, BUNDLE_NAME);
-  const [cmd, ...args] = pinned(0, [process.execPath, '--enable-source-maps', bundle, ...(naive ? ['--naive'] : [])]);
+  const build: ServerBuildOptions = naive ? NAIVE_SERVER_BUILD : {};
+  await ensureServerBuilt(build);
+  const bundle = join(build.outDir ?? SERVER_DIST, BUNDLE_NAME);
+  const [cmd, ...args] = pinned(0, [process.execPath, '--enable-source-maps', bundle]);
   const child = spawn(cmd!, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EMPTY_ROOM_GRACE_MS: '1000', MAX_ROOMS: '10000', RECONNECT_GRACE_MS: '1000',
       // Every bot connects from this machine: lift the per-address limits for the load test.

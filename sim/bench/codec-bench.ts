@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Encoder as JsonPacketEncoder } from 'socket.io-parser';
 import { Replicator, type ReplicationClient } from '../../shared/codec/index.js';
-import { fullStateMessage } from '../../shared/codec/full-state.js';
 import type { GameEvent } from '../../shared/codec/schema.js';
 import { arenaGame, type ArenaWorld } from '../../shared/game/arena/index.js';
 import { serverParser } from '../../shared/net/msgpack-parser.js';
 import { EV } from '../../shared/protocol.js';
 import { ArenaBrain, type BotBehaviour } from '../../shared/game/arena/bot-brain.js';
+import { fullStateMessage, NAIVE_STATE_EVENT } from './naive/full-state.js';
 import { barChartSvg } from './svg-bar-chart.js';
 
 const { values: args } = parseArgs({
@@ -104,13 +104,13 @@ function run(behaviour: BotBehaviour) {
       const t0 = performance.now();
       if (which === 0) {
         // Broadcast: encoded once per tick for the whole room (as io.to(room).emit does).
-        const packet = jsonPacket.encode({ type: 2, nsp: '/', data: ['state', fullStateMessage(tick, views, game.schema)] });
+        const packet = jsonPacket.encode({ type: 2, nsp: '/', data: [NAIVE_STATE_EVENT, fullStateMessage(tick, views, game.schema)] });
         const size = framedSize(packet);
         bytes = (Buffer.byteLength(JSON.stringify(fullStateMessage(tick, views, game.schema)))) * PLAYERS;
         framed = size * PLAYERS;
       } else if (which === 1) {
         const payload = msgpack.encode(fullStateMessage(tick, views, game.schema));
-        const size = ourPacket.encode({ type: 2, nsp: '/', data: ['state', payload] })[0]!.byteLength;
+        const size = ourPacket.encode({ type: 2, nsp: '/', data: [NAIVE_STATE_EVENT, payload] })[0]!.byteLength;
         bytes = payload.byteLength * PLAYERS;
         framed = size * PLAYERS;
       } else {

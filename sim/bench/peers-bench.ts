@@ -1,7 +1,8 @@
-// The peers benchmark: our server side by side with Colyseus 0.18, a bare `ws` floor and our own --naive
-// mode, in one run, on one workload (sim/bench/peers/workload.ts). Each server runs pinned to core 0 and its
-// load generator to core 1; at each step every server gets a fresh process, in interleaved runs (run 1 of
-// every server, then run 2, ...), and each figure is the median over the runs whose load generator kept up.
+// The peers benchmark: our server side by side with Colyseus 0.18, a bare `ws` floor and our own naive
+// baseline (sim/bench/naive/), in one run, on one workload (sim/bench/peers/workload.ts). Each server runs
+// pinned to core 0 and its load generator to core 1; at each step every server gets a fresh process, in
+// interleaved runs (run 1 of every server, then run 2, ...), and each figure is the median over the runs
+// whose load generator kept up.
 // A load generator near a full core, or sending under 95 % of its inputs, measures itself, not the server:
 // those runs are flagged and never reported as results.
 // `node --import tsx sim/bench/peers-bench.ts [--quick] [--out DIR] [--steps 128,512] [--runs 3] [--servers ours,naive,colyseus,floor]`

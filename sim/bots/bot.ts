@@ -1,30 +1,24 @@
 // One bot: a player that connects through the same NetClient (and, unless light, the same predicting
-// ClientSession) as the browser game, plays with an ArenaBrain, and checks what it receives.
+// ClientSession) as the browser game, plays with its game's bot brain (GameDefinition.createBot), and
+// checks what it receives.
 
 import { NetClient } from '../../shared/client/net-client.js';
 import type { ClientSession } from '../../shared/client/client-session.js';
 import { NetworkConditions, type NetworkConditionsOptions } from '../../shared/client/network-conditions.js';
 import type { AppliedSnapshot } from '../../shared/codec/index.js';
 import type { JoinInfo } from '../../shared/protocol.js';
-import {
-  KIND_PLAYER,
-  PLAYER_FIELD,
-  PLAYER_FLAG_ALIVE,
-  arenaGame,
-  encodeArenaInput,
-  type ArenaInput,
-  type PlayerMotion,
-} from '../../shared/game/arena/index.js';
-import { createArenaSession } from '../../shared/game/arena/client-models.js';
 import type { EntityState } from '../../shared/codec/schema.js';
-import { ArenaBrain, arenaBotView, type BotBehaviour } from '../../shared/game/arena/bot-brain.js';
+import type { AnyGame, GameBot } from '../../shared/game/game-definition.js';
+import { TOOL_GAMES, toolGame } from '../games.js';
 import { Reservoir } from './percentiles.js';
 import { SendTimes } from './send-times.js';
 
 export interface BotOptions {
   readonly url: string;
   readonly name: string;
-  readonly behaviour: BotBehaviour;
+  /** The game it plays (a name in sim/games.ts) and one of that game's botBehaviours. */
+  readonly game: string;
+  readonly behaviour: string;
   readonly seed: number;
   /** Light bots skip prediction and interpolation: they send inputs and apply snapshots only. */
   readonly light: boolean;
@@ -50,10 +44,9 @@ export class Bot {
   disconnects = 0;
   connected = false;
   failed: string | null = null;
-  private readonly session: ClientSession<PlayerMotion, ArenaInput> | null;
-  private readonly brain: ArenaBrain;
-  /** Only a fighting brain aims at enemies: the others need not list them on every update. */
-  private readonly seesEnemies: boolean;
+  private readonly game: AnyGame;
+  private readonly session: ClientSession<unknown, unknown> | null;
+  private readonly brain: GameBot<unknown>;
   private readonly sentAt = new SendTimes();
   private lastTick = -1;
   private lastAck = 0;
@@ -62,16 +55,19 @@ export class Bot {
 
   constructor(options: BotOptions) {
     const conditions = options.conditions ? new NetworkConditions(options.conditions) : null;
+    const game = toolGame(options.game);
+    if (!game?.rules.createBot) throw new Error(`bots: no bots for game "${options.game}"`);
+    this.game = game.rules;
     this.net = new NetClient({
       url: options.url,
-      games: [arenaGame],
+      games: TOOL_GAMES.map((g) => g.rules),
       name: options.name,
       reconnection: true,
       ...(conditions ? { snapshotGate: conditions.snapshotGate, outgoingGate: conditions.outgoingGate } : {}),
     });
-    this.brain = new ArenaBrain(options.behaviour, options.seed);
-    this.seesEnemies = options.behaviour === 'fight';
-    this.session = options.light ? null : createArenaSession(this.net);
+    this.brain = game.rules.createBot.call(game.rules, options.seed, options.behaviour);
+    if (!options.light && !game.createSession) throw new Error(`bots: the ${options.game} game has no predicting client for bots here; use --light`);
+    this.session = options.light ? null : game.createSession!(this.net);
     this.session?.on('input', (sent) => this.sentAt.record(sent.seq, sent.sentAt));
     this.net.on('snapshot', (snap) => this.onSnapshot(snap));
     this.net.on('disconnected', () => this.disconnects++);
@@ -131,12 +127,14 @@ export class Bot {
   /** Called by the driver loop: light bots once per tick, full bots every frame. */
   update(now: number): void {
     if (!this.connected || !this.net.join) return;
+    const playerId = this.net.join.playerId;
     if (this.session) {
+      // The brain sees what the player's screen shows: remote entities interpolated, itself predicted.
       const frame = this.session.frame(now);
-      this.session.setInput(this.brain.think(arenaBotView(frame.local, frame.entities, this.net.join.playerId, this.seesEnemies)));
+      this.session.setInput(this.brain.think({ playerId, tick: Math.floor(frame.renderTick), entities: frame.entities }));
     } else {
-      const input = this.brain.think(arenaBotView(null, this.net.mirror.entities, this.net.join.playerId, this.seesEnemies));
-      const seq = this.net.sendInput(encodeArenaInput(input));
+      const input = this.brain.think({ playerId, tick: this.net.mirror.latestTick, entities: this.net.mirror.entities });
+      const seq = this.net.sendInput(this.game.encodeInput(input));
       this.sentAt.record(seq, now);
     }
   }
@@ -179,11 +177,11 @@ export class Bot {
   private enter(target: RoomTarget): Promise<JoinInfo> {
     switch (target.kind) {
       case 'quick':
-        return this.net.quickPlay();
+        return this.net.quickPlay(this.game.name);
       case 'create':
-        return this.net.createRoom(false);
+        return this.net.createRoom(false, this.game.name);
       case 'private':
-        return this.net.createRoom(true);
+        return this.net.createRoom(true, this.game.name);
       case 'room':
         return this.net.joinRoom({ roomId: target.roomId });
       case 'code':

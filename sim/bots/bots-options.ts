@@ -3,7 +3,7 @@
 // here touches the network or the disk.
 
 import { parseArgs } from 'node:util';
-import type { BotBehaviour } from '../../shared/game/arena/bot-brain.js';
+import { TOOL_GAME_NAMES, TOOL_GAMES, toolGame } from '../games.js';
 import { closestNames } from './did-you-mean.js';
 import type { LoadOptions } from './load-run.js';
 import { fractionOption, numberOption, UsageError, type NumberRule } from './option-values.js';
@@ -22,7 +22,6 @@ const MAX_WORKERS = 256;
 /** setTimeout's longest delay (about 24.8 days), in seconds: the measurement is one timer. */
 const MAX_DURATION_SEC = 2_000_000;
 const MAX_DELAY_MS = 10_000;
-const BEHAVIOURS: readonly BotBehaviour[] = ['idle', 'wander', 'fight'];
 
 export const HELP = `usage: npm run bots -- [options]
   --url URL               server (default http://127.0.0.1:3000; without a scheme, http:// is added)
@@ -31,13 +30,15 @@ export const HELP = `usage: npm run bots -- [options]
   --bots N                total bots placed by quick play (when --rooms is not given; default 16)
   --ramp N                bots started per second, above 0 (default 50)
   --duration S            seconds to measure after the ramp, above 0 (default 30)
-  --behaviour B           idle | wander | fight (default fight); --behavior works too
+  --game NAME             the game to play: ${TOOL_GAME_NAMES} (default ${TOOL_GAMES[0]!.rules.name})
+  --behaviour B           how the bots play, one of the game's behaviours (the arena: fight | wander | idle;
+                          default: the game's first); --behavior works too
   --latency MS            added one-way latency, 0 to 10,000 (default 0)
   --jitter MS             added jitter, +/- MS, 0 to 10,000 (default 0)
   --loss P                snapshot loss, a fraction (0.05) or a percentage (5%) (default 0)
   --light                 no prediction/interpolation (for very large counts): inputs, snapshot decode and acks only
   --workers N|auto        spread the bots over N processes (auto: one per core); one merged summary (default 1)
-  --naive                 the server runs with --naive (JSON full state)
+  --naive                 the server is the naive baseline (sim/bench/naive/naive-server.ts: JSON full state)
   --seed N                seed of the bots' behaviour, a whole number (default 1)
   --max-failure-rate P    fraction of bots allowed to fail to connect or join (default 0.01)
   --json FILE             write the machine-readable results there
@@ -60,6 +61,7 @@ const OPTIONS = {
   bots: { type: 'string' },
   ramp: { type: 'string' },
   duration: { type: 'string' },
+  game: { type: 'string' },
   behaviour: { type: 'string' },
   latency: { type: 'string' },
   jitter: { type: 'string' },
@@ -112,10 +114,17 @@ export function parseBotsArgs(argv: readonly string[], cores: number): BotsComma
   const total = rooms !== null ? rooms * (botsPerRoom ?? 16) : (bots ?? 16);
   if (total > MAX_BOTS) throw new UsageError(`--rooms ${rooms} x --bots-per-room ${botsPerRoom ?? 16} is ${total.toLocaleString('en-US')} bots: at most ${MAX_BOTS.toLocaleString('en-US')}`);
 
+  const game = given('game', (raw) => {
+    const found = toolGame(raw);
+    if (!found) throw new UsageError(`--game must be one of ${TOOL_GAME_NAMES}, got "${raw}"`);
+    return found;
+  }, TOOL_GAMES[0]!);
+  const behaviours = game.rules.botBehaviours ?? [];
+  if (!game.rules.createBot) throw new UsageError(`the ${game.rules.name} game has no bots (its GameDefinition has no createBot)`);
   const behaviour = given('behaviour', (raw) => {
-    if (!(BEHAVIOURS as readonly string[]).includes(raw)) throw new UsageError(`--behaviour must be idle, wander or fight, got "${raw}"`);
-    return raw as BotBehaviour;
-  }, 'fight');
+    if (!behaviours.includes(raw)) throw new UsageError(`--behaviour for ${game.rules.name} must be one of ${behaviours.join(', ')}, got "${raw}"`);
+    return raw;
+  }, behaviours[0] ?? 'default');
   const notes: string[] = [];
   const load: LoadOptions = {
     url: serverUrl(values.get('url') ?? 'http://127.0.0.1:3000', notes),
@@ -124,6 +133,7 @@ export function parseBotsArgs(argv: readonly string[], cores: number): BotsComma
     bots,
     rampPerSec: num('ramp', { min: 0, max: 10_000, aboveMin: true, unit: 'bots per second' }, 50),
     durationSec: num('duration', { min: 0, max: MAX_DURATION_SEC, aboveMin: true, unit: 'seconds' }, 30),
+    game: game.rules.name,
     behaviour,
     latencyMs: num('latency', { min: 0, max: MAX_DELAY_MS, unit: 'ms' }, 0),
     jitterMs: num('jitter', { min: 0, max: MAX_DELAY_MS, unit: 'ms' }, 0),

@@ -172,7 +172,8 @@ describe('parseBotsArgs', () => {
       [['--seed', '1.5'], /^--seed must be/],
       [['--workers', '0'], /^--workers must be a whole number from 1 to 256, or auto, got "0"/],
       [['--workers', 'all'], /^--workers must be/],
-      [['--behaviour', 'run'], /^--behaviour must be idle, wander or fight, got "run"/],
+      [['--behaviour', 'run'], /^--behaviour for arena must be one of fight, wander, idle, got "run"/],
+      [['--game', 'chess'], /^--game must be one of arena, blobs, got "chess"/],
     ];
     for (const [args, message] of refused) expect(refusal(...args), args.join(' ')).toMatch(message);
     const accepted = parse('--rooms', '3', '--bots-per-room', '8', '--ramp', '0.5', '--duration', '1.5', '--loss', '5%', '--seed', '0', '--workers', 'auto');

@@ -14,6 +14,7 @@ const OPTIONS: LoadOptions = {
   bots: 4,
   rampPerSec: 50,
   durationSec: 10,
+  game: 'arena',
   behaviour: 'wander',
   latencyMs: 0,
   jitterMs: 0,

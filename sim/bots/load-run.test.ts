@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
+import { TOOL_GAMES } from '../games.js';
 import { runLoad } from './load-run.js';
 
 let ts: TestServer;
 beforeAll(async () => {
-  ts = await startTestServer();
+  // Both games of sim/games.ts, the arena first (the default of a request that names none).
+  ts = await startTestServer({}, { games: TOOL_GAMES.map((g) => g.rules) });
 });
 afterAll(async () => {
   await ts.close();
@@ -26,6 +28,7 @@ it('fills rooms with predicting bots that play and report sane figures', async (
     bots: null,
     rampPerSec: 40,
     durationSec: 3,
+    game: 'arena',
     behaviour: 'fight',
     latencyMs: 20,
     jitterMs: 5,
@@ -50,6 +53,20 @@ it('fills rooms with predicting bots that play and report sane figures', async (
   // Both rooms were used, six players each.
   const rooms = [...ts.server.rooms.all()].map((r) => r.playerCount);
   expect(rooms.sort()).toEqual([6, 6]);
+});
+
+it('plays every game of the tools (--game) with its own bot brain, with zero decode errors', async () => {
+  for (const { rules } of TOOL_GAMES) {
+    const report = await runLoad({
+      url: ts.url, rooms: 1, botsPerRoom: 4, bots: null, rampPerSec: 40, durationSec: 2, game: rules.name,
+      behaviour: rules.botBehaviours![0]!, latencyMs: 0, jitterMs: 0, loss: 0, light: true, naive: false, seed: 3,
+    });
+    expect(report.connected, rules.name).toBe(4);
+    expect(report.decodeErrors, rules.name).toBe(0);
+    expect(report.protocolViolations, rules.name).toBe(0);
+    expect(report.snapshotsPerSec, rules.name).toBeGreaterThan(20);
+    expect(report.inputsPerSec, rules.name).toBeGreaterThan(20);
+  }
 });
 
 it('runs from the command line and writes the JSON results', async () => {

@@ -24,13 +24,15 @@ export interface LoadOptions {
   /** Bots started per second. */
   readonly rampPerSec: number;
   readonly durationSec: number;
-  readonly behaviour: BotBehaviour;
+  /** The game to play (a name in sim/games.ts) and how its bots play (one of its botBehaviours). */
+  readonly game: string;
+  readonly behaviour: string;
   /** Added one-way latency, jitter (ms) and snapshot loss (0..1), through NetworkConditions. */
   readonly latencyMs: number;
   readonly jitterMs: number;
   readonly loss: number;
   readonly light: boolean;
-  /** Talk to a --naive baseline server (JSON full state) instead of ours. */
+  /** Talk to the naive baseline server (sim/bench/naive/: JSON full state) instead of ours. */
   readonly naive: boolean;
   readonly seed: number;
 }
@@ -79,12 +81,12 @@ export function planSlots(options: LoadOptions): Slot[] {
 function makeBot(options: LoadOptions, index: number): AnyBot {
   const name = `bot${index + 1}`;
   const seed = (options.seed * 1_000_003 + index * 7919) >>> 0;
-  if (options.naive) return new NaiveBot(options.url, name, options.behaviour, seed);
+  if (options.naive) return new NaiveBot(options.url, name, options.behaviour as BotBehaviour, seed);
   const conditions =
     options.latencyMs > 0 || options.jitterMs > 0 || options.loss > 0
       ? { latencyMs: options.latencyMs, jitterMs: options.jitterMs, snapshotLoss: options.loss, seed }
       : null;
-  return new Bot({ url: options.url, name, behaviour: options.behaviour, seed, light: options.light, conditions });
+  return new Bot({ url: options.url, name, game: options.game, behaviour: options.behaviour, seed, light: options.light, conditions });
 }
 
 /** Runs every bot of the plan in this process. */

@@ -1,12 +1,12 @@
-// A bot for the --naive baseline server: socket.io's default JSON parser, full state in a 'state'
-// event every tick, inputs without acks. Only used by the capacity benchmark's side-by-side run.
+// A bot for the naive baseline server (sim/bench/naive/): socket.io's default JSON parser, the full state
+// in a 'state' event every tick, inputs without acks. Only used by the benchmarks' side-by-side runs.
 
 import { io, type Socket } from 'socket.io-client';
-import type { FullStateMessage } from '../../shared/codec/full-state.js';
 import { encodeArenaInput } from '../../shared/game/arena/index.js';
-import { EV, NAIVE_STATE_EVENT, PROTOCOL_VERSION, type JoinReply } from '../../shared/protocol.js';
+import { EV, PROTOCOL_VERSION, type JoinReply } from '../../shared/protocol.js';
 import { wireSize } from '../../shared/util/wire-size.js';
 import { ArenaBrain, type BotBehaviour } from '../../shared/game/arena/bot-brain.js';
+import { NAIVE_STATE_EVENT, type FullStateMessage } from '../bench/naive/full-state.js';
 import type { JoinTarget } from './bot.js';
 import { Reservoir } from './percentiles.js';
 

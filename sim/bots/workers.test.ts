@@ -30,9 +30,10 @@ function startCli(args: readonly string[]): BotsCliRun {
   return startBotsCli(['--url', ts.url, ...args], RUN_TIMEOUT_MS);
 }
 
+/** The worker processes of the CLI (node children: tsx may run an esbuild service beside them). */
 function childrenOf(pid: number): number[] {
   return allProcs()
-    .filter((p) => p.ppid === pid && p.state !== 'Z')
+    .filter((p) => p.ppid === pid && p.state !== 'Z' && p.comm === 'node')
     .map((p) => p.pid);
 }
 

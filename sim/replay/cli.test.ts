@@ -107,7 +107,7 @@ describe('replay CLI', () => {
     expect(notRec.err).toContain('is not a recording: NOT_A_RECORDING at byte 0');
     const older = await run('verify', write('old.rec', concatBytes([encodePrelude(1), bytes.subarray(PRELUDE_BYTES)])));
     expect(older.code).toBe(2);
-    expect(older.err).toContain('recording format version 1 is an older format than this build reads (version 2)');
+    expect(older.err).toContain('recording format version 1 is an older format than this build reads (versions 2 and 3)');
     const recording = await readRecording(bytes);
     const damaged = bytes.slice();
     const at = recording.entries[5]!.offset;

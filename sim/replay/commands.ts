@@ -7,16 +7,6 @@
 
 import { readFileSync } from 'node:fs';
 import type { GameEvent } from '../../shared/codec/schema.js';
-import {
-  EVT_EXPLODE,
-  EVT_HIT,
-  EVT_KILL,
-  EVT_LAUNCH,
-  EVT_MATCH_END,
-  EVT_RESPAWN,
-  EVT_SHOT,
-  arenaGame,
-} from '../../shared/game/arena/index.js';
 import type { AnyGame } from '../../shared/game/game-definition.js';
 import {
   RecordingError,
@@ -31,6 +21,7 @@ import {
   type Recording,
   type VerifyResult,
 } from '../../shared/recording/index.js';
+import { TOOL_GAMES } from '../games.js';
 import { ProgressBar } from './progress.js';
 
 export const EXIT_OK = 0;
@@ -38,21 +29,8 @@ export const EXIT_DIVERGED = 1;
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_TRUNCATED = 3;
 
-/** Games the tools can re-simulate, by GameDefinition.name. */
-export const GAMES: Readonly<Record<string, AnyGame>> = { [arenaGame.name]: arenaGame as unknown as AnyGame };
-
-/** Names of event codes, per game (for summaries; unknown codes print as numbers). */
-const EVENT_NAMES: Readonly<Record<string, Readonly<Record<number, string>>>> = {
-  [arenaGame.name]: {
-    [EVT_SHOT]: 'shot',
-    [EVT_HIT]: 'hit',
-    [EVT_KILL]: 'kill',
-    [EVT_RESPAWN]: 'respawn',
-    [EVT_LAUNCH]: 'launch',
-    [EVT_EXPLODE]: 'explode',
-    [EVT_MATCH_END]: 'match_end',
-  },
-};
+/** Games the tools can re-simulate, by GameDefinition.name (sim/games.ts). */
+export const GAMES: Readonly<Record<string, AnyGame>> = Object.fromEntries(TOOL_GAMES.map((g) => [g.rules.name, g.rules]));
 
 export interface Output {
   out(text: string): void;
@@ -67,7 +45,7 @@ export class UsageError extends Error {}
 
 function eventName(game: string, event: GameEvent): string {
   const code = event[0];
-  return (typeof code === 'number' && EVENT_NAMES[game]?.[code]) || `event ${String(code)}`;
+  return (typeof code === 'number' && GAMES[game]?.eventNames?.[code]) || `event ${String(code)}`;
 }
 
 export function formatDuration(ticks: number, tickRate: number): string {
@@ -200,7 +178,7 @@ export async function info(file: string, options: { json: boolean }, io: Output)
   const lines = [
     `recording  ${file} (${kb(recording.byteLength)}, format version ${recording.version})`,
     `game       ${h.game} (protocol ${h.protocol})${h.map ? `, map ${h.map}` : ''}`,
-    `room       ${h.roomId}, seed ${h.seed}`,
+    `room       ${h.roomId}, match ${h.match}, seed ${h.seed}${h.startTick > 0 ? `, recorded from tick ${h.startTick} (a keyframe)` : ''}`,
     `started    ${new Date(h.startTime).toISOString()}` +
       (recording.end ? `, ended ${new Date(recording.end.endTime).toISOString()} (${recording.end.reason})` : ''),
     `duration   ${formatDuration(ticks, h.tickRate)} (${ticks} ticks at ${h.tickRate} Hz, snapshots at ${h.snapshotRate} Hz)`,
@@ -213,7 +191,7 @@ export async function info(file: string, options: { json: boolean }, io: Output)
     lines.push(
       `  #${String(p.playerId).padEnd(3)} ${p.name.padEnd(16)} joined tick ${String(p.joinTick).padEnd(6)}` +
         (p.leaveTick !== null ? ` left tick ${p.leaveTick}` : '') +
-        (score ? `  score ${score.score} (${score.kills} kills, ${score.deaths} deaths)` : ''),
+        (score ? `  ${h.scoreColumns.map((c) => `${c.label.toLowerCase()} ${score.values[c.key] ?? 0}`).join(', ')}` : ''),
     );
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);

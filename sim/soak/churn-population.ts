@@ -10,6 +10,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { RequestError } from '../../shared/client/net-client.js';
 import type { BotBehaviour } from '../../shared/game/arena/bot-brain.js';
+import { ARENA_GAME_NAME } from '../../shared/game/arena/constants.js';
 import { Bot, type RoomTarget } from '../bots/bot.js';
 
 export interface PopulationOptions {
@@ -281,6 +282,7 @@ export class ChurnPopulation {
     const bot = new Bot({
       url: this.options.url,
       name: `soak${index + 1}`,
+      game: ARENA_GAME_NAME,
       behaviour: this.options.behaviour,
       seed: (this.options.seed * 1_000_003 + index * 7919) >>> 0,
       light: true,

@@ -139,6 +139,8 @@ export interface DrawnPlayer {
   readonly local: boolean;
   /** Where it was drawn on the canvas (screen px); null when it was not drawn (dead). */
   readonly screen: { readonly x: number; readonly y: number } | null;
+  /** The colour it is drawn in, 0xRRGGBB (player-colors.ts: the same on every screen). */
+  readonly color?: number;
 }
 
 /** The HUD widgets a scene fills in; the live HUD and the replay viewer both provide them. */
@@ -153,7 +155,42 @@ export interface GameHud {
   status(message: { readonly title: string; readonly detail: string } | null): void;
   /** A red flash at the screen edges: the local player was hurt (0..1). */
   pain(strength: number): void;
+  /**
+   * The match is over: the live shell shows its match-end screen (every line of `rows` under the game's
+   * Scoreboard columns, the winner on top, the player's own line highlighted, a countdown to the next
+   * match and a Leave button); the replay viewer announces the winner. Call it once per match end, from
+   * the event that ends it (the arena: EVT_MATCH_END), also in blobs or any other game.
+   */
+  matchOver(result: MatchResult): void;
+  /**
+   * Plays one of the shell's synthesized sound effects. `at` (scene px) makes it positional: quieter with
+   * distance from the local player (silent far away) and panned left/right; omit it for sounds about the
+   * player itself or the whole match. Cheap when muted; the shell decides volume and muting.
+   */
+  sound(name: SoundName, at?: { readonly x: number; readonly y: number }): void;
 }
+
+/** The standings at a match end (GameHud.matchOver). */
+export interface MatchResult {
+  /** What ended, e.g. "Match 3". */
+  readonly title: string;
+  /** Every player's final line, best first: one value per Scoreboard column key. */
+  readonly rows: readonly ScoreRow[];
+  /** The winner's player id; null when nobody won (an empty room). */
+  readonly winnerId: number | null;
+  /**
+   * Ticks until the next match starts. 0 when it starts at once (the arena's rules): the screen then stays
+   * a few seconds over the running match, counting down to when it closes.
+   */
+  readonly nextInTicks: number;
+}
+
+/**
+ * The shell's sound effects (synthesized, game-client/src/sound/voices.ts): `shot` a gunshot, `hit` a
+ * thud of damage taken or dealt, `explosion` a blast, `pickup` a bright blip (something eaten or
+ * collected), `kill` a down-chirp when someone is out, `matchEnd` a short fanfare.
+ */
+export type SoundName = 'shot' | 'hit' | 'explosion' | 'pickup' | 'kill' | 'matchEnd';
 
 /** A piece of a feed line: a player's name in its colour, or plain text between names (e.g. "[rifle]"). */
 export interface FeedPart {

@@ -3,9 +3,10 @@
 // added by writing its module (a ClientGame, see client-game.ts) in a folder of its own and listing it here.
 
 import { arenaClient } from './arena/index.js';
+import { blobsClient } from './blobs/index.js';
 import type { ClientGame } from './client-game.js';
 
-export const CLIENT_GAMES: readonly ClientGame[] = [arenaClient];
+export const CLIENT_GAMES: readonly ClientGame[] = [arenaClient, blobsClient];
 
 /** The module of the game named `name`, or undefined when this page has none. */
 export function clientGame(name: string): ClientGame | undefined {

@@ -1,11 +1,16 @@
 // Room chat, bottom-left: Enter opens the input, Enter sends, Escape closes. While it is open the game
-// ignores movement keys.
+// ignores movement keys. Players' lines stay (dimmed after a while); system lines (joined, left,
+// reconnected...) fade out and go after a few seconds.
 
 import { LIMITS } from '../../../shared/protocol.js';
 import { cssColor, h } from '../dom.js';
 
 const MAX_LINES = 40;
-const FADE_AFTER_MS = 12_000;
+/** A player's line is dimmed after this long (it stays: the chat is a conversation). */
+const DIM_AFTER_MS = 12_000;
+/** A system line is shown this long, then fades out over SYSTEM_FADE_MS (styles.css) and is removed. */
+const SYSTEM_SHOWN_MS = 6000;
+const SYSTEM_FADE_MS = 800;
 
 export class ChatView {
   readonly root: HTMLElement;
@@ -13,6 +18,7 @@ export class ChatView {
   private readonly input: HTMLInputElement;
   private readonly hint: HTMLElement;
   private openState = false;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly send: (text: string) => Promise<void>) {
     this.log = h('div', { className: 'chat-log' });
@@ -68,10 +74,19 @@ export class ChatView {
     const line = h('div', { className: 'chat-line' }, h('span', { className: 'who', text: `${name}:` }), ` ${text}`);
     (line.firstChild as HTMLElement).style.color = cssColor(color);
     this.push(line);
+    this.later(() => line.classList.add('old'), DIM_AFTER_MS);
   }
 
   system(text: string): void {
-    this.push(h('div', { className: 'chat-line system', text }));
+    const line = h('div', { className: 'chat-line system', text });
+    this.push(line);
+    this.later(() => line.classList.add('fading'), SYSTEM_SHOWN_MS);
+    this.later(() => line.remove(), SYSTEM_SHOWN_MS + SYSTEM_FADE_MS);
+  }
+
+  dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 
   /** The visible lines as text (for the test hook). */
@@ -82,6 +97,13 @@ export class ChatView {
   private push(line: HTMLElement): void {
     this.log.append(line);
     while (this.log.children.length > MAX_LINES) this.log.firstChild?.remove();
-    setTimeout(() => line.classList.add('old'), FADE_AFTER_MS);
+  }
+
+  private later(run: () => void, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      run();
+    }, ms);
+    this.timers.add(t);
   }
 }

@@ -1,18 +1,24 @@
 // The in-game HUD frame, as DOM over the Phaser canvas (crisp text, cheap to update, readable by tests):
 // room info and own standing top-left, the match clock top-center, the feed top-right, chat bottom-left,
-// the scoreboard on Tab, messages in the middle, the reconnecting banner, and the F3 net graph
-// bottom-right. What goes in the game's widgets (clock, feed, messages, pain flash) is the game's scene's
-// call (GameHud); the scoreboard's columns are the game's Scoreboard.
+// the scoreboard on Tab, messages in the middle, the match-end screen, the sound switch, the reconnecting
+// banner, and the F3 net graph bottom-right. What goes in the game's widgets (clock, feed, messages, pain
+// flash, match end, sounds) is the game's scene's call (GameHud); the scoreboard's columns are the game's
+// Scoreboard.
 
-import type { FeedPart, GameHud, Scoreboard, ScoreRow } from '../games/client-game.js';
+import type { FeedPart, GameHud, MatchResult, Scoreboard, ScoreRow, SoundName } from '../games/client-game.js';
 import type { JoinInfo } from '../../../shared/protocol.js';
 import { cssColor, h, setHidden, setText } from '../dom.js';
 import { playerColor } from '../player-colors.js';
+import { roomName } from '../room-name.js';
+import { placeSound } from '../sound/spatial.js';
+import { soundEngine, type SoundEngine } from '../sound/sound-engine.js';
 import { CenterMessage } from './center-message.js';
 import { ChatView } from './chat.js';
 import { FeedView } from './feed.js';
 import { MatchClock } from './match-clock.js';
+import { MatchEndScreen } from './match-end.js';
 import { NetGraph } from './net-graph.js';
+import { SoundToggle } from './sound-toggle.js';
 
 export interface HudFrame {
   /** Every player's score line, best first. */
@@ -39,6 +45,13 @@ export class Hud implements GameHud {
   private readonly vignette: HTMLElement;
   private boardKey = '';
   private scoreboardOpen = false;
+  private lastRows: readonly ScoreRow[] = [];
+  readonly matchEnd: MatchEndScreen;
+  readonly audio: SoundEngine = soundEngine();
+  private readonly soundToggle = new SoundToggle(this.audio);
+  private readonly localId: number;
+  /** Where sounds are heard from (scene px): the local player, set by whoever shows the scene. */
+  private listener: () => { x: number; y: number } | null = () => null;
 
   constructor(
     join: JoinInfo,
@@ -53,13 +66,21 @@ export class Hud implements GameHud {
       roomLine.append('Private room · code ', h('b', { className: 'code', text: join.code }));
       roomLine.title = 'Share this code: friends join it from the lobby';
     } else {
-      roomLine.append('Room ', h('b', { text: join.roomId }));
+      roomLine.append('Room ', h('b', { className: 'room-words', text: roomName(join) }));
     }
     this.meLine = h('div', { className: 'me' });
     this.ping = h('span', { className: 'ping' });
     const leave = h('button', { className: 'btn small', text: 'Leave' });
     leave.addEventListener('click', () => onLeave());
-    const info = h('div', { className: 'hud-info panel' }, roomLine, this.meLine, h('div', { className: 'row' }, this.ping, leave));
+    const info = h(
+      'div',
+      { className: 'hud-info panel' },
+      roomLine,
+      this.meLine,
+      h('div', { className: 'row' }, this.ping, h('span', { className: 'buttons' }, this.soundToggle.root, leave)),
+    );
+    this.matchEnd = new MatchEndScreen(scoreboard, tickRate, onLeave);
+    this.localId = join.playerId;
 
     this.boardBody = h('tbody');
     const head = h('tr', {}, ...['#', 'Player', ...scoreboard.columns.map((c) => c.label)].map((t) => h('th', { text: t })));
@@ -82,6 +103,7 @@ export class Hud implements GameHud {
       this.chat.root,
       this.board,
       this.center.root,
+      this.matchEnd.root,
       this.bannerEl,
       this.netGraph.root,
     );
@@ -112,6 +134,7 @@ export class Hud implements GameHud {
 
   /** The frame's own parts: own standing, ping, the scoreboard while it is open. */
   update(f: HudFrame): void {
+    this.lastRows = f.rows;
     const me = f.rows.find((s) => s.playerId === f.localId);
     if (me) {
       const rank = f.rows.indexOf(me) + 1;
@@ -121,8 +144,16 @@ export class Hud implements GameHud {
     if (this.scoreboardOpen) this.drawBoard(f);
   }
 
+  /** Sounds are heard from where `listener` says (scene px; null: everything centred, full volume). */
+  hearFrom(listener: () => { x: number; y: number } | null): void {
+    this.listener = listener;
+  }
+
   dispose(): void {
     this.center.dispose();
+    this.matchEnd.dispose();
+    this.chat.dispose();
+    this.soundToggle.dispose();
     this.root.remove();
   }
 
@@ -151,6 +182,15 @@ export class Hud implements GameHud {
     this.vignette.classList.add('hurt');
   }
 
+  matchOver(result: MatchResult): void {
+    this.matchEnd.show(result, this.localId, (id) => this.lastRows.find((r) => r.playerId === id)?.name ?? `#${id}`);
+  }
+
+  sound(name: SoundName, at?: { readonly x: number; readonly y: number }): void {
+    if (!this.audio.audible) return;
+    this.audio.play(name, placeSound(this.listener(), at));
+  }
+
   private drawBoard(f: HudFrame): void {
     const key = JSON.stringify(f.rows);
     if (key === this.boardKey) return;
@@ -158,7 +198,7 @@ export class Hud implements GameHud {
     this.boardBody.replaceChildren(
       ...f.rows.map((s, i) => {
         const swatch = h('span', { className: 'swatch' });
-        swatch.style.background = cssColor(playerColor(s.playerId, f.localId));
+        swatch.style.background = cssColor(playerColor(s.playerId));
         const row = h(
           'tr',
           {},

@@ -8,6 +8,7 @@ import type { JoinInfo } from '../../../shared/protocol.js';
 import type { GameInput, GameParts, SceneFrame, SceneSource, ScoreRow, SeatSession } from '../games/client-game.js';
 import { Hud } from '../hud/hud.js';
 import { playerColor } from '../player-colors.js';
+import { roomName } from '../room-name.js';
 import { ShellKeys } from './shell-keys.js';
 
 export type ExitReason =
@@ -80,7 +81,7 @@ export class GameSession implements SceneSource {
     this.hud.chat.system(
       join.code
         ? `Private room created. Share the code ${join.code} with friends.`
-        : `Joined room ${join.roomId} as ${join.name}. Good luck!`,
+        : `Joined ${roomName(join)} as ${join.name}. Good luck!`,
     );
     this.bindNet();
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -157,7 +158,7 @@ export class GameSession implements SceneSource {
   private bindNet(): void {
     const net = this.net;
     this.offs.push(
-      net.on('chat', (m) => this.hud.chat.add(m.name, m.text, playerColor(m.playerId, this.localId))),
+      net.on('chat', (m) => this.hud.chat.add(m.name, m.text, playerColor(m.playerId))),
       net.on('notice', (m) => this.hud.chat.system(m.message)),
       net.on('disconnected', (reason) => {
         if (this.ended) return;

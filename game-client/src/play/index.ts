@@ -42,6 +42,8 @@ export async function enterGame(options: {
     { debug: options.debug },
   );
   const scene = options.parts.createScene(session);
+  // Sounds are heard from the local player, or from the camera's centre while it is dead.
+  session.hud.hearFrom(() => scene.players().find((p) => p.local && p.alive) ?? scene.cameraCenter());
   const removeScene = showScene(g, scene);
   const stop = () => {
     if (stopped) return;

@@ -6,7 +6,7 @@
 // widgets it shares with the live HUD (GameHud).
 
 import { cssColor, h, setHidden, setText } from '../dom.js';
-import type { FeedPart, GameHud, Scoreboard, ScoreRow, TimelineMark } from '../games/client-game.js';
+import type { FeedPart, GameHud, MatchResult, Scoreboard, ScoreRow, TimelineMark } from '../games/client-game.js';
 import { CenterMessage } from '../hud/center-message.js';
 import { FeedView } from '../hud/feed.js';
 import { MatchClock } from '../hud/match-clock.js';
@@ -111,7 +111,7 @@ export class ReplayUi implements GameHud {
     const list = h('ul', { className: 'follow-list' });
     for (const p of info.participants) {
       const swatch = h('span', { className: 'swatch' });
-      swatch.style.background = cssColor(playerColor(p.playerId, -1));
+      swatch.style.background = cssColor(playerColor(p.playerId));
       const stats = h('span', { className: 'stats' });
       const button = h('button', { className: 'follow', title: `Follow ${p.name}` }, swatch, h('span', { className: 'name', text: p.name }), stats);
       button.setAttribute('data-player', String(p.playerId));
@@ -259,6 +259,17 @@ export class ReplayUi implements GameHud {
 
   pain(): void {
     // Nobody is "you" in a replay.
+  }
+
+  /** A replay goes on past a match end: the result is announced, not a screen that stops the viewer. */
+  matchOver(result: MatchResult): void {
+    const winner = result.rows.find((r) => r.playerId === result.winnerId);
+    const podium = result.rows.slice(0, 3).map((r, i) => `${i + 1}. ${r.name}`);
+    this.center.announce(winner ? `${winner.name} wins ${result.title.toLowerCase()}` : `${result.title} is over`, podium.join('   '));
+  }
+
+  sound(): void {
+    // Replays are silent: the replay page has no sound switch (yet).
   }
 
   // ---- timeline ----

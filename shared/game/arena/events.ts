@@ -59,3 +59,14 @@ export function launchEvent(shooter: number, projectile: number, x: number, y: n
 export function explodeEvent(projectile: number, owner: number, x: number, y: number, directHit: number): GameEvent {
   return [EVT_EXPLODE, projectile, owner, x, y, directHit];
 }
+
+/** Names of the arena's event codes (GameDefinition.eventNames). */
+export const ARENA_EVENT_NAMES: Readonly<Record<number, string>> = {
+  [EVT_SHOT]: 'shot',
+  [EVT_HIT]: 'hit',
+  [EVT_KILL]: 'kill',
+  [EVT_RESPAWN]: 'respawn',
+  [EVT_LAUNCH]: 'launch',
+  [EVT_EXPLODE]: 'explode',
+  [EVT_MATCH_END]: 'match_end',
+};

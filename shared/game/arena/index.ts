@@ -7,10 +7,12 @@ import { ARENA_BOT_BEHAVIOURS, createArenaBot } from './bot-brain.js';
 import { ARENA_MAP } from './map.js';
 import { LAG_COMPENSATION_TICKS } from './lag-compensation.js';
 import { ARENA_TICK_RATE } from './units.js';
-import { idleArenaInput, packArenaInput, parseArenaInput, type ArenaInput } from './input.js';
+import { ARENA_EVENT_NAMES, EVT_MATCH_END } from './events.js';
+import { arenaMatchEndScores } from './match-end-scores.js';
+import { encodeArenaInput, idleArenaInput, packArenaInput, parseArenaInput, type ArenaInput } from './input.js';
 import { deserializeArenaWorld, hashArenaWorld, serializeArenaWorld } from './serialize.js';
 import { applyArenaInput, stepArena } from './step.js';
-import { ARENA_SCHEMA, arenaFocusOf, arenaScores, viewArena } from './view.js';
+import { ARENA_SCHEMA, ARENA_SCORE_COLUMNS, arenaFocusOf, arenaScores, viewArena } from './view.js';
 import { addArenaPlayer, createArenaWorld, removeArenaPlayer, type ArenaWorld } from './world.js';
 
 export const arenaGame: GameDefinition<ArenaWorld, ArenaInput> = {
@@ -26,13 +28,18 @@ export const arenaGame: GameDefinition<ArenaWorld, ArenaInput> = {
   addPlayer: addArenaPlayer,
   removePlayer: removeArenaPlayer,
   parseInput: parseArenaInput,
+  encodeInput: encodeArenaInput,
   idleInput: idleArenaInput,
   packInput: packArenaInput,
   applyInput: applyArenaInput,
   step: stepArena,
   view: viewArena,
   focusOf: arenaFocusOf,
+  scoreColumns: ARENA_SCORE_COLUMNS,
+  eventNames: ARENA_EVENT_NAMES,
   scores: arenaScores,
+  matchEndEvent: EVT_MATCH_END,
+  matchEndScores: arenaMatchEndScores,
   createBot: createArenaBot,
   botBehaviours: ARENA_BOT_BEHAVIOURS,
   hash: hashArenaWorld,

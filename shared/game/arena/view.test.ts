@@ -97,9 +97,10 @@ describe('view', () => {
   it('focusOf is null for an unknown player; scores list everyone', () => {
     const arena = new TestArena([[1, 450, 800], [2, 1000, 800]]);
     expect(arenaGame.focusOf(arena.world, 3)).toBeNull();
+    expect(arenaGame.scoreColumns.map((c) => c.key)).toEqual(['score', 'kills', 'deaths']);
     expect(arenaGame.scores(arena.world)).toEqual([
-      { playerId: 1, name: 'p1', kills: 0, deaths: 0, score: 0 },
-      { playerId: 2, name: 'p2', kills: 0, deaths: 0, score: 0 },
+      { playerId: 1, name: 'p1', values: { score: 0, kills: 0, deaths: 0 } },
+      { playerId: 2, name: 'p2', values: { score: 0, kills: 0, deaths: 0 } },
     ]);
   });
 });

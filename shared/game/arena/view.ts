@@ -6,7 +6,7 @@
 // run) instead of per-tick counters; cooldowns are not sent at all.
 
 import type { EntityView, FieldValue, ReplicationSchema } from '../../codec/schema.js';
-import type { PlayerScore } from '../game-definition.js';
+import type { PlayerScore, ScoreColumn } from '../game-definition.js';
 import { MATCH_ENTITY_ID, MATCH_TICKS, PLAYER_INFO_ID_BASE } from './constants.js';
 import { RELIABLE_EVENTS } from './events.js';
 import type { PlayerMotion } from './movement.js';
@@ -125,8 +125,18 @@ export function arenaFocusOf(world: ArenaWorld, playerId: number): { x: number; 
   return p ? { x: p.x, y: p.y } : null;
 }
 
+export const ARENA_SCORE_COLUMNS: readonly ScoreColumn[] = [
+  { key: 'score', label: 'Score' },
+  { key: 'kills', label: 'Kills' },
+  { key: 'deaths', label: 'Deaths' },
+];
+
+/** Best first: score, then fewer deaths, then seat order. */
 export function arenaScores(world: ArenaWorld): PlayerScore[] {
-  return world.players.map((p) => ({ playerId: p.id, name: p.name, kills: p.kills, deaths: p.deaths, score: p.score }));
+  return world.players
+    .map((p, seat) => ({ seat, score: { playerId: p.id, name: p.name, values: { score: p.score, kills: p.kills, deaths: p.deaths } } }))
+    .sort((a, b) => b.score.values.score - a.score.values.score || a.score.values.deaths - b.score.values.deaths || a.seat - b.seat)
+    .map((s) => s.score);
 }
 
 function intField(values: readonly FieldValue[], index: number, name: string): number {

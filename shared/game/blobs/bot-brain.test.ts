@@ -158,3 +158,17 @@ describe('blobs brain: 16 brains for a simulated minute', () => {
     expect(seen.length).toBeLessThan(views.length / 2);
   });
 });
+
+describe('blobsGame.createBot', () => {
+  it('plays with the brain on what its player sees, stands still when idle, and refuses an unknown behaviour', () => {
+    expect(blobsGame.botBehaviours).toEqual(['play', 'idle']);
+    const world = blobsGame.createWorld(4);
+    blobsGame.addPlayer(world, 1, 'bot');
+    const sight = { playerId: 1, tick: 0, entities: new Map(blobsGame.view(world).map((v) => [v.id, { id: v.id, kind: v.kind, values: v.values }])) };
+    const player = blobsBotView(1, sight.entities.values());
+    expect(blobsGame.createBot!(5).think(sight)).toEqual(createBlobsBrain(5).think(player));
+    expect(blobsGame.createBot!(5, 'play').think(sight).keys).toBe(BLOB_KEY_MOVE);
+    expect(blobsGame.createBot!(5, 'idle').think(sight)).toEqual({ keys: 0, aim: 0 });
+    expect(() => blobsGame.createBot!(5, 'fight')).toThrow(/unknown behaviour "fight" \(play, idle\)/);
+  });
+});

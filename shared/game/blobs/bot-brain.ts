@@ -7,11 +7,12 @@
 
 import { aimFromVector } from '../arena/directions.js';
 import { AIM_STEPS } from '../arena/units.js';
+import type { BotSight, GameBot } from '../game-definition.js';
 import { createPrng, nextInt, type PrngState } from '../prng.js';
 import { BOOST_MIN_MASS, EAT_GAIN_PERCENT, WORLD_SIZE } from './constants.js';
 import { BLOB_KEY_BOOST, BLOB_KEY_MOVE, type BlobsInput } from './input.js';
 import { blobRadius, boostCost, outweighs } from './mass.js';
-import type { BlobsBotView, SeenBlob } from './bot-view.js';
+import { blobsBotView, type BlobsBotView, type SeenBlob } from './bot-view.js';
 import { px } from './units.js';
 
 /** A blob able to eat the bot, closer than its radius plus this, makes the bot run... */
@@ -138,4 +139,17 @@ export function createBlobsBrain(seed: number): BlobsBrain {
       return wander(self);
     },
   };
+}
+
+/** What blobs' bots can do: 'play' (the brain above, the default) or 'idle' (stand still: load tests). */
+export const BLOBS_BOT_BEHAVIOURS = ['play', 'idle'] as const;
+
+/** Blobs' GameDefinition.createBot: the brain, thinking on what a client of its player would see. */
+export function createBlobsBot(seed: number, behaviour: string = BLOBS_BOT_BEHAVIOURS[0]): GameBot<BlobsInput> {
+  if (!(BLOBS_BOT_BEHAVIOURS as readonly string[]).includes(behaviour)) {
+    throw new Error(`blobs bots: unknown behaviour "${behaviour}" (${BLOBS_BOT_BEHAVIOURS.join(', ')})`);
+  }
+  if (behaviour === 'idle') return { think: () => ({ keys: 0, aim: 0 }) };
+  const brain = createBlobsBrain(seed);
+  return { think: (sight: BotSight) => brain.think(blobsBotView(sight.playerId, sight.entities.values())) };
 }

@@ -33,8 +33,8 @@ const { x: BX, y: BY, mass: BMASS, flags: BFLAGS } = BLOB_FIELD;
 const ALIVE = BLOB_FLAG_ALIVE;
 const PROTECTED = BLOB_FLAG_PROTECTED;
 
-/** An int field's value (the codec guarantees ints where the schema says int). */
-function int(values: readonly FieldValue[], index: number): number {
+/** An int field's value (the codec guarantees ints where the schema says int; interpolated values may be fractional). */
+export function intField(values: readonly FieldValue[], index: number): number {
   const v = values[index];
   return typeof v === 'number' ? v : 0;
 }
@@ -46,15 +46,15 @@ export function blobsBotView(playerId: number, entities: Iterable<EntityState>):
   const blobs: SeenBlob[] = [];
   for (const e of entities) {
     if (e.kind === PELLET) {
-      pellets.push({ x: int(e.values, PX), y: int(e.values, PY) });
+      pellets.push({ x: intField(e.values, PX), y: intField(e.values, PY) });
       continue;
     }
     if (e.kind !== BLOB) continue;
-    const flags = int(e.values, BFLAGS);
+    const flags = intField(e.values, BFLAGS);
     if ((flags & ALIVE) === 0) continue;
-    const x = int(e.values, BX);
-    const y = int(e.values, BY);
-    const mass = int(e.values, BMASS);
+    const x = intField(e.values, BX);
+    const y = intField(e.values, BY);
+    const mass = intField(e.values, BMASS);
     if (e.id === playerId) self = { x, y, mass };
     else blobs.push({ id: e.id, x, y, mass, protected: (flags & PROTECTED) !== 0 });
   }

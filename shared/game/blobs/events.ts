@@ -44,3 +44,12 @@ export function respawnEvent(player: number, x: number, y: number): GameEvent {
 export function boostEvent(player: number, cost: number): GameEvent {
   return [EVT_BOOST, player, cost];
 }
+
+/** Names of the blobs' event codes (GameDefinition.eventNames). */
+export const BLOBS_EVENT_NAMES: Readonly<Record<number, string>> = {
+  [EVT_ATE_PELLET]: 'ate_pellet',
+  [EVT_ATE_PLAYER]: 'ate_player',
+  [EVT_RESPAWN]: 'respawn',
+  [EVT_BOOST]: 'boost',
+  [EVT_MATCH_END]: 'match_end',
+};

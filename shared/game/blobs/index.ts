@@ -3,12 +3,14 @@
 // Everything a server, client, bot or replay tool needs is exported from here.
 
 import type { GameDefinition } from '../game-definition.js';
+import { BLOBS_BOT_BEHAVIOURS, createBlobsBot } from './bot-brain.js';
 import { BLOBS_INTEREST_RADIUS, BLOBS_MAX_PLAYERS } from './constants.js';
-import { idleBlobsInput, packBlobsInput, parseBlobsInput, type BlobsInput } from './input.js';
-import { blobsScores } from './legacy-scores.js';
+import { encodeBlobsInput, idleBlobsInput, packBlobsInput, parseBlobsInput, type BlobsInput } from './input.js';
 import { deserializeBlobsWorld, hashBlobsWorld, serializeBlobsWorld } from './serialize.js';
 import { applyBlobsInput, stepBlobs } from './step.js';
 import { BLOBS_TICK_RATE } from './units.js';
+import { BLOBS_EVENT_NAMES, EVT_MATCH_END } from './events.js';
+import { BLOBS_SCORE_COLUMNS, blobsStandings } from './standings.js';
 import { BLOBS_SCHEMA, blobsFocusOf, viewBlobs } from './view.js';
 import { addBlobsPlayer, createBlobsWorld, removeBlobsPlayer, type BlobsWorld } from './world.js';
 
@@ -29,13 +31,20 @@ export const blobsGame: GameDefinition<BlobsWorld, BlobsInput> = {
   addPlayer: addBlobsPlayer,
   removePlayer: removeBlobsPlayer,
   parseInput: parseBlobsInput,
+  encodeInput: encodeBlobsInput,
   idleInput: idleBlobsInput,
   packInput: packBlobsInput,
   applyInput: applyBlobsInput,
   step: stepBlobs,
   view: viewBlobs,
   focusOf: blobsFocusOf,
-  scores: blobsScores,
+  scoreColumns: BLOBS_SCORE_COLUMNS,
+  eventNames: BLOBS_EVENT_NAMES,
+  scores: blobsStandings,
+  // The intermission keeps the final standings in the world: scores(world) on the match-end tick are final.
+  matchEndEvent: EVT_MATCH_END,
+  createBot: createBlobsBot,
+  botBehaviours: BLOBS_BOT_BEHAVIOURS,
   hash: hashBlobsWorld,
   serialize: serializeBlobsWorld,
   deserialize: deserializeBlobsWorld,
@@ -50,8 +59,8 @@ export * from './input.js';
 export { blobRadius, blobSpeed, boostCost, outweighs } from './mass.js';
 export { stepBlobMotion, type BlobMotion } from './motion.js';
 export { BLOBS_FORMAT, type SerializedBlobsWorld } from './serialize.js';
-export { BLOBS_SCORE_COLUMNS, blobsStandings, type BlobsScoreKey, type BlobsStanding, type ScoreColumn } from './standings.js';
+export { BLOBS_SCORE_COLUMNS, blobsStandings, type BlobsScoreKey, type BlobsStanding } from './standings.js';
 export * from './view.js';
-export { createBlobsBrain, type BlobsBrain } from './bot-brain.js';
+export { BLOBS_BOT_BEHAVIOURS, createBlobsBot, createBlobsBrain, type BlobsBrain } from './bot-brain.js';
 export { blobsBotView, type BlobsBotView, type SeenBlob } from './bot-view.js';
 export type { BlobsPellet, BlobsPlayer, BlobsWorld } from './world.js';

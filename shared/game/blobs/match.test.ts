@@ -72,12 +72,9 @@ describe('standings', () => {
     ]);
   });
 
-  it('feed the contract scores(): kills = players eaten, deaths = times eaten, score = mass', () => {
+  it('are the contract scores(), by the game\'s own columns', () => {
     const game = playedMatch();
-    expect(blobsGame.scores(game.world)).toEqual([
-      { playerId: 1, name: 'p1', kills: 1, deaths: 0, score: 76 },
-      { playerId: 3, name: 'p3', kills: 0, deaths: 0, score: 70 },
-      { playerId: 2, name: 'p2', kills: 0, deaths: 1, score: 0 },
-    ]);
+    expect(blobsGame.scoreColumns.map((c) => c.key)).toEqual(['mass', 'best', 'eaten', 'pellets']);
+    expect(blobsGame.scores(game.world)).toEqual(blobsStandings(game.world));
   });
 });

@@ -32,6 +32,17 @@ export function respawnPellets(world: BlobsWorld): void {
 }
 
 /**
+ * Whether a blob centred at (bx, by) with radius `r` eats a pellet at (x, y): the pellet's centre is
+ * strictly inside the circle. (A client predicting its own blob eats the pellets it knows with this.)
+ */
+export function coversPellet(bx: number, by: number, r: number, x: number, y: number): boolean {
+  const dx = x - bx;
+  if (dx >= r || dx <= -r) return false;
+  const dy = y - by;
+  return dx * dx + dy * dy < r * r;
+}
+
+/**
  * Living blobs, in id order, eat the pellets on the map whose centre is strictly inside their circle
  * (a pellet under two blobs goes to the lower id). Each pellet is worth PELLET_MASS.
  */
@@ -40,14 +51,9 @@ export function eatPellets(world: BlobsWorld, events: GameEvent[]): void {
   for (const p of world.players) {
     if (!p.alive) continue;
     const r = blobRadius(p.mass);
-    const r2 = r * r;
     for (let slot = 0; slot < pellets.length; slot++) {
       const pellet = pellets[slot];
-      if (pellet.respawnTicks !== 0) continue;
-      const dx = pellet.x - p.x;
-      if (dx >= r || dx <= -r) continue;
-      const dy = pellet.y - p.y;
-      if (dx * dx + dy * dy >= r2) continue;
+      if (pellet.respawnTicks !== 0 || !coversPellet(p.x, p.y, r, pellet.x, pellet.y)) continue;
       pellet.respawnTicks = PELLET_RESPAWN_TICKS;
       p.mass = addMass(p.mass, PELLET_MASS);
       p.pellets += 1;

@@ -1,13 +1,7 @@
 // The game's own score columns and standings: named numeric columns, the first one ranks.
 
+import type { ScoreColumn } from '../game-definition.js';
 import type { BlobsPlayer, BlobsWorld } from './world.js';
-
-export interface ScoreColumn {
-  /** Key in PlayerStanding.values. */
-  readonly key: string;
-  /** Column header for scoreboards. */
-  readonly label: string;
-}
 
 /** The scoreboard's columns; the first ranks (ties: the next columns in order, then the lower id). */
 export const BLOBS_SCORE_COLUMNS = [

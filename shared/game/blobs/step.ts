@@ -2,16 +2,14 @@
 
 import type { GameEvent } from '../../codec/schema.js';
 import { toUnits } from '../arena/units.js';
-import { BOOST_COOLDOWN_TICKS, BOOST_MIN_MASS, BOOST_TICKS } from './constants.js';
+import { countDownBoost, moveBlob, settleBlob, startBoost } from './blob-tick.js';
 import { eatPlayers } from './eating.js';
 import { boostEvent, respawnEvent } from './events.js';
 import { BLOB_KEY_BOOST, type BlobsInput } from './input.js';
-import { blobRadius, boostCost, decayMass } from './mass.js';
 import { tickMatchClock } from './match.js';
-import { insideWorld, stepBlobMotion } from './motion.js';
 import { eatPellets, respawnPellets } from './pellets.js';
 import { placeAtSpawn } from './spawn.js';
-import { findPlayer, type BlobsPlayer, type BlobsWorld } from './world.js';
+import { findPlayer, type BlobsWorld } from './world.js';
 
 /**
  * Sets a player's intent for the coming step: held keys and aim (kept until the next input) and a
@@ -26,37 +24,11 @@ export function applyBlobsInput(world: BlobsWorld, playerId: number, input: Blob
   player.boostRequest = (input.keys & BLOB_KEY_BOOST) !== 0 ? 1 : 0;
 }
 
-/** Starts a requested boost if the blob is ready: heavy enough and off cooldown. It pays with mass. */
-function startBoost(p: BlobsPlayer, events: GameEvent[]): void {
-  const requested = p.boostRequest === 1;
-  p.boostRequest = 0;
-  if (!requested || p.boostCooldown > 0 || p.mass < BOOST_MIN_MASS) return;
-  const cost = boostCost(p.mass);
-  p.mass -= cost;
-  p.boostTicks = BOOST_TICKS;
-  p.boostCooldown = BOOST_COOLDOWN_TICKS;
-  events.push(boostEvent(p.id, cost));
-}
-
-/**
- * A blob that grew against the border this tick is pushed back inside by its new radius; the push is
- * part of this tick's step, so vx, vy stay the step actually taken (the codec's dead reckoning).
- */
-function pushInside(p: BlobsPlayer): void {
-  const r = blobRadius(p.mass);
-  const x = insideWorld(p.x, r);
-  const y = insideWorld(p.y, r);
-  p.vx += x - p.x;
-  p.vy += y - p.y;
-  p.x = x;
-  p.y = y;
-}
-
 /**
  * One fixed step. During the intermission only the match clock runs. Otherwise, in this order:
  *  1. respawns whose countdown ends (blobs eaten on earlier ticks), and pellets whose delay ends;
  *  2. requested boosts start (paid with mass);
- *  3. living blobs move (stepBlobMotion: the very function clients can predict with);
+ *  3. living blobs move (blob-tick.ts: the very functions a client predicts its own blob with);
  *  4. blobs eat the pellets they cover, then blobs eat blobs (eating.ts);
  *  5. decay, best mass, a blob grown against the border pushed back inside, and the per-player timers
  *     (protection, boost, cooldown) count down;
@@ -82,12 +54,9 @@ export function stepBlobs(world: BlobsWorld, tick: number): GameEvent[] {
 
   for (const p of world.players) {
     if (!p.alive) continue;
-    startBoost(p, events);
-    const m = stepBlobMotion(p, p.keys, p.aim, p.mass, p.boostTicks > 0);
-    p.x = m.x;
-    p.y = m.y;
-    p.vx = m.vx;
-    p.vy = m.vy;
+    const cost = startBoost(p);
+    if (cost > 0) events.push(boostEvent(p.id, cost));
+    moveBlob(p);
   }
 
   eatPellets(world, events);
@@ -95,13 +64,11 @@ export function stepBlobs(world: BlobsWorld, tick: number): GameEvent[] {
 
   for (const p of world.players) {
     if (p.alive) {
-      [p.mass, p.decayCarry] = decayMass(p.mass, p.decayCarry);
+      settleBlob(p);
       if (p.mass > p.best) p.best = p.mass;
-      pushInside(p);
     }
     if (p.protectTicks > 0) p.protectTicks -= 1;
-    if (p.boostTicks > 0) p.boostTicks -= 1;
-    if (p.boostCooldown > 0) p.boostCooldown -= 1;
+    countDownBoost(p);
   }
 
   tickMatchClock(world, events);

@@ -119,7 +119,8 @@ describe('view', () => {
     expect(dead?.values[BLOB_FIELD.flags]).toBe(0);
     expect(dead?.values[BLOB_FIELD.mass]).toBe(0);
     expect(dead?.values[BLOB_FIELD.respawnTick]).toBe(game.tick - 1 + RESPAWN_TICKS);
-    expect(blobsGame.focusOf(game.world, 2)).toBeNull();
+    // Its client keeps seeing where it was eaten while it waits to respawn.
+    expect(blobsGame.focusOf(game.world, 2)).toEqual({ x: game.player(2).x, y: game.player(2).y });
     expect(blobsGame.focusOf(game.world, 99)).toBeNull();
   });
 });

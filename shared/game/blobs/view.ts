@@ -177,8 +177,13 @@ export function viewBlobs(world: BlobsWorld): EntityView[] {
   return out;
 }
 
-/** Where a player's interest area is centred: its blob's centre; null while it waits to respawn. */
+/**
+ * Where a player's interest area is centred: its blob's centre, or while it waits to respawn the spot
+ * where it was eaten (a blob keeps its centre when eaten), so that its client goes on showing that part
+ * of the world (the blob that ate it, the pellets) and its own dead blob with the respawn tick. Null for
+ * an unknown player.
+ */
 export function blobsFocusOf(world: BlobsWorld, playerId: number): { x: number; y: number } | null {
   const p = findPlayer(world, playerId);
-  return p && p.alive ? { x: p.x, y: p.y } : null;
+  return p ? { x: p.x, y: p.y } : null;
 }

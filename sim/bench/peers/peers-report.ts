@@ -11,7 +11,7 @@ export type ServerName = (typeof SERVERS)[number];
 const LABELS: Record<ServerName, string> = {
   ours: 'ours (npm start)',
   ours15: 'ours, SNAPSHOT_RATE=15 (an option: half the snapshots)',
-  naive: 'ours --naive (full JSON state)',
+  naive: 'naive baseline on our server (full JSON state)',
   colyseus: 'Colyseus 0.18 (schema, setFixedTimestep)',
   sioFloor: 'bare socket.io floor (our parser, no state)',
   floor: 'bare ws floor (no state)',

@@ -2,7 +2,8 @@
 // hit flashes, death bursts, explosions, the debug ghost, a follow camera and a minimap. It draws; its
 // SceneSource decides what: the shell's live play (netcode, input, HUD) or its replay viewer (a recording's
 // playback). Both hand it the same entities and game events; it reads them itself (world-view.ts) and fills
-// in the HUD's game widgets (match clock, kill feed, announcements, respawn countdown).
+// in the HUD's game widgets (match clock, kill feed, respawn countdown, match end) and plays its sounds.
+// Every player has one colour on every screen; the local player is marked by a white outline and a ring.
 
 import Phaser from 'phaser';
 import { PLAYER_RADIUS, RIFLE_COOLDOWN_TICKS, ROCKET_SPLASH_RADIUS } from '../../../../shared/game/arena/constants.js';
@@ -20,7 +21,7 @@ import { ARENA_MAP } from '../../../../shared/game/arena/map.js';
 import { UNITS_PER_PX } from '../../../../shared/game/arena/units.js';
 import type { GameEvent } from '../../../../shared/codec/schema.js';
 import { LOCAL_COLOR, playerColor } from '../../player-colors.js';
-import type { CameraAim, DrawnPlayer, GameScene, SceneSource } from '../client-game.js';
+import type { CameraAim, DrawnPlayer, GameScene, SceneSource, ScoreRow } from '../client-game.js';
 import { killFeedParts } from './kill-text.js';
 import { aimRadians, readPlayer, readWorld, type PlayerView, type ProjectileView, type WorldView } from './world-view.js';
 
@@ -114,7 +115,10 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
     this.setupMinimap();
     this.minimap?.ignore([this.rockets, this.fx, this.ghost]);
     this.scale.on('resize', this.onResize, this);
-    this.events.once('shutdown', () => this.scale.off('resize', this.onResize, this));
+    // The shell removes scenes (Phaser then emits 'destroy', not 'shutdown'): stop listening on both.
+    const stopListening = () => this.scale.off('resize', this.onResize, this);
+    this.events.once('shutdown', stopListening);
+    this.events.once('destroy', stopListening);
   }
 
   override update(): void {
@@ -242,7 +246,7 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
   // ---- players ----
 
   private createPlayer(p: PlayerView): PlayerSprite {
-    const color = playerColor(p.id, this.source.localId);
+    const color = playerColor(p.id);
     const local = p.id === this.source.localId;
     const shadow = this.add.circle(3, 5, R, 0x000000, 0.35);
     const shield = this.add.circle(0, 0, R + 7);
@@ -361,12 +365,15 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
             born: now,
             hit: n(6) !== 0,
           });
+          // Our own shots sounded when the trigger was pulled (localMuzzle).
+          if (shooter !== this.source.localId) this.source.hud.sound('shot', { x: x0, y: y0 });
           break;
         }
         case EVT_HIT: {
           const target = this.sprites.get(n(1));
           const attacker = n(2);
           if (target) {
+            this.source.hud.sound('hit', { x: target.x, y: target.y });
             target.flashUntil = now + 90;
             this.damageNumber(target.x, target.y - R - 30, n(3), attacker === this.source.localId);
           }
@@ -381,10 +388,11 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
           const victim = n(2);
           const v = this.sprites.get(victim);
           if (v) this.burst(v.x, v.y, v.color, 36);
+          this.source.hud.sound('kill', v ? { x: v.x, y: v.y } : undefined);
           this.source.hud.feed(
             killFeedParts(
-              { name: this.source.nameOf(killer), color: playerColor(killer, this.source.localId) },
-              { name: this.source.nameOf(victim), color: playerColor(victim, this.source.localId) },
+              { name: this.source.nameOf(killer), color: playerColor(killer) },
+              { name: this.source.nameOf(victim), color: playerColor(victim) },
               n(3),
               killer === victim,
             ),
@@ -395,30 +403,32 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
         }
         case EVT_RESPAWN: {
           const id = n(1);
-          this.blasts.push({ x: n(2) / UNITS_PER_PX, y: n(3) / UNITS_PER_PX, born: now, kind: 'spawn', color: playerColor(id, this.source.localId) });
+          this.blasts.push({ x: n(2) / UNITS_PER_PX, y: n(3) / UNITS_PER_PX, born: now, kind: 'spawn', color: playerColor(id) });
           break;
         }
         case EVT_LAUNCH:
           this.blasts.push({ x: n(3) / UNITS_PER_PX, y: n(4) / UNITS_PER_PX, born: now, kind: 'muzzle', color: 0xffa94d });
+          this.source.hud.sound('shot', { x: n(3) / UNITS_PER_PX, y: n(4) / UNITS_PER_PX });
           break;
         case EVT_EXPLODE: {
           const x = n(3) / UNITS_PER_PX;
           const y = n(4) / UNITS_PER_PX;
           this.blasts.push({ x, y, born: now, kind: 'explosion', color: 0xff922b });
           this.burst(x, y, 0xffa94d, 22);
+          this.source.hud.sound('explosion', { x, y });
           const local = this.sprites.get(this.source.localId);
           if (local && Math.hypot(local.x - x, local.y - y) < 300) this.cameras.main.shake(160, 0.008);
           break;
         }
         case EVT_MATCH_END: {
-          const winner = n(2);
-          const lines: string[] = [];
-          for (let i = 3; i + 3 < event.length && lines.length < 3; i += 4) {
-            lines.push(`${lines.length + 1}. ${this.source.nameOf(n(i))} (${n(i + 3)})`);
+          // The standings, by rank: playerId, kills, deaths, score (events.ts); the scoreboard's columns.
+          const rows: ScoreRow[] = [];
+          for (let i = 3; i + 3 < event.length; i += 4) {
+            rows.push({ playerId: n(i), name: this.source.nameOf(n(i)), values: { score: n(i + 3), kills: n(i + 1), deaths: n(i + 2) } });
           }
-          const title =
-            winner && winner === this.source.localId ? 'You won the match!' : winner ? `${this.source.nameOf(winner)} wins the match` : 'Match over';
-          this.source.hud.announce(title, lines.join('   '));
+          // The rules start the next match on the same tick as this one ends: nothing to wait for.
+          this.source.hud.matchOver({ title: `Match ${n(1)}`, rows, winnerId: n(2) || null, nextInTicks: 0 });
+          this.source.hud.sound('matchEnd');
           break;
         }
       }
@@ -432,6 +442,7 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
   private localMuzzle(local: PlayerView | null, firing: boolean, now: number): void {
     if (!local || !local.alive || !firing || now < this.localRifleReadyAt) return;
     this.localRifleReadyAt = now + (RIFLE_COOLDOWN_TICKS * 1000) / this.source.tickRate;
+    this.source.hud.sound('shot');
     const tip = R + 14;
     this.blasts.push({ x: local.x + Math.cos(local.aim) * tip, y: local.y + Math.sin(local.aim) * tip, born: now, kind: 'muzzle', color: 0xfff3b0 });
   }
@@ -561,7 +572,7 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
         g.fillStyle(0xffffff, 1);
         g.fillCircle(p.x, p.y, 62);
       }
-      g.fillStyle(playerColor(p.id, this.source.localId), 1);
+      g.fillStyle(playerColor(p.id), 1);
       g.fillCircle(p.x, p.y, 46);
     }
   }
@@ -600,7 +611,16 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
   }
 
   private drawn(world: WorldView): DrawnPlayer[] {
-    return world.players.map((p) => ({ id: p.id, name: p.name, x: p.x, y: p.y, alive: p.alive, local: p.local, screen: this.screen.get(p.id) ?? null }));
+    return world.players.map((p) => ({
+      id: p.id,
+      name: p.name,
+      x: p.x,
+      y: p.y,
+      alive: p.alive,
+      local: p.local,
+      screen: this.screen.get(p.id) ?? null,
+      color: this.sprites.get(p.id)?.color,
+    }));
   }
 }
 

@@ -16,7 +16,7 @@ export function arenaTimeline(recording: Recording, nameOf: (playerId: number) =
         if (e[0] !== EVT_KILL) continue;
         const killer = Number(e[1]);
         const victim = Number(e[2]);
-        marks.push({ tick, text: killSentence(nameOf(killer), nameOf(victim), Number(e[3]), killer === victim), color: playerColor(killer, -1) });
+        marks.push({ tick, text: killSentence(nameOf(killer), nameOf(victim), Number(e[3]), killer === victim), color: playerColor(killer) });
       }
     }
   }

@@ -1,8 +1,12 @@
-// The naive full-state message: every entity as an object with named fields, the way a typical
-// socket.io tutorial broadcasts its world. Used by the server's --naive baseline mode and by the codec
-// benchmark, never by our own protocol.
+// The naive baseline's full-state message: every entity as an object with named fields, the way a typical
+// socket.io tutorial broadcasts its world, in one event per snapshot tick. Sent by the naive server
+// (naive-plugin.ts), read by its bots (sim/bots/naive-bot.ts) and sized by the codec benchmark; never part
+// of our own protocol.
 
-import type { EntityView, ReplicationSchema } from './schema.js';
+import type { EntityView, ReplicationSchema } from '../../../shared/codec/schema.js';
+
+/** The socket.io event that carries a FullStateMessage. */
+export const NAIVE_STATE_EVENT = 'state';
 
 export interface FullStateMessage {
   readonly tick: number;

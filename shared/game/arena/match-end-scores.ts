@@ -1,0 +1,17 @@
+// The final scores of an arena match, read back from its EVT_MATCH_END event: the step that ends a match
+// also resets every score (match.ts), so on that tick arenaScores(world) already shows the next match.
+
+import type { GameEvent } from '../../codec/schema.js';
+import type { PlayerScore } from '../game-definition.js';
+import type { ArenaWorld } from './world.js';
+
+/** [EVT_MATCH_END, matchNumber, winnerId, then per player by rank: playerId, kills, deaths, score] as score lines. */
+export function arenaMatchEndScores(world: ArenaWorld, event: GameEvent): PlayerScore[] {
+  const scores: PlayerScore[] = [];
+  for (let i = 3; i + 3 < event.length; i += 4) {
+    const [playerId, kills, deaths, score] = event.slice(i, i + 4) as number[];
+    const name = world.players.find((p) => p.id === playerId)?.name ?? `#${playerId}`;
+    scores.push({ playerId: playerId!, name, values: { score: score!, kills: kills!, deaths: deaths! } });
+  }
+  return scores;
+}
