@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ServerConfig } from '../../server/config.js';
 import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
 import {
@@ -93,6 +94,61 @@ export interface Player {
 }
 
 /** A player in its own browser context (so going offline affects only it), at `url` + `query`. */
+/** What a browser test file uses: servers and pages it starts, closed after each test. */
+export interface BrowserSuite {
+  /** A game server serving the built client (startGameServer), stopped after the test. */
+  server(overrides?: Partial<ServerConfig>, games?: readonly AnyGame[]): Promise<TestServer>;
+  /** A player's page (its own browser context) on the lobby at `url`; after the test it must have had no page errors. */
+  player(url: string, query?: string): Promise<Player>;
+  /** Any page of the server (its own browser context), e.g. the replay viewer; checked and closed the same way. */
+  page(url: string): Promise<Player>;
+}
+
+/**
+ * The set-up every browser test file shares: the client built once, one Chromium for the file, and after
+ * each test its pages closed (failing on any page error) and its servers stopped.
+ */
+export function browserSuite(defaultGames?: readonly AnyGame[]): BrowserSuite {
+  let browser: Browser | undefined;
+  const servers: TestServer[] = [];
+  const players: Player[] = [];
+  beforeAll(async () => {
+    await ensureClient();
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const p of players.splice(0)) {
+      expect(p.errors, 'page errors').toEqual([]);
+      await p.context.close();
+    }
+    for (const s of servers.splice(0)) await s.close();
+  });
+  return {
+    async server(overrides = {}, games = defaultGames) {
+      const s = await startGameServer(overrides, games);
+      servers.push(s);
+      return s;
+    },
+    async player(url, query = '') {
+      const p = await openPlayer(launched(), url, query);
+      players.push(p);
+      return p;
+    },
+    async page(url) {
+      const p = await openPage(launched(), url);
+      players.push(p);
+      return p;
+    },
+  };
+  function launched(): Browser {
+    if (!browser) throw new Error('browserSuite: the browser is not launched yet (open pages inside a test)');
+    return browser;
+  }
+}
+
 export async function openPlayer(browser: Browser, url: string, query = ''): Promise<Player> {
   const player = await openPage(browser, `${url}/${query}`);
   await player.page.waitForSelector('#quick-play:not([disabled])');

@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { arenaGame } from '../../shared/game/arena/index.js';
 import {
   BLOB_FIELD,
@@ -29,14 +29,10 @@ import { participantsOf } from '../../game-client/src/replay/participants.js';
 import { blobsTimeline } from '../../game-client/src/games/blobs/timeline.js';
 import {
   artifactPath,
+  browserSuite,
   chooseGame,
-  ensureClient,
-  launchBrowser,
   leaveRoom,
-  openPage,
-  openPlayer,
   quickPlay,
-  startGameServer,
   state,
   waitForReplay,
   waitForState,
@@ -44,7 +40,6 @@ import {
   type Player,
 } from '../../game-client/test-support/browser.js';
 import type { MatchSummary } from '../recording/store.js';
-import type { TestServer } from '../test-support/test-server.js';
 
 const GAMES = [arenaGame, blobsGame] as unknown as readonly AnyGame[];
 const WORLD_PX = WORLD_SIZE / BLOBS_UNITS_PER_PX;
@@ -55,40 +50,12 @@ const WORLD_PX = WORLD_SIZE / BLOBS_UNITS_PER_PX;
  */
 const FRAME_WORK_LIMIT_MS = 50;
 
-let browser: Browser;
-const servers: TestServer[] = [];
-const players: Player[] = [];
+const { server, player, page: openViewerPage } = browserSuite(GAMES);
 const dirs: string[] = [];
 
-beforeAll(async () => {
-  await ensureClient();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  for (const p of players.splice(0)) {
-    expect(p.errors, 'page errors').toEqual([]);
-    await p.context.close();
-  }
-  for (const s of servers.splice(0)) await s.close();
+afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-async function server(overrides: Parameters<typeof startGameServer>[0] = {}, games: readonly AnyGame[] = GAMES): Promise<TestServer> {
-  const s = await startGameServer(overrides, games);
-  servers.push(s);
-  return s;
-}
-
-async function player(url: string): Promise<Player> {
-  const p = await openPlayer(browser, url);
-  players.push(p);
-  return p;
-}
 
 async function blobs(page: Page): Promise<BlobsSceneState> {
   return page.evaluate(() => window.__blobs!.state());
@@ -305,8 +272,7 @@ describe('blobs in the browser', () => {
     expect(verified.ticksSimulated).toBeGreaterThan(30);
 
     // The viewer plays it with blobs' scene, then seeks (paused) to the middle: the blobs drawn are the recorded ones.
-    const viewer = await openPage(browser, `${s.url}/replay/${encodeURIComponent(match.id)}`);
-    players.push(viewer);
+    const viewer = await openViewerPage(`${s.url}/replay/${encodeURIComponent(match.id)}`);
     const page = viewer.page;
     const ready = await waitForReplay(page, (r) => r.status === 'ready' && r.playing && r.tick > 0, 'the replay to play', 15_000);
     const { nameOf } = participantsOf(recording);

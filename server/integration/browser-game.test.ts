@@ -3,62 +3,28 @@
 // each other (test-support duelArena), so fights are deterministic; everything else is the real game.
 // Pages are read through window.__arena (what the page renders, in numbers), not through pixels.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { NetClient } from '../../shared/client/net-client.js';
 import type { AnyGame } from '../../shared/game/game-definition.js';
 import type { GameSummary } from '../../shared/protocol.js';
 import {
   aimAt,
   artifactPath,
+  browserSuite,
   duelArena,
-  ensureClient,
-  launchBrowser,
-  openPlayer,
   quickPlay,
-  startGameServer,
   state,
   waitForState,
   waitForText,
-  type Player,
 } from '../../game-client/test-support/browser.js';
 import { connectClient } from '../test-support/test-client.js';
-import type { TestServer } from '../test-support/test-server.js';
 
-let browser: Browser;
-const servers: TestServer[] = [];
-const players: Player[] = [];
+const { server, player } = browserSuite();
 const bots: NetClient[] = [];
 
-beforeAll(async () => {
-  await ensureClient();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  for (const p of players.splice(0)) {
-    expect(p.errors, 'page errors').toEqual([]);
-    await p.context.close();
-  }
+afterEach(() => {
   for (const b of bots.splice(0)) b.close();
-  for (const s of servers.splice(0)) await s.close();
 });
-
-async function server(overrides: Parameters<typeof startGameServer>[0] = {}, games?: readonly AnyGame[]): Promise<TestServer> {
-  const s = await startGameServer(overrides, games);
-  servers.push(s);
-  return s;
-}
-
-async function player(url: string, query = ''): Promise<Player> {
-  const p = await openPlayer(browser, url, query);
-  players.push(p);
-  return p;
-}
 
 describe('browser game client', () => {
   it('two pages quick-play into one room, and keys on A move A on B’s screen', async () => {
@@ -236,8 +202,7 @@ describe('browser game client', () => {
     await c.page.screenshot({ path: artifactPath('second-game.png') });
 
     // The server goes away: players get the room-is-gone screen, the lobby says the server is down.
-    servers.splice(servers.indexOf(s), 1);
-    await s.close();
+    await s.close(); // (closing again after the test is a no-op)
     const gone = await waitForState(a.page, (st) => st.screen === 'gone', 'the room-is-gone screen');
     expect(gone.gone!.title).toBe('This room is gone');
     await waitForText(a.page, '#gone', 'Back to the lobby');

@@ -2,53 +2,28 @@
 // the match-end screen, synthesized sound and its remembered switch, fading system chat, readable room
 // names, and one colour per player on every screen. Pages are read through window.__arena.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ArenaInput, ArenaWorld } from '../../shared/game/arena/index.js';
 import type { AnyGame, GameDefinition } from '../../shared/game/game-definition.js';
 import {
   aimAt,
   artifactPath,
+  browserSuite,
   duelArena,
-  ensureClient,
-  launchBrowser,
-  openPlayer,
   quickPlay,
-  startGameServer,
   state,
   waitForState,
   waitForText,
   type Player,
 } from '../../game-client/test-support/browser.js';
-import type { TestServer } from '../test-support/test-server.js';
 
-let browser: Browser;
-const servers: TestServer[] = [];
-const players: Player[] = [];
-
-beforeAll(async () => {
-  await ensureClient();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  for (const p of players.splice(0)) {
-    expect(p.errors, 'page errors').toEqual([]);
-    await p.context.close();
-  }
-  for (const s of servers.splice(0)) await s.close();
-});
+const { server, player } = browserSuite();
 
 /** A server of the duel arena whose (one) room's world the test can reach, e.g. to end the match now. */
 async function serverWithWorld(): Promise<{ url: string; world: () => ArenaWorld }> {
   let world: ArenaWorld | null = null;
   const game: GameDefinition<ArenaWorld, ArenaInput> = { ...duelArena, createWorld: (seed) => (world = duelArena.createWorld(seed)) };
-  const s = await startGameServer({}, [game as unknown as AnyGame]);
-  servers.push(s);
+  const s = await server({}, [game as unknown as AnyGame]);
   return {
     url: s.url,
     world: () => {
@@ -58,11 +33,6 @@ async function serverWithWorld(): Promise<{ url: string; world: () => ArenaWorld
   };
 }
 
-async function player(url: string): Promise<Player> {
-  const p = await openPlayer(browser, url);
-  players.push(p);
-  return p;
-}
 
 describe('browser polish', () => {
   it('a match end shows the standings with the winner, the own line highlighted and a countdown that counts; sounds play', async () => {

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EVT_KILL, KIND_PLAYER, PLAYER_FLAG_ALIVE, PLAYER_FIELD, UNITS_PER_PX, arenaGame } from '../../shared/game/arena/index.js';
 import { ReplaySimulator, encodeRecording, readRecording, ticksEvents, type Recording, type RecordingRecord } from '../../shared/recording/index.js';
 import { CLIENT_DIST } from '../../game-client/scripts/client-build.js';
-import { artifactPath, ensureClient, launchBrowser, openPage, waitForText, type Player } from '../../game-client/test-support/browser.js';
+import { artifactPath, ensureClient, launchBrowser, openPage, waitForReplay, waitForText, type Player } from '../../game-client/test-support/browser.js';
 import type { ReplayHookState } from '../../game-client/src/replay/test-hook.js';
 import { BotMatch } from '../recording/bot-match.js';
 import type { MatchSummary } from '../recording/store.js';
@@ -79,16 +79,6 @@ async function open(path: string): Promise<Player> {
 
 async function replayState(page: Page): Promise<ReplayHookState> {
   return page.evaluate(() => window.__replay!.state());
-}
-
-async function waitForReplay(page: Page, predicate: (s: ReplayHookState) => boolean, what: string, timeoutMs = 8000): Promise<ReplayHookState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await page.evaluate(() => window.__replay?.state() ?? null);
-    if (s && predicate(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last state: ${JSON.stringify(s).slice(0, 1500)}`);
-    await page.waitForTimeout(30);
-  }
 }
 
 /** Opens the viewer on the recorded match, waits until it draws, and pauses it (through its button). */

@@ -4,7 +4,7 @@
 import type { EntityState } from '../../../../shared/codec/schema.js';
 import { KIND_PLAYER_INFO, PLAYER_INFO_FIELD } from '../../../../shared/game/arena/view.js';
 import type { Scoreboard, ScoreRow } from '../client-game.js';
-import { num, str } from './world-view.js';
+import { num, str } from '../entity-fields.js';
 
 export const arenaScoreboard: Scoreboard = {
   columns: [

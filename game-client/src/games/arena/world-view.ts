@@ -1,7 +1,7 @@
 // Reads the replicated arena entities (field values in schema order) into what the scene draws, in scene px
 // (1 px = UNITS_PER_PX world units). Pure functions, no DOM or Phaser: unit-tested in node.
 
-import type { EntityState, FieldValue } from '../../../../shared/codec/schema.js';
+import type { EntityState } from '../../../../shared/codec/schema.js';
 import {
   KIND_MATCH,
   KIND_PLAYER,
@@ -16,6 +16,7 @@ import {
 } from '../../../../shared/game/arena/view.js';
 import { PLAYER_INFO_ID_BASE } from '../../../../shared/game/arena/constants.js';
 import { AIM_STEPS, UNITS_PER_PX } from '../../../../shared/game/arena/units.js';
+import { num, str } from '../entity-fields.js';
 
 export interface PlayerView {
   readonly id: number;
@@ -52,16 +53,6 @@ export interface WorldView {
   readonly players: readonly PlayerView[];
   readonly projectiles: readonly ProjectileView[];
   readonly match: MatchView | null;
-}
-
-export function num(values: readonly FieldValue[], i: number): number {
-  const v = values[i];
-  return typeof v === 'number' ? v : 0;
-}
-
-export function str(values: readonly FieldValue[], i: number): string {
-  const v = values[i];
-  return typeof v === 'string' ? v : String(v ?? '');
 }
 
 /** Radians of an aim step; `aim` may be fractional (an interpolated value). */

@@ -5,7 +5,7 @@
 
 import type { RenderFrame } from '../../../../shared/client/client-session.js';
 import { BLOB_FIELD, BLOB_FLAG_BOOSTING, BLOB_KEY_BOOST, BLOB_KEY_MOVE, aimFromVector, type BlobsInput } from '../../../../shared/game/blobs/index.js';
-import { num } from '../arena/world-view.js';
+import { num } from '../entity-fields.js';
 import type { GameInput, InputContext } from '../client-game.js';
 import { blobPositionPx } from './world-view.js';
 

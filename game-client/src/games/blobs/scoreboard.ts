@@ -4,7 +4,7 @@
 
 import type { EntityState } from '../../../../shared/codec/schema.js';
 import { BLOBS_SCORE_COLUMNS, KIND_PLAYER_INFO, PLAYER_INFO_FIELD, type BlobsScoreKey } from '../../../../shared/game/blobs/index.js';
-import { num, str } from '../arena/world-view.js';
+import { num, str } from '../entity-fields.js';
 import type { Scoreboard, ScoreRow } from '../client-game.js';
 
 const KEYS: readonly BlobsScoreKey[] = BLOBS_SCORE_COLUMNS.map((c) => c.key);

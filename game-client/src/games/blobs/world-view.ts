@@ -20,7 +20,7 @@ import {
   RADIUS_SQ_PER_MASS,
 } from '../../../../shared/game/blobs/index.js';
 // Reading a field value, whatever the game: the arena module's helpers.
-import { num, str } from '../arena/world-view.js';
+import { num, str } from '../entity-fields.js';
 
 export interface BlobView {
   readonly id: number;
