@@ -146,7 +146,7 @@ describe('citations', () => {
       { file: 'server/a.ts', line: 10, text: '// see docs/NOWHERE.md and docs/SCALING.md.' },
       { file: 'server/b.ts', line: 3, text: '/**\n * (server/no-such-file.ts); server/room.js and shared/codec/*.ts exist\n */' },
       { file: 'sim/c.ts', line: 1, text: '// writes netcode-<rate>hz.md and netcode-${rate}x.md, per GONE.md' },
-      { file: 'docs/d.md', line: 1, text: 'See [scaling](SCALING.md#drain), [x](../nowhere/x.md), [web](https://example.com/DESIGN.md) and [top](#top).' },
+      { file: 'docs/d.md', line: 1, text: 'See [scaling](SCALING.md#drain), [x](../nowhere/x.md), [web](https://example.com/GUIDE.md) and [top](#top).' },
       { file: 'shared/e.ts', line: 7, text: "// DESIGN's target; the design doc says; the Handbook" },
     ];
     expect(missingCitations(texts, names)).toEqual([
