@@ -3,6 +3,7 @@
 // of joins. All numbers are integers in simulation units (units.ts).
 
 import { MAX_HEALTH, MAX_PLAYER_ID, MATCH_TICKS, MIN_PLAYER_ID, PROJECTILE_ID_BASE } from './constants.js';
+import { checkNewPlayerId, findById, insertById } from '../player-list.js';
 import type { HistoryFrame } from './lag-compensation.js';
 import { createPrng, type PrngState } from '../prng.js';
 import { placeAtSpawn } from './spawn.js';
@@ -80,25 +81,12 @@ export function createArenaWorld(seed: number): ArenaWorld {
 }
 
 export function findPlayer(world: ArenaWorld, playerId: number): ArenaPlayer | undefined {
-  // Binary search: players are sorted by id.
-  let lo = 0;
-  let hi = world.players.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const p = world.players[mid];
-    if (p.id === playerId) return p;
-    if (p.id < playerId) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
+  return findById(world.players, playerId);
 }
 
 /** A new, living player at a spawn point chosen with the world's PRNG. Throws on a bad or taken id. */
 export function addArenaPlayer(world: ArenaWorld, playerId: number, name: string): void {
-  if (!Number.isInteger(playerId) || playerId < MIN_PLAYER_ID || playerId > MAX_PLAYER_ID) {
-    throw new Error(`arena: player id must be an integer in [${MIN_PLAYER_ID}, ${MAX_PLAYER_ID}], got ${playerId}`);
-  }
-  if (findPlayer(world, playerId)) throw new Error(`arena: player ${playerId} is already in the world`);
+  checkNewPlayerId('arena', world.players, playerId, MIN_PLAYER_ID, MAX_PLAYER_ID);
   const player: ArenaPlayer = {
     id: playerId,
     name,
@@ -120,8 +108,7 @@ export function addArenaPlayer(world: ArenaWorld, playerId: number, name: string
     deaths: 0,
     score: 0,
   };
-  const at = world.players.findIndex((p) => p.id > playerId);
-  world.players.splice(at < 0 ? world.players.length : at, 0, player);
+  insertById(world.players, player);
   placeAtSpawn(world, player);
 }
 

@@ -4,6 +4,7 @@
 
 import { createPrng, type PrngState } from '../prng.js';
 import { MATCH_TICKS, MAX_PLAYER_ID, MIN_PLAYER_ID, PELLET_COUNT } from './constants.js';
+import { checkNewPlayerId, findById, insertById } from '../player-list.js';
 import { scatterPellets } from './pellets.js';
 import { placeAtSpawn } from './spawn.js';
 
@@ -84,17 +85,7 @@ export function createBlobsWorld(seed: number): BlobsWorld {
 }
 
 export function findPlayer(world: BlobsWorld, playerId: number): BlobsPlayer | undefined {
-  // Binary search: players are sorted by id.
-  let lo = 0;
-  let hi = world.players.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const p = world.players[mid];
-    if (p.id === playerId) return p;
-    if (p.id < playerId) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return undefined;
+  return findById(world.players, playerId);
 }
 
 /**
@@ -102,10 +93,7 @@ export function findPlayer(world: BlobsWorld, playerId: number): BlobsPlayer | u
  * intermission too: it stands still with the others until the next match). Throws on a bad or taken id.
  */
 export function addBlobsPlayer(world: BlobsWorld, playerId: number, name: string): void {
-  if (!Number.isInteger(playerId) || playerId < MIN_PLAYER_ID || playerId > MAX_PLAYER_ID) {
-    throw new Error(`blobs: player id must be an integer in [${MIN_PLAYER_ID}, ${MAX_PLAYER_ID}], got ${playerId}`);
-  }
-  if (findPlayer(world, playerId)) throw new Error(`blobs: player ${playerId} is already in the world`);
+  checkNewPlayerId('blobs', world.players, playerId, MIN_PLAYER_ID, MAX_PLAYER_ID);
   const player: BlobsPlayer = {
     id: playerId,
     name,
@@ -128,8 +116,7 @@ export function addBlobsPlayer(world: BlobsWorld, playerId: number, name: string
     pellets: 0,
     deaths: 0,
   };
-  const at = world.players.findIndex((p) => p.id > playerId);
-  world.players.splice(at < 0 ? world.players.length : at, 0, player);
+  insertById(world.players, player);
   placeAtSpawn(world, player);
 }
 
