@@ -13,6 +13,8 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EVT_KILL, KIND_PLAYER, PLAYER_FLAG_ALIVE, PLAYER_FIELD, UNITS_PER_PX, arenaGame } from '../../shared/game/arena/index.js';
 import { ReplaySimulator, encodeRecording, readRecording, ticksEvents, type Recording, type RecordingRecord } from '../../shared/recording/index.js';
+import { simulateRecording } from '../../shared/recording/test-support.js';
+import { playerColor } from '../../game-client/src/player-colors.js';
 import { CLIENT_DIST } from '../../game-client/scripts/client-build.js';
 import { artifactPath, ensureClient, launchBrowser, openPage, waitForReplay, waitForText, type Player } from '../../game-client/test-support/browser.js';
 import type { ReplayHookState } from '../../game-client/src/replay/test-hook.js';
@@ -377,6 +379,64 @@ describe('replay viewer', () => {
     const sg = await waitForReplay(garbagePage, (s) => s.status === 'error', 'the not-a-recording error');
     expect(sg.error).toContain('NOT_A_RECORDING');
   }, 60_000); // seven page loads: 6-12 s on a loaded 2-core machine (it was 19-23 s with each case loading the lobby first)
+
+  it('lists a player who left and came back once, follows their new seat, and plays the game’s sounds with a remembered switch', async () => {
+    // bob (id 2) leaves at tick 200 and is back at 300 under the same name (a new seat, id 4); cy joins at 100.
+    const records = simulateRecording({
+      ticks: 600,
+      players: ['ann', 'bob'],
+      joins: [{ tick: 100, name: 'cy' }, { tick: 300, name: 'bob' }],
+      leaves: [{ tick: 200, playerId: 2 }],
+      seed: 11,
+    });
+    const body = await encodeRecording(records);
+    const p = await openPage(browser, 'about:blank');
+    pages.push(p);
+    await p.page.route(`**/api/matches/${encodeURIComponent(match.id)}/recording`, (route: Route) =>
+      route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(body) }),
+    );
+    await p.page.goto(`${server.url}/replay/${encodeURIComponent(match.id)}`);
+    const ready = await waitForReplay(p.page, (s) => s.status === 'ready', 'the replay');
+    expect(ready.participants).toEqual([
+      { name: 'ann', playerIds: [1] },
+      { name: 'bob', playerIds: [2, 4] },
+      { name: 'cy', playerIds: [3] },
+    ]);
+    expect(await p.page.locator('#replay-camera .follow-list li').count()).toBe(3);
+
+    // Following bob before he left, then after he came back: the camera moves to his new seat.
+    await p.page.evaluate(() => window.__replay!.pause());
+    await p.page.evaluate(() => window.__replay!.follow(2));
+    await p.page.evaluate(() => window.__replay!.seek(450));
+    const after = await waitForReplay(p.page, (s) => s.tick === 450 && s.following === 4, 'the camera on bob’s new seat');
+    const bob = after.drawnPlayers.find((q) => q.id === 4)!;
+    expect(bob).toBeDefined();
+    expect(await p.page.locator('#replay-camera button.follow.active .name').textContent()).toBe('bob');
+    // The list's swatch takes the colour of the seat bob has now (the colour drawn on the map).
+    const swatch = await p.page.locator('#replay-camera button.follow.active .swatch').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const [r, g, b] = [16, 8, 0].map((shift) => (playerColor(4) >> shift) & 0xff);
+    expect(swatch).toBe(`rgb(${r}, ${g}, ${b})`);
+
+    // Sound: the switch sits in the control bar; playing makes the game's sounds (shots), muting stops them.
+    const toggle = p.page.locator('#replay-bar [data-testid=sound-toggle]');
+    await toggle.waitFor();
+    await p.page.click('#replay-play'); // a click: the browser lets the page start audio
+    const sounding = await waitForReplay(p.page, (s) => (s.sound?.playedByName.shot ?? 0) > 0, 'a shot to sound during playback');
+    expect(sounding.sound!.unlocked).toBe(true);
+    await toggle.click();
+    const muted = await waitForReplay(p.page, (s) => s.sound?.muted === true, 'the mute');
+    await p.page.waitForTimeout(1500);
+    const later = await replayState(p.page);
+    expect(later.playing || later.tick === later.endTick).toBe(true);
+    expect(later.sound!.played).toBe(muted.sound!.played);
+    await p.page.screenshot({ path: artifactPath('replay-rejoin-sound.png') });
+    // Remembered: the live game's switch and the replay's are one setting.
+    await p.page.reload();
+    const reloaded = await waitForReplay(p.page, (s) => s.status === 'ready', 'the replay after a reload');
+    expect(reloaded.sound!.muted).toBe(true);
+    await p.page.locator('#replay-bar [data-testid=sound-toggle]').click();
+    expect((await replayState(p.page)).sound!.muted).toBe(false);
+  }, 60_000);
 
   it('the lobby lists recent matches, newest first, with links to their replays', async () => {
     const { page } = await open('/');

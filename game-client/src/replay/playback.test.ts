@@ -141,6 +141,20 @@ describe('participants and routes', () => {
     expect(data.nameOf(99)).toBe('#99');
   });
 
+  it('lists a player who left and came back under the same name once, with both seats', async () => {
+    const recording = await recordingOf(
+      simulateRecording({ ticks: 400, players: ['ann', 'bob'], joins: [{ tick: 300, name: 'bob' }], leaves: [{ tick: 200, playerId: 2 }], seed: 3 }),
+    );
+    const data = participantsOf(recording);
+    expect(data.participants.map((p) => [p.name, p.playerIds, p.joinTick, p.leaveTick])).toEqual([
+      ['ann', [1], 0, null],
+      ['bob', [2, 3], 0, null],
+    ]);
+    expect(data.ofPlayer(3)?.name).toBe('bob');
+    expect(data.ofPlayer(2)).toBe(data.ofPlayer(3));
+    expect(data.ofPlayer(9)).toBeNull();
+  });
+
   it('routes and clocks', () => {
     expect(replayIdOf('/replay/2026-01-01T00-00-00.000Z-abc')).toBe('2026-01-01T00-00-00.000Z-abc');
     expect(replayIdOf('/replay/x%20y/')).toBe('x y');

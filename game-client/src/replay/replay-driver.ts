@@ -55,11 +55,12 @@ export class ReplayDriver implements SceneSource {
     readonly playback: ReplayPlayback,
     readonly hud: ReplayUi,
     private readonly parts: GameParts,
-    private readonly participants: Participants,
+    readonly participants: Participants,
     canvasHost: HTMLElement,
   ) {
     this.tickRate = playback.tickRate;
     this.following = participants.participants[0]?.playerId ?? null;
+    hud.hearFrom(() => this.lastCamera);
     this.listen(window, 'keydown', (e) => this.onKey(e as KeyboardEvent, true));
     this.listen(window, 'keyup', (e) => this.onKey(e as KeyboardEvent, false));
     this.listen(window, 'blur', () => this.held.clear());
@@ -181,14 +182,23 @@ export class ReplayDriver implements SceneSource {
       this.free ??= { x: view.world.width / 2, y: view.world.height / 2 };
       return { x: this.free.x, y: this.free.y, ease: 1 };
     }
-    const p = view.players.find((q) => q.id === this.following);
+    const p = this.followedPlayer(view.players);
     if (!p) return null;
+    this.following = p.id;
     // Centred on the player; a jump (respawn, another player chosen) glides there.
     this.gliding = Math.hypot(p.x - this.lastCamera.x, p.y - this.lastCamera.y) > GLIDE_FROM;
     return { x: p.x, y: p.y, ease: this.gliding ? 0.2 : 1 };
   }
 
   // ---- internals ----
+
+  /** The followed player, or the seat it took after leaving and coming back (the same participant). */
+  private followedPlayer<P extends { readonly id: number }>(players: readonly P[]): P | null {
+    const exact = players.find((q) => q.id === this.following);
+    if (exact || this.following === null) return exact ?? null;
+    const ids = this.participants.ofPlayer(this.following)?.playerIds ?? [];
+    return players.find((q) => ids.includes(q.id)) ?? null;
+  }
 
   private applyScrub(): void {
     if (this.scrubTo === null) return;

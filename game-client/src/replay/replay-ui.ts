@@ -6,11 +6,14 @@
 // widgets it shares with the live HUD (GameHud).
 
 import { cssColor, h, setHidden, setText } from '../dom.js';
-import type { FeedPart, GameHud, MatchResult, Scoreboard, ScoreRow, TimelineMark } from '../games/client-game.js';
+import type { FeedPart, GameHud, MatchResult, Scoreboard, ScoreRow, SoundName, TimelineMark } from '../games/client-game.js';
 import { CenterMessage } from '../hud/center-message.js';
 import { FeedView } from '../hud/feed.js';
 import { MatchClock } from '../hud/match-clock.js';
+import { SoundToggle } from '../hud/sound-toggle.js';
 import { playerColor } from '../player-colors.js';
+import { soundEngine, type SoundEngine } from '../sound/sound-engine.js';
+import { placeSound } from '../sound/spatial.js';
 import type { Participant } from './participants.js';
 import { SPEEDS } from './playback.js';
 import { formatTime } from './route.js';
@@ -69,13 +72,17 @@ export class ReplayUi implements GameHud {
   private readonly thumb: HTMLElement;
   private readonly tip: HTMLElement;
   private readonly speedButtons = new Map<number, HTMLButtonElement>();
-  private readonly followButtons = new Map<number, { button: HTMLButtonElement; stats: HTMLElement }>();
+  private readonly followButtons = new Map<number, { button: HTMLButtonElement; swatch: HTMLElement; stats: HTMLElement }>();
   private readonly freeButton: HTMLButtonElement;
   private readonly matchClock = new MatchClock();
   private readonly feedView = new FeedView();
   private readonly center = new CenterMessage(ANNOUNCE_MS);
   private readonly noticeEl: HTMLElement;
   private readonly markers: { mark: TimelineMark; el: HTMLElement }[] = [];
+  /** The page's sound engine and its switch (the same remembered mute as live play). */
+  readonly audio: SoundEngine = soundEngine();
+  private readonly soundToggle = new SoundToggle(this.audio);
+  private listener: () => { x: number; y: number } | null = () => null;
   private dragging = false;
   private lastKey = '';
   private endTick: number;
@@ -116,7 +123,7 @@ export class ReplayUi implements GameHud {
       const button = h('button', { className: 'follow', title: `Follow ${p.name}` }, swatch, h('span', { className: 'name', text: p.name }), stats);
       button.setAttribute('data-player', String(p.playerId));
       button.addEventListener('click', () => handlers.follow(p.playerId));
-      this.followButtons.set(p.playerId, { button, stats });
+      this.followButtons.set(p.playerId, { button, swatch, stats });
       list.append(h('li', {}, button));
     }
     const camera = h('div', { className: 'replay-camera panel' }, h('h3', { text: 'Camera' }), this.freeButton, list);
@@ -160,7 +167,7 @@ export class ReplayUi implements GameHud {
       this.speedButtons.set(s, b);
       speeds.append(b);
     }
-    const bar = h('div', { className: 'replay-bar panel' }, this.playButton, this.timeText, timeline, this.tickText, speeds);
+    const bar = h('div', { className: 'replay-bar panel' }, this.playButton, this.timeText, timeline, this.tickText, speeds, this.soundToggle.root);
     bar.id = 'replay-bar';
     bar.style.height = `${CONTROL_BAR_PX - 12}px`;
     // Clicked controls keep no focus, so Space stays play/pause.
@@ -220,9 +227,12 @@ export class ReplayUi implements GameHud {
     const key = JSON.stringify([f.following, f.rows]);
     if (key !== this.lastKey) {
       this.lastKey = key;
-      for (const [id, { button, stats }] of this.followButtons) {
-        const s = f.rows.find((x) => x.playerId === id);
-        button.classList.toggle('active', f.following === id);
+      for (const p of this.info.participants) {
+        const { button, swatch, stats } = this.followButtons.get(p.playerId)!;
+        // A participant who left and came back has several seats: the row (and colour) of the one seated now.
+        const s = f.rows.find((x) => p.playerIds.includes(x.playerId));
+        if (s) swatch.style.background = cssColor(playerColor(s.playerId));
+        button.classList.toggle('active', f.following !== null && p.playerIds.includes(f.following));
         button.classList.toggle('absent', !s);
         setText(stats, s ? this.info.scoreboard.summary(s) : '—');
       }
@@ -235,8 +245,14 @@ export class ReplayUi implements GameHud {
     this.center.clear();
   }
 
+  /** Sounds are heard from where `listener` says (scene px: the camera's centre). */
+  hearFrom(listener: () => { x: number; y: number } | null): void {
+    this.listener = listener;
+  }
+
   dispose(): void {
     this.center.dispose();
+    this.soundToggle.dispose();
   }
 
   // ---- GameHud ----
@@ -268,8 +284,10 @@ export class ReplayUi implements GameHud {
     this.center.announce(winner ? `${winner.name} wins ${result.title.toLowerCase()}` : `${result.title} is over`, podium.join('   '));
   }
 
-  sound(): void {
-    // Replays are silent: the replay page has no sound switch (yet).
+  /** The game's sounds while the replay plays (a seek passes no events, so scrubbing stays quiet). */
+  sound(name: SoundName, at?: { readonly x: number; readonly y: number }): void {
+    if (!this.audio.audible) return;
+    this.audio.play(name, placeSound(this.listener(), at));
   }
 
   // ---- timeline ----

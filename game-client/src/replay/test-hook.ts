@@ -3,6 +3,7 @@
 // through the same paths as the UI. Any game: what is drawn is read back from the game's scene.
 
 import type { GameScene, TimelineMark } from '../games/client-game.js';
+import type { SoundStatus } from '../sound/sound-engine.js';
 import type { ReplayDriver } from './replay-driver.js';
 
 export interface ReplayHookState {
@@ -42,6 +43,10 @@ export interface ReplayHookState {
   error: string | null;
   /** The notice over the controls (cut-off or damaged recording), null when there is none. */
   notice: string | null;
+  /** The sound engine (muting, browser permission, voices played); null before the replay is ready. */
+  sound: SoundStatus | null;
+  /** The participants in the camera panel: each one's seats (a player who came back has two). */
+  participants: { name: string; playerIds: number[] }[];
   /** performance.now() of the page when read. */
   now: number;
   renderer: string | null;
@@ -113,6 +118,8 @@ export function installReplayHook(src: ReplayHookSource): void {
         marks: src.marks.map((m) => ({ tick: m.tick, text: m.text })),
         error: src.error,
         notice: document.getElementById('replay-notice')?.hidden === false ? (document.getElementById('replay-notice')?.textContent ?? null) : null,
+        sound: d?.hud.audio.status() ?? null,
+        participants: (d?.participants.participants ?? []).map((q) => ({ name: q.name, playerIds: [...q.playerIds] })),
         now: performance.now(),
         renderer: src.renderer,
       };
