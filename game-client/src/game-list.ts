@@ -4,6 +4,7 @@
 
 import type { GameSummary } from '../../shared/protocol.js';
 import { clientGame } from './games/index.js';
+import { Poll } from './poll.js';
 
 export interface ListedGame {
   readonly name: string;
@@ -21,18 +22,16 @@ function showableGames(hosted: readonly GameSummary[]): ListedGame[] {
 }
 
 export class GameList {
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly poll = new Poll(REFRESH_MS, () => this.refresh());
 
   constructor(private readonly onGames: (games: readonly ListedGame[]) => void) {}
 
   start(): void {
-    void this.refresh();
-    this.timer ??= setInterval(() => void this.refresh(), REFRESH_MS);
+    this.poll.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.poll.stop();
   }
 
   async refresh(): Promise<void> {
@@ -40,7 +39,7 @@ export class GameList {
       const res = await fetch('/api/games', { cache: 'no-cache' });
       if (!res.ok) return; // the room directory is unavailable for now: keep the last list
       const body = (await res.json()) as { games?: GameSummary[] };
-      if (this.timer !== null && Array.isArray(body.games)) this.onGames(showableGames(body.games));
+      if (this.poll.running && Array.isArray(body.games)) this.onGames(showableGames(body.games));
     } catch {
       // the server is unreachable: the room list already says so
     }

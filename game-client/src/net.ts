@@ -4,6 +4,7 @@
 import { NetClient, type Transport } from '../../shared/client/net-client.js';
 import type { RoomSummary } from '../../shared/protocol.js';
 import { CLIENT_GAMES } from './games/index.js';
+import { Poll } from './poll.js';
 
 export function createNet(options: { name?: string; transports?: readonly Transport[] }): NetClient {
   return new NetClient({
@@ -28,7 +29,7 @@ export type ServerStatus =
  */
 export class RoomWatcher {
   private net: NetClient | null = null;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly poll: Poll;
   private attempt = 0;
 
   constructor(
@@ -37,8 +38,10 @@ export class RoomWatcher {
     private readonly game: () => string,
     private readonly onRooms: (rooms: readonly RoomSummary[]) => void,
     private readonly onStatus: (status: ServerStatus) => void,
-    private readonly intervalMs = 1500,
-  ) {}
+    intervalMs = 1500,
+  ) {
+    this.poll = new Poll(intervalMs, () => this.refresh());
+  }
 
   start(): void {
     if (this.net) return;
@@ -71,7 +74,7 @@ export class RoomWatcher {
     net.connect(24 * 3600_000).catch(() => {
       /* refused by the server (e.g. protocol mismatch): status shows it via connectError */
     });
-    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
+    this.poll.start();
   }
 
   /** Fetches the list now (also called after a room action, so the list never lags behind). */
@@ -93,8 +96,7 @@ export class RoomWatcher {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.poll.stop();
     this.net?.close();
     this.net = null;
   }

@@ -5,6 +5,7 @@
 import './recent-matches.css';
 import { h, setHidden } from '../dom.js';
 import { CLIENT_GAMES, clientGame } from '../games/index.js';
+import { Poll } from '../poll.js';
 import { formatTime, replayPath } from './route.js';
 
 /** The fields of a GET /api/matches entry the list shows (server/recording/store.ts MatchSummary). */
@@ -24,7 +25,7 @@ const LIMIT = 6;
 const REFRESH_MS = 20_000;
 
 export class RecentMatches {
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly poll = new Poll(REFRESH_MS, () => this.refresh());
   private disabled = false;
   private lastKey = '';
 
@@ -34,14 +35,11 @@ export class RecentMatches {
   ) {}
 
   start(): void {
-    if (this.disabled) return;
-    void this.refresh();
-    this.timer ??= setInterval(() => void this.refresh(), REFRESH_MS);
+    if (!this.disabled) this.poll.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.poll.stop();
   }
 
   async refresh(): Promise<void> {
