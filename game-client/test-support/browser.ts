@@ -3,7 +3,7 @@
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ServerConfig } from '../../server/config.js';
 import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
@@ -98,8 +98,11 @@ export interface Player {
 export interface BrowserSuite {
   /** A game server serving the built client (startGameServer), stopped after the test. */
   server(overrides?: Partial<ServerConfig>, games?: readonly AnyGame[]): Promise<TestServer>;
-  /** A player's page (its own browser context) on the lobby at `url`; after the test it must have had no page errors. */
-  player(url: string, query?: string): Promise<Player>;
+  /**
+   * A player's page (its own browser context) on the lobby at `url`; after the test it must have had no page
+   * errors. `context` adds or overrides browser context options (e.g. a phone: hasTouch, isMobile, viewport).
+   */
+  player(url: string, query?: string, context?: BrowserContextOptions): Promise<Player>;
   /** Any page of the server (its own browser context), e.g. the replay viewer; checked and closed the same way. */
   page(url: string): Promise<Player>;
 }
@@ -132,8 +135,8 @@ export function browserSuite(defaultGames?: readonly AnyGame[]): BrowserSuite {
       servers.push(s);
       return s;
     },
-    async player(url, query = '') {
-      const p = await openPlayer(launched(), url, query);
+    async player(url, query = '', context = {}) {
+      const p = await openPlayer(launched(), url, query, context);
       players.push(p);
       return p;
     },
@@ -149,19 +152,19 @@ export function browserSuite(defaultGames?: readonly AnyGame[]): BrowserSuite {
   }
 }
 
-export async function openPlayer(browser: Browser, url: string, query = ''): Promise<Player> {
-  const player = await openPage(browser, `${url}/${query}`);
+export async function openPlayer(browser: Browser, url: string, query = '', context: BrowserContextOptions = {}): Promise<Player> {
+  const player = await openPage(browser, `${url}/${query}`, context);
   await player.page.waitForSelector('#quick-play:not([disabled])');
   return player;
 }
 
 /**
- * Any page of the client (e.g. /replay/<id>) in its own browser context at 1280x720, collecting page
- * errors and console errors (failed loads and refused connections aside) into `errors`. Does not wait
- * for anything but the load.
+ * Any page of the client (e.g. /replay/<id>) in its own browser context at 1280x720 (unless `options`
+ * say otherwise), collecting page errors and console errors (failed loads and refused connections aside)
+ * into `errors`. Does not wait for anything but the load.
  */
-export async function openPage(browser: Browser, pageUrl: string): Promise<Player> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+export async function openPage(browser: Browser, pageUrl: string, options: BrowserContextOptions = {}): Promise<Player> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));

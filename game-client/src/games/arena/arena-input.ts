@@ -1,6 +1,8 @@
 // Keyboard and mouse → the arena's input: movement and fire bits, and the aim toward the mouse from where
 // the local player is drawn. Plain DOM listeners (not Phaser's keyboard plugin), so nothing leaks into a
-// focused text field; the shell's keys (Enter, Tab, F3, Escape) are left to the shell.
+// focused text field; the shell's keys (Enter, Tab, F3, Escape) are left to the shell. On a touch device,
+// twin sticks (touch/) give the same input: the left one moves, the right one aims and fires the rifle,
+// a button fires a rocket; fingers are theirs, the mouse code ignores touch pointers.
 
 import type { RenderFrame } from '../../../../shared/client/client-session.js';
 import { aimFromVector } from '../../../../shared/game/arena/directions.js';
@@ -13,6 +15,9 @@ import {
   KEY_UP,
   type ArenaInput,
 } from '../../../../shared/game/arena/input.js';
+import { moveKeys, stickAim } from '../../touch/arena-touch-mapping.js';
+import { TouchControls } from '../../touch/touch-controls.js';
+import { isTouch } from '../../touch/touch-device.js';
 import type { GameInput, InputContext } from '../client-game.js';
 import { playerPositionPx } from './world-view.js';
 
@@ -40,21 +45,30 @@ export class ArenaInputReader implements GameInput<ArenaInput> {
   private lastLocalPx: { x: number; y: number } | null = null;
   pointer: { x: number; y: number } | null = null;
   private readonly disposers: (() => void)[] = [];
+  private readonly touch: TouchControls;
 
   constructor(private readonly context: InputContext) {
     const canvas = context.target;
+    this.touch = new TouchControls(canvas, {
+      left: 'move',
+      right: 'aim · fire',
+      buttons: [{ name: 'rocket', label: 'rocket', title: 'Fire a rocket' }],
+    });
     this.listen(window, 'keydown', (e) => this.onKeyDown(e as KeyboardEvent));
     this.listen(window, 'keyup', (e) => this.held.delete((e as KeyboardEvent).code));
     this.listen(window, 'blur', () => this.releaseAll());
     this.listen(canvas, 'pointerdown', (e) => {
+      if (isTouch(e)) return;
       const pe = e as PointerEvent;
       this.point(pe);
       this.mouseButtons = pe.buttons;
     });
     this.listen(window, 'pointerup', (e) => {
+      if (isTouch(e)) return;
       this.mouseButtons = (e as PointerEvent).buttons;
     });
     this.listen(window, 'pointermove', (e) => {
+      if (isTouch(e)) return;
       const pe = e as PointerEvent;
       this.point(pe);
       this.mouseButtons = pe.buttons;
@@ -71,24 +85,30 @@ export class ArenaInputReader implements GameInput<ArenaInput> {
       const dy = p.y - this.lastLocalPx.y;
       if (dx * dx + dy * dy > MIN_AIM_DISTANCE_SQ) this.aim = aimFromVector(dx, dy);
     }
-    return { keys: this.keys(), aim: this.aim };
+    // The aim stick, pushed past its dead zone, aims (over the mouse) and fires; released, the aim stays.
+    const stickAimed = this.touch.right ? stickAim(this.touch.right.value) : null;
+    if (stickAimed !== null) this.aim = stickAimed;
+    return { keys: this.keys(stickAimed !== null), aim: this.aim };
   }
 
   releaseAll(): void {
     this.held.clear();
     this.mouseButtons = 0;
+    this.touch.releaseAll();
   }
 
   dispose(): void {
     for (const off of this.disposers.splice(0)) off();
+    this.touch.dispose();
   }
 
-  /** The KEY_* bitmask held right now. */
-  private keys(): number {
+  /** The KEY_* bitmask held right now (`stickFiring`: the aim stick is pushed past its dead zone). */
+  private keys(stickFiring: boolean): number {
     let bits = 0;
     if (!this.context.typing()) for (const code of this.held) bits |= KEY_BITS[code] ?? 0;
-    if (this.mouseButtons & 1) bits |= KEY_FIRE_PRIMARY;
-    if (this.mouseButtons & 2) bits |= KEY_FIRE_SECONDARY;
+    if (this.mouseButtons & 1 || stickFiring) bits |= KEY_FIRE_PRIMARY;
+    if (this.mouseButtons & 2 || this.touch.held('rocket')) bits |= KEY_FIRE_SECONDARY;
+    bits |= moveKeys(this.touch.left.value);
     // Opposite directions cancel (the movement code would too; this keeps the wire value canonical).
     if ((bits & (KEY_UP | KEY_DOWN)) === (KEY_UP | KEY_DOWN)) bits &= ~(KEY_UP | KEY_DOWN);
     if ((bits & (KEY_LEFT | KEY_RIGHT)) === (KEY_LEFT | KEY_RIGHT)) bits &= ~(KEY_LEFT | KEY_RIGHT);

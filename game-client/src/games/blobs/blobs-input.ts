@@ -1,10 +1,14 @@
 // Mouse and keyboard → blobs' input. The blob always heads for the mouse pointer (agar.io's feel: no key
 // to hold), and stops when the pointer rests on its middle; Space or the right button boosts once per
 // press. Plain DOM listeners (not Phaser's keyboard plugin), so nothing leaks into a focused text field;
-// the shell's keys (Enter, Tab, F3, Escape) are left to the shell.
+// the shell's keys (Enter, Tab, F3, Escape) are left to the shell. On a touch device a stick (touch/)
+// steers instead, and a button boosts as Space does; the mouse code ignores touch pointers.
 
 import type { RenderFrame } from '../../../../shared/client/client-session.js';
 import { BLOB_FIELD, BLOB_FLAG_BOOSTING, BLOB_KEY_BOOST, BLOB_KEY_MOVE, aimFromVector, type BlobsInput } from '../../../../shared/game/blobs/index.js';
+import { steerAim } from '../../touch/blobs-touch-mapping.js';
+import { TouchControls } from '../../touch/touch-controls.js';
+import { isTouch } from '../../touch/touch-device.js';
 import { num } from '../entity-fields.js';
 import type { GameInput, InputContext } from '../client-game.js';
 import { blobPositionPx } from './world-view.js';
@@ -24,28 +28,47 @@ export class BlobsInputReader implements GameInput<BlobsInput> {
   private boostAskedAt: number | null = null;
   private wasBoosting = false;
   private readonly disposers: (() => void)[] = [];
+  private readonly touch: TouchControls;
 
   constructor(private readonly context: InputContext) {
     const canvas = context.target;
+    this.touch = new TouchControls(canvas, {
+      left: 'steer',
+      buttons: [{ name: 'boost', label: 'boost', title: 'Boost', onPress: () => this.askBoost() }],
+    });
     this.listen(window, 'keydown', (e) => this.onKey(e as KeyboardEvent, true));
     this.listen(window, 'keyup', (e) => this.onKey(e as KeyboardEvent, false));
     this.listen(window, 'blur', () => this.releaseAll());
     this.listen(canvas, 'pointerdown', (e) => {
+      if (isTouch(e)) return;
       const pe = e as PointerEvent;
       this.point(pe);
-      if (pe.button === 2) this.press(() => (this.rightHeld = true));
+      if (pe.button === 2) {
+        this.rightHeld = true;
+        this.askBoost();
+      }
     });
     this.listen(window, 'pointerup', (e) => {
+      if (isTouch(e)) return;
       if ((e as PointerEvent).button === 2) this.rightHeld = false;
     });
-    this.listen(window, 'pointermove', (e) => this.point(e as PointerEvent));
+    this.listen(window, 'pointermove', (e) => {
+      if (!isTouch(e)) this.point(e as PointerEvent);
+    });
     this.listen(canvas, 'contextmenu', (e) => e.preventDefault());
   }
 
   sample(toWorld: (sx: number, sy: number) => { x: number; y: number }, previous: RenderFrame | null): BlobsInput {
     const local = previous?.local ?? null;
     let keys = 0;
-    if (local && this.pointer) {
+    if (this.touch.left.held) {
+      // The stick steers while a finger holds it (inside its dead zone: rest); the mouse otherwise.
+      const steered = steerAim(this.touch.left.value);
+      if (steered !== null) {
+        this.aim = steered;
+        keys |= BLOB_KEY_MOVE;
+      }
+    } else if (local && this.pointer) {
       const blob = blobPositionPx(local);
       const p = toWorld(this.pointer.x, this.pointer.y);
       const dx = p.x - blob.x;
@@ -64,10 +87,12 @@ export class BlobsInputReader implements GameInput<BlobsInput> {
     this.spaceHeld = false;
     this.rightHeld = false;
     this.boostAskedAt = null;
+    this.touch.releaseAll();
   }
 
   dispose(): void {
     for (const off of this.disposers.splice(0)) off();
+    this.touch.dispose();
   }
 
   /**
@@ -78,7 +103,7 @@ export class BlobsInputReader implements GameInput<BlobsInput> {
     const started = boosting && !this.wasBoosting;
     this.wasBoosting = boosting;
     if (this.boostAskedAt === null) return false;
-    const held = this.spaceHeld || this.rightHeld;
+    const held = this.spaceHeld || this.rightHeld || this.touch.held('boost');
     if (started || (!held && performance.now() - this.boostAskedAt > BOOST_TAP_MS)) {
       this.boostAskedAt = null;
       return false;
@@ -86,8 +111,7 @@ export class BlobsInputReader implements GameInput<BlobsInput> {
     return true;
   }
 
-  private press(hold: () => void): void {
-    hold();
+  private askBoost(): void {
     this.boostAskedAt = performance.now();
   }
 
@@ -106,7 +130,10 @@ export class BlobsInputReader implements GameInput<BlobsInput> {
     const target = e.target as HTMLElement | null;
     if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return;
     e.preventDefault();
-    if (!e.repeat) this.press(() => (this.spaceHeld = true));
+    if (!e.repeat) {
+      this.spaceHeld = true;
+      this.askBoost();
+    }
   }
 
   private listen(target: EventTarget, type: string, fn: (e: Event) => void): void {
