@@ -1,6 +1,7 @@
 // The lobby: plain DOM (in index.html) so it paints at once while Phaser loads in the background. The
 // player picks a game among those the server hosts that this page can show (remembered; the first by
 // default), then quick plays, creates a private room or joins one; the room list is the chosen game's.
+// The controls help names keys, or on a touch device the on-screen sticks and buttons.
 
 import { LIMITS, type RoomSummary } from '../../shared/protocol.js';
 import { codeProblem, normalizeCode } from './config.js';
@@ -10,6 +11,7 @@ import { CLIENT_GAMES, clientGame } from './games/index.js';
 import type { ServerStatus } from './net.js';
 import { roomName } from './room-name.js';
 import { readStorage, writeStorage } from './storage.js';
+import { isTouchDevice, whenTouchDevice } from './touch/touch-device.js';
 
 export type LobbyAction =
   | { readonly kind: 'quick' }
@@ -24,6 +26,11 @@ const SHELL_CONTROLS = [
   { keys: ['Tab'], action: 'scores' },
   { keys: ['Enter'], action: 'chat' },
   { keys: ['F3', '`'], action: 'net graph' },
+] as const;
+/** The same on a touch device: the HUD's buttons (touch/shell-buttons.ts). */
+const SHELL_TOUCH_CONTROLS = [
+  { keys: ['Scores'], action: 'scoreboard' },
+  { keys: ['Chat'], action: 'chat' },
 ] as const;
 
 export class LobbyView {
@@ -55,6 +62,8 @@ export class LobbyView {
     this.games = CLIENT_GAMES.map((g) => ({ name: g.rules.name, title: g.rules.title, rooms: null, players: null }));
     this.chosen = this.pick(readStorage(GAME_KEY));
     this.renderGames();
+    // A touchscreen laptop proves itself with its first touch: the help then names the touch controls.
+    whenTouchDevice(() => this.renderHelp());
     if (initial.code) this.codeInput.value = initial.code;
     this.buttons = [$('quick-play'), $('create-private'), $('join-code-btn')] as HTMLButtonElement[];
 
@@ -230,7 +239,15 @@ export class LobbyView {
         return button;
       }),
     );
-    const controls = [...(clientGame(this.chosen)?.controls ?? []), ...SHELL_CONTROLS];
+    this.renderHelp();
+  }
+
+  /** The chosen game's controls, then the shell's: keys, or the on-screen controls on a touch device. */
+  private renderHelp(): void {
+    const game = clientGame(this.chosen);
+    const controls = isTouchDevice()
+      ? [...(game?.touchControls ?? []), ...SHELL_TOUCH_CONTROLS]
+      : [...(game?.controls ?? []), ...SHELL_CONTROLS];
     this.help.replaceChildren(
       ...controls.flatMap((c, i) => [
         ...(i > 0 ? [' · '] : []),

@@ -25,6 +25,11 @@ export interface ClientGame<Input = unknown> {
   readonly rules: AnyGame;
   /** The lobby's controls help for this game. */
   readonly controls: readonly Control[];
+  /**
+   * The same help on a touch device (touch/touch-device.ts), shown there instead of `controls`: `keys` name
+   * the on-screen sticks and buttons as they are labelled, e.g. keys ['left stick'], action 'move'.
+   */
+  readonly touchControls: readonly Control[];
   /** The parts that play and draw: a chunk of their own (with Phaser), loaded when a room or replay of this game opens. */
   load(): Promise<GameParts<Input>>;
 }
@@ -179,8 +184,8 @@ export interface MatchResult {
   /** The winner's player id; null when nobody won (an empty room). */
   readonly winnerId: number | null;
   /**
-   * Ticks until the next match starts. 0 when it starts at once (the arena's rules): the screen then stays
-   * a few seconds over the running match, counting down to when it closes.
+   * Ticks until the next match starts (the break after a match). 0 when a game starts it at once: the
+   * screen then stays a few seconds over the running match, counting down to when it closes.
    */
   readonly nextInTicks: number;
 }

@@ -1,15 +1,16 @@
 // The in-game HUD frame, as DOM over the Phaser canvas (crisp text, cheap to update, readable by tests):
-// room info and own standing top-left, the match clock top-center, the feed top-right, chat bottom-left,
-// the scoreboard on Tab, messages in the middle, the match-end screen, the sound switch, the reconnecting
-// banner, and the F3 net graph bottom-right. What goes in the game's widgets (clock, feed, messages, pain
-// flash, match end, sounds) is the game's scene's call (GameHud); the scoreboard's columns are the game's
-// Scoreboard.
+// room info and own standing top-left (on a touch device with Scores and Chat buttons for Tab and Enter),
+// the match clock top-center, the feed top-right, chat bottom-left, the scoreboard on Tab, messages in the
+// middle, the match-end screen, the sound switch, the reconnecting banner, and the F3 net graph
+// bottom-right. What goes in the game's widgets (clock, feed, messages, pain flash, match end, sounds) is
+// the game's scene's call (GameHud); the scoreboard's columns are the game's Scoreboard.
 
 import type { FeedPart, GameHud, MatchResult, Scoreboard, ScoreRow, SoundName } from '../games/client-game.js';
 import type { JoinInfo } from '../../../shared/protocol.js';
 import { cssColor, h, setHidden, setText } from '../dom.js';
 import { playerColor } from '../player-colors.js';
 import { roomName } from '../room-name.js';
+import { shellTouchButtons } from '../touch/shell-buttons.js';
 import { placeSound } from '../sound/spatial.js';
 import { soundEngine, type SoundEngine } from '../sound/sound-engine.js';
 import { CenterMessage } from './center-message.js';
@@ -78,6 +79,7 @@ export class Hud implements GameHud {
       roomLine,
       this.meLine,
       h('div', { className: 'row' }, this.ping, h('span', { className: 'buttons' }, this.soundToggle.root, leave)),
+      shellTouchButtons(),
     );
     this.matchEnd = new MatchEndScreen(scoreboard, tickRate, onLeave);
     this.localId = join.playerId;

@@ -1,14 +1,16 @@
 // The match-end screen of live play: the final standings under the game's scoreboard columns (winner on
 // top, the player's own line highlighted), a countdown to the next match, and Leave. It sits over the
-// game without taking its keys or the mouse outside its panel, so play goes on underneath when the next
-// match starts at once (the arena's rules); it closes when the countdown ends or on Close.
+// game without taking its keys or the mouse outside its panel. After a break between matches (the arena's
+// and blobs' rules) it counts down to the next match and closes when it starts; for a game whose next
+// match starts at once it stays a few seconds over the running match, counting down to when it closes.
+// Close closes it at any time.
 
 import type { MatchResult, Scoreboard } from '../games/client-game.js';
 import { cssColor, h, setHidden, setText } from '../dom.js';
 import { playerColor } from '../player-colors.js';
 
 /** When the next match starts at once, the results still stay up this long. */
-const MIN_SHOWN_MS = 10_000;
+const SHOWN_WITHOUT_BREAK_MS = 10_000;
 const REFRESH_MS = 200;
 
 /** What the screen shows, for the test hook. */
@@ -26,7 +28,7 @@ export interface MatchEndState {
 
 export class MatchEndScreen {
   private readonly heading = h('h2');
-  private readonly winnerLine = h('div', { className: 'winner' });
+  private readonly winnerLine = h('div', { className: 'verdict' });
   private readonly body = h('tbody');
   private readonly countdownEl = h('div', { className: 'countdown' });
   readonly root: HTMLElement;
@@ -90,7 +92,7 @@ export class MatchEndScreen {
     this.shown = { title: result.title, winner, lines, own };
     const now = performance.now();
     this.startsAt = now + (result.nextInTicks * 1000) / this.tickRate;
-    this.closesAt = Math.max(this.startsAt, now + MIN_SHOWN_MS);
+    this.closesAt = result.nextInTicks > 0 ? this.startsAt : now + SHOWN_WITHOUT_BREAK_MS;
     if (this.timer) clearInterval(this.timer);
     this.timer = setInterval(() => this.tick(), REFRESH_MS);
     this.tick();
@@ -125,6 +127,6 @@ export class MatchEndScreen {
     }
     const starting = now < this.startsAt;
     this.shownSeconds = this.secondsTo(starting ? this.startsAt : this.closesAt);
-    setText(this.countdownEl, starting ? `Next match in ${this.shownSeconds} s` : `Next match under way · closing in ${this.shownSeconds} s`);
+    setText(this.countdownEl, starting ? `Next match in ${this.shownSeconds} s` : `Next match under way · closes in ${this.shownSeconds} s`);
   }
 }

@@ -15,7 +15,7 @@ import {
   KEY_UP,
   type ArenaInput,
 } from '../../../../shared/game/arena/input.js';
-import { moveKeys, stickAim } from '../../touch/arena-touch-mapping.js';
+import { moveKeys, stickAim } from './touch-mapping.js';
 import { TouchControls } from '../../touch/touch-controls.js';
 import { isTouch } from '../../touch/touch-device.js';
 import type { GameInput, InputContext } from '../client-game.js';

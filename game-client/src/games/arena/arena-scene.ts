@@ -4,9 +4,10 @@
 // playback). Both hand it the same entities and game events; it reads them itself (world-view.ts) and fills
 // in the HUD's game widgets (match clock, kill feed, respawn countdown, match end) and plays its sounds.
 // Every player has one colour on every screen; the local player is marked by a white outline and a ring.
+// In live play the camera stays inside the map (camera-bounds.ts); a replay's camera is free.
 
 import Phaser from 'phaser';
-import { PLAYER_RADIUS, RIFLE_COOLDOWN_TICKS, ROCKET_SPLASH_RADIUS } from '../../../../shared/game/arena/constants.js';
+import { INTERMISSION_TICKS, PLAYER_RADIUS, RIFLE_COOLDOWN_TICKS, ROCKET_SPLASH_RADIUS } from '../../../../shared/game/arena/constants.js';
 import { KEY_FIRE_PRIMARY, type ArenaInput } from '../../../../shared/game/arena/input.js';
 import {
   EVT_EXPLODE,
@@ -20,7 +21,10 @@ import {
 import { ARENA_MAP } from '../../../../shared/game/arena/map.js';
 import { UNITS_PER_PX } from '../../../../shared/game/arena/units.js';
 import type { GameEvent } from '../../../../shared/codec/schema.js';
+import { BREAK_LABEL } from '../../hud/match-clock.js';
 import { LOCAL_COLOR, playerColor } from '../../player-colors.js';
+import { boxInside, clampCameraCentre, growRect, type Rect } from '../camera-bounds.js';
+import { installCameraHook, type CameraHookState } from '../camera-hook.js';
 import type { CameraAim, DrawnPlayer, GameScene, SceneSource, ScoreRow } from '../client-game.js';
 import { killFeedParts } from './kill-text.js';
 import { aimRadians, readPlayer, readWorld, type PlayerView, type ProjectileView, type WorldView } from './world-view.js';
@@ -28,6 +32,7 @@ import { aimRadians, readPlayer, readWorld, type PlayerView, type ProjectileView
 const R = PLAYER_RADIUS / UNITS_PER_PX; // 16 px
 const WORLD_W = ARENA_MAP.width / UNITS_PER_PX;
 const WORLD_H = ARENA_MAP.height / UNITS_PER_PX;
+const WORLD = { width: WORLD_W, height: WORLD_H } as const;
 const SPLASH_PX = ROCKET_SPLASH_RADIUS / UNITS_PER_PX;
 
 const FLOOR = 0x161b26;
@@ -75,6 +80,9 @@ interface Blast {
 /** Live play: how far the camera leads toward the mouse (a fifth of the way, at most this far, scene px). */
 const LEAD_X = 160;
 const LEAD_Y = 120;
+/** The minimap's scale, and the width of the line of its view box (scene px: about 1 minimap px). */
+const MINIMAP_SCALE = 0.075;
+const MINIMAP_BOX_LINE = 14;
 
 export class ArenaScene extends Phaser.Scene implements GameScene {
   private readonly sprites = new Map<number, PlayerSprite>();
@@ -96,6 +104,8 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
   private lastAuthoritative: PlayerView | null = null;
   /** Where each living player was drawn on the canvas (screen px) in the last frame. */
   private readonly screen = new Map<number, { x: number; y: number }>();
+  /** The minimap's box of the view as last drawn (the path stroked, scene px), null when not drawn. */
+  private minimapBox: Rect | null = null;
 
   constructor(private readonly source: SceneSource<ArenaInput>) {
     super('arena');
@@ -110,13 +120,18 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
     const cam = this.cameras.main;
     cam.ignore(this.markers);
     cam.setBackgroundColor(OUTSIDE);
-    // Live play keeps the camera within the arena plus a margin; a replay's camera may centre any point of it.
-    if (!this.source.camera) cam.setBounds(-160, -160, WORLD_W + 320, WORLD_H + 320);
     this.setupMinimap();
     this.minimap?.ignore([this.rockets, this.fx, this.ghost]);
     this.scale.on('resize', this.onResize, this);
+    const removeHook = installCameraHook(() => this.cameraState());
     // The shell removes scenes (Phaser then emits 'destroy', not 'shutdown'): stop listening on both.
-    const stopListening = () => this.scale.off('resize', this.onResize, this);
+    let stopped = false;
+    const stopListening = () => {
+      if (stopped) return;
+      stopped = true;
+      this.scale.off('resize', this.onResize, this);
+      removeHook();
+    };
     this.events.once('shutdown', stopListening);
     this.events.once('destroy', stopListening);
   }
@@ -136,7 +151,9 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
 
     this.syncPlayers(world.players, now);
     this.localMuzzle(local, input !== null && (input.keys & KEY_FIRE_PRIMARY) !== 0, now);
-    this.handleEvents(frame.events, now);
+    // The break's end as this frame shows it, for the match-end screen's countdown.
+    const nextMatchIn = world.match?.intermission ? Math.max(0, world.match.endTick - frame.tick) : INTERMISSION_TICKS;
+    this.handleEvents(frame.events, now, nextMatchIn);
     this.drawRockets(world.projectiles);
     this.drawFx(now);
     this.drawGhost(frame.debug ? this.lastAuthoritative : null);
@@ -150,11 +167,15 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
     }
   }
 
-  /** The HUD's game widgets: the match clock, and the respawn countdown while the local player is dead. */
+  /**
+   * The HUD's game widgets: the match clock (during the break, the time to the next match), and the
+   * respawn countdown while the local player is dead (not during the break: the match-end screen is up).
+   */
   private updateHud(world: WorldView, local: PlayerView | null, tick: number, serverTick: number): void {
     const hud = this.source.hud;
-    if (world.match) hud.clock(world.match.endTick - tick, `match ${world.match.matchNumber}`);
-    if (local && !local.alive && local.respawnTick > 0) {
+    const match = world.match;
+    if (match) hud.clock(match.endTick - tick, match.intermission ? BREAK_LABEL : `match ${match.matchNumber}`);
+    if (local && !local.alive && local.respawnTick > 0 && !match?.intermission) {
       const seconds = Math.max(0, Math.ceil((local.respawnTick - serverTick) / this.source.tickRate));
       hud.status({ title: 'You died', detail: `Respawning in ${seconds}…` });
     } else {
@@ -219,11 +240,10 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
   }
 
   private setupMinimap(): void {
-    const scale = 0.075;
-    const w = Math.round(WORLD_W * scale);
-    const h = Math.round(WORLD_H * scale);
+    const w = Math.round(WORLD_W * MINIMAP_SCALE);
+    const h = Math.round(WORLD_H * MINIMAP_SCALE);
     const mm = this.cameras.add(0, 0, w, h, false, 'minimap');
-    mm.setZoom(scale);
+    mm.setZoom(MINIMAP_SCALE);
     mm.setBackgroundColor(0x0b0e14);
     mm.centerOn(WORLD_W / 2, WORLD_H / 2);
     mm.setAlpha(0.85);
@@ -339,7 +359,7 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
 
   // ---- events ----
 
-  private handleEvents(events: readonly { tick: number; event: GameEvent }[], now: number): void {
+  private handleEvents(events: readonly { tick: number; event: GameEvent }[], now: number, nextMatchIn: number): void {
     for (const { event } of events) {
       const n = (i: number) => (typeof event[i] === 'number' ? (event[i] as number) : 0);
       switch (n(0)) {
@@ -426,8 +446,7 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
           for (let i = 3; i + 3 < event.length; i += 4) {
             rows.push({ playerId: n(i), name: this.source.nameOf(n(i)), values: { score: n(i + 3), kills: n(i + 1), deaths: n(i + 2) } });
           }
-          // The rules start the next match on the same tick as this one ends: nothing to wait for.
-          this.source.hud.matchOver({ title: `Match ${n(1)}`, rows, winnerId: n(2) || null, nextInTicks: 0 });
+          this.source.hud.matchOver({ title: `Match ${n(1)}`, rows, winnerId: n(2) || null, nextInTicks: nextMatchIn });
           this.source.hud.sound('matchEnd');
           break;
         }
@@ -560,10 +579,15 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
   private drawMarkers(players: readonly PlayerView[], projectiles: readonly ProjectileView[], focus: number | null): void {
     const g = this.markers;
     g.clear();
+    this.minimapBox = null;
     if (!this.minimap?.visible) return;
-    const view = this.cameras.main.worldView;
-    g.lineStyle(14, 0xffffff, 0.35);
-    g.strokeRect(view.x, view.y, view.width, view.height);
+    // What the camera shows, outlined inside the map (the minimap shows the map and nothing around it).
+    const box = boxInside(this.view(), { x: 0, y: 0, ...WORLD }, MINIMAP_BOX_LINE);
+    if (box) {
+      g.lineStyle(MINIMAP_BOX_LINE, 0xffffff, 0.35);
+      g.strokeRect(box.x, box.y, box.width, box.height);
+    }
+    this.minimapBox = box;
     g.fillStyle(0xffa94d, 1);
     for (const r of projectiles) g.fillCircle(r.x, r.y, 22);
     for (const p of players) {
@@ -581,7 +605,7 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
     const cam = this.cameras.main;
     const center = this.cameraCenter() ?? { x: this.camX, y: this.camY };
     const aim = this.source.camera
-      ? this.source.camera({ players: this.drawn(world), center, world: { width: WORLD_W, height: WORLD_H } })
+      ? this.source.camera({ players: this.drawn(world), center, world: WORLD })
       : this.leadCamera(world, pointer, cam);
     if (aim) {
       if (!this.cameraPlaced || aim.ease >= 1) {
@@ -593,7 +617,39 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
         this.camY += (aim.y - this.camY) * aim.ease;
       }
     }
+    if (!this.source.camera) {
+      // Live play: no black band past the map's edge (a replay's camera may centre any point of the map).
+      const kept = clampCameraCentre(this.camX, this.camY, cam.width / cam.zoom, cam.height / cam.zoom, WORLD);
+      this.camX = kept.x;
+      this.camY = kept.y;
+    }
     cam.centerOn(this.camX, this.camY);
+  }
+
+  /** The world rectangle the main camera shows (scene px). */
+  private view(): Rect {
+    const cam = this.cameras.main;
+    const w = cam.width / cam.zoom;
+    const h = cam.height / cam.zoom;
+    return { x: this.camX - w / 2, y: this.camY - h / 2, width: w, height: h };
+  }
+
+  /** The test hook's numbers: the camera's view, and the minimap's frame and box in canvas px. */
+  private cameraState(): CameraHookState | null {
+    const mm = this.minimap;
+    if (!this.cameras?.main || !this.cameraPlaced) return null;
+    let minimap: CameraHookState['minimap'] = null;
+    if (mm?.visible) {
+      // The minimap camera is centred on the map: scene point (x, y) is drawn at frame + (point - left) * zoom.
+      const left = WORLD_W / 2 - mm.width / 2 / mm.zoom;
+      const top = WORLD_H / 2 - mm.height / 2 / mm.zoom;
+      const box = this.minimapBox ? growRect(this.minimapBox, MINIMAP_BOX_LINE / 2) : null;
+      minimap = {
+        frame: { x: mm.x, y: mm.y, width: mm.width, height: mm.height },
+        box: box && { x: mm.x + (box.x - left) * mm.zoom, y: mm.y + (box.y - top) * mm.zoom, width: box.width * mm.zoom, height: box.height * mm.zoom },
+      };
+    }
+    return { view: this.view(), world: WORLD, minimap };
   }
 
   /** Live play: on the local player, looking a little toward the mouse, like most top-down shooters. */

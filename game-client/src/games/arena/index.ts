@@ -13,5 +13,11 @@ export const arenaClient: ClientGame<ArenaInput> = {
     { keys: ['click'], action: 'rifle' },
     { keys: ['right click', 'Space', 'Q'], action: 'rocket' },
   ],
+  // Labelled as arena-input.ts labels its sticks and button.
+  touchControls: [
+    { keys: ['left stick'], action: 'move' },
+    { keys: ['right stick'], action: 'aim + fire' },
+    { keys: ['ROCKET'], action: 'rocket' },
+  ],
   load: () => import('./parts.js').then((m) => m.arenaParts),
 };

@@ -6,6 +6,8 @@ import {
   KIND_PLAYER,
   KIND_PLAYER_INFO,
   KIND_PROJECTILE,
+  PHASE_INTERMISSION,
+  PHASE_PLAYING,
   PLAYER_FLAG_ALIVE,
   PLAYER_FLAG_PROTECTED,
 } from '../../../../shared/game/arena/view.js';
@@ -28,7 +30,7 @@ describe('readWorld', () => {
       info(1, 'Ann', 2, 1, 2),
       info(2, 'Ben', 3, 0, 3),
       { id: 1000, kind: KIND_PROJECTILE, values: [40, 80, 67, 0, 2] },
-      { id: MATCH_ENTITY_ID, kind: KIND_MATCH, values: [2, 9000, 9000] },
+      { id: MATCH_ENTITY_ID, kind: KIND_MATCH, values: [2, PHASE_PLAYING, 9000, 9000] },
     ].map((e) => [e.id, e]),
   );
 
@@ -40,7 +42,9 @@ describe('readWorld', () => {
     expect(ann.aim).toBeCloseTo(Math.PI / 2);
     expect(ben).toMatchObject({ id: 2, name: 'Ben', alive: false, local: false });
     expect(w.projectiles).toEqual([{ id: 1000, x: 10, y: 20, vx: 67 / 4, vy: 0, owner: 2 }]);
-    expect(w.match).toEqual({ matchNumber: 2, endTick: 9000, durationTicks: 9000 });
+    expect(w.match).toEqual({ matchNumber: 2, intermission: false, endTick: 9000, durationTicks: 9000 });
+    const breakTime = new Map(entities).set(MATCH_ENTITY_ID, { id: MATCH_ENTITY_ID, kind: KIND_MATCH, values: [2, PHASE_INTERMISSION, 9240, 240] });
+    expect(readWorld(breakTime, 1).match).toEqual({ matchNumber: 2, intermission: true, endTick: 9240, durationTicks: 240 });
   });
 
   it('reads the scoreboard like the server ranks a match: score, kills, fewer deaths, lower id', () => {

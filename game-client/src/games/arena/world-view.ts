@@ -8,6 +8,7 @@ import {
   KIND_PLAYER_INFO,
   KIND_PROJECTILE,
   MATCH_FIELD,
+  PHASE_INTERMISSION,
   PLAYER_FIELD,
   PLAYER_FLAG_ALIVE,
   PLAYER_FLAG_PROTECTED,
@@ -45,6 +46,9 @@ export interface ProjectileView {
 
 export interface MatchView {
   readonly matchNumber: number;
+  /** The break after match `matchNumber`: `endTick` is when the next match starts. */
+  readonly intermission: boolean;
+  /** The tick the current phase (the match, or the break) ends at. */
   readonly endTick: number;
   readonly durationTicks: number;
 }
@@ -104,6 +108,7 @@ export function readWorld(entities: ReadonlyMap<number, EntityState>, localId: n
       const v = e.values;
       match = {
         matchNumber: num(v, MATCH_FIELD.matchNumber),
+        intermission: num(v, MATCH_FIELD.phase) === PHASE_INTERMISSION,
         endTick: num(v, MATCH_FIELD.endTick),
         durationTicks: num(v, MATCH_FIELD.durationTicks),
       };

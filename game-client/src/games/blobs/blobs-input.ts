@@ -6,7 +6,7 @@
 
 import type { RenderFrame } from '../../../../shared/client/client-session.js';
 import { BLOB_FIELD, BLOB_FLAG_BOOSTING, BLOB_KEY_BOOST, BLOB_KEY_MOVE, aimFromVector, type BlobsInput } from '../../../../shared/game/blobs/index.js';
-import { steerAim } from '../../touch/blobs-touch-mapping.js';
+import { steerAim } from './touch-mapping.js';
 import { TouchControls } from '../../touch/touch-controls.js';
 import { isTouch } from '../../touch/touch-device.js';
 import { num } from '../entity-fields.js';

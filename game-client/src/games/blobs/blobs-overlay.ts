@@ -6,6 +6,8 @@ import Phaser from 'phaser';
 import { BOOST_MIN_MASS } from '../../../../shared/game/blobs/index.js';
 import { cssColor } from '../../dom.js';
 import { LOCAL_COLOR, playerColor } from '../../player-colors.js';
+import { isTouchDevice } from '../../touch/touch-device.js';
+import { boxInside, growRect, type Rect } from '../camera-bounds.js';
 import type { ScoreRow } from '../client-game.js';
 import type { BlobView } from './world-view.js';
 
@@ -19,6 +21,8 @@ const BOARD_W = 210;
 const ROW_H = 20;
 const MAP_PX = 150;
 const MARGIN = 12;
+/** The minimap's box of the view: a line this wide (screen px). */
+const MAP_BOX_LINE = 1;
 
 /** What the panels show this frame. */
 export interface OverlayFrame {
@@ -50,6 +54,9 @@ export class BlobsOverlay {
   /** The leaderboard as last drawn, one string per line, and the mass panel's text (read by the test hook). */
   leaderboard: string[] = [];
   massLabel: string | null = null;
+  /** The minimap's frame and the outer edge of its box of the view as last drawn (screen px; null when not drawn). */
+  mapFrame: Rect | null = null;
+  mapBox: Rect | null = null;
 
   constructor(
     scene: Phaser.Scene,
@@ -87,6 +94,8 @@ export class BlobsOverlay {
   update(f: OverlayFrame): void {
     this.drawBoard(f.rows, f.localId);
     this.drawMass(f.focus, f.boost);
+    this.mapFrame = null;
+    this.mapBox = null;
     if (this.map.visible) this.drawMap(f);
   }
 
@@ -143,7 +152,7 @@ export class BlobsOverlay {
     if (fill > 0) g.fillRoundedRect(cx - w / 2, base - 20, w * fill, 6, 3);
     this.boostText.setPosition(cx, base - 11);
     this.boostText.setText(
-      !heavy ? `boost needs mass ${BOOST_MIN_MASS}` : ready ? 'BOOST ready · Space or right click' : `boost in ${(boost.readyInMs / 1000).toFixed(1)} s`,
+      !heavy ? `boost needs mass ${BOOST_MIN_MASS}` : ready ? `BOOST ready · ${isTouchDevice() ? 'tap BOOST' : 'Space or right click'}` : `boost in ${(boost.readyInMs / 1000).toFixed(1)} s`,
     );
     setColor(this.boostText, ready ? cssColor(LOCAL_COLOR) : MUTED);
   }
@@ -158,16 +167,16 @@ export class BlobsOverlay {
     g.fillRect(x0, y0, MAP_PX, MAP_PX);
     g.lineStyle(1, 0x3a4458, 1);
     g.strokeRect(x0 + 0.5, y0 + 0.5, MAP_PX - 1, MAP_PX - 1);
-    // What the camera shows.
+    // What the camera shows, outlined inside the frame.
     const v = f.view;
-    const vx = Math.max(0, v.x);
-    const vy = Math.max(0, v.y);
-    const vw = Math.min(this.worldPx, v.x + v.width) - vx;
-    const vh = Math.min(this.worldPx, v.y + v.height) - vy;
-    if (vw > 0 && vh > 0) {
-      g.lineStyle(1, 0xffffff, 0.35);
-      g.strokeRect(x0 + vx * k, y0 + vy * k, vw * k, vh * k);
+    const frame = { x: x0, y: y0, width: MAP_PX, height: MAP_PX };
+    const box = boxInside({ x: x0 + v.x * k, y: y0 + v.y * k, width: v.width * k, height: v.height * k }, frame, MAP_BOX_LINE);
+    if (box) {
+      g.lineStyle(MAP_BOX_LINE, 0xffffff, 0.35);
+      g.strokeRect(box.x, box.y, box.width, box.height);
     }
+    this.mapFrame = frame;
+    this.mapBox = box && growRect(box, MAP_BOX_LINE / 2);
     for (const b of f.blobs) {
       if (!b.alive) continue;
       const r = Math.max(2.5, b.radius * k);

@@ -2,7 +2,8 @@
 // redrawn per frame, only those in view, one fill colour at a time), the blobs (filled circles with an
 // outline, name and mass, sized by mass, bigger ones on top), effects for eating (pellet pops, a gulp and
 // crumbs when a blob is eaten, a spawn ring, boost trails), the debug ghost, a camera that follows the
-// local blob and zooms out smoothly as it grows, and its own panels (blobs-overlay.ts). It draws; its
+// local blob and zooms out smoothly as it grows (in live play never showing past the world's edge:
+// camera-bounds.ts), and its own panels (blobs-overlay.ts). It draws; its
 // SceneSource decides what: the shell's live play or its replay viewer. It fills in the HUD's widgets
 // (match clock, eaten feed, match results, "you were eaten" with the respawn countdown).
 
@@ -24,7 +25,10 @@ import {
 } from '../../../../shared/game/blobs/index.js';
 import { coversPellet } from '../../../../shared/game/blobs/pellets.js';
 import { cssColor } from '../../dom.js';
+import { BREAK_LABEL } from '../../hud/match-clock.js';
 import { LOCAL_COLOR, playerColor } from '../../player-colors.js';
+import { clampCameraCentre } from '../camera-bounds.js';
+import { installCameraHook, type CameraHookState } from '../camera-hook.js';
 import type { CameraAim, DrawnPlayer, GameScene, SceneFrame, SceneSource } from '../client-game.js';
 import { BlobsOverlay } from './blobs-overlay.js';
 import { ease, zoomFor } from './camera-zoom.js';
@@ -35,6 +39,7 @@ import { blobsScoreboard } from './scoreboard.js';
 import { radiusPx, readBlob, readWorld, type BlobView, type BlobsWorldView, type PelletView } from './world-view.js';
 
 const WORLD_PX = WORLD_SIZE / BLOBS_UNITS_PER_PX;
+const WORLD = { width: WORLD_PX, height: WORLD_PX } as const;
 const GRID_PX = 50;
 const OUTSIDE = 0x07090d;
 const FLOOR = 0x111620;
@@ -156,6 +161,7 @@ export class BlobsScene extends Phaser.Scene implements GameScene {
     };
     this.game.events.on(Phaser.Core.Events.POST_RENDER, measure);
     const removeHook = installBlobsHook(() => this.hookState());
+    const removeCameraHook = installCameraHook(() => this.cameraState());
     let cleaned = false;
     const cleanup = () => {
       if (cleaned) return;
@@ -163,6 +169,7 @@ export class BlobsScene extends Phaser.Scene implements GameScene {
       this.scale.off('resize', this.onResize, this);
       this.game.events.off(Phaser.Core.Events.POST_RENDER, measure);
       removeHook();
+      removeCameraHook();
     };
     // The shell removes a scene (DESTROY, no SHUTDOWN) when the room or replay ends.
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, cleanup);
@@ -235,7 +242,7 @@ export class BlobsScene extends Phaser.Scene implements GameScene {
   private updateHud(world: BlobsWorldView, local: BlobView | null, tick: number, serverTick: number): void {
     const hud = this.source.hud;
     const match = world.match;
-    if (match) hud.clock(match.endTick - tick, match.intermission ? 'next match' : `match ${match.matchNumber}`);
+    if (match) hud.clock(match.endTick - tick, match.intermission ? BREAK_LABEL : `match ${match.matchNumber}`);
     // While dead: who ate it, and the respawn countdown (a match's end has the shell's match-end screen).
     if (local && !local.alive && local.respawnTick > 0) {
       const by = this.eatenBy === null ? 'You were eaten' : `You were eaten by ${this.source.nameOf(this.eatenBy)}`;
@@ -381,7 +388,7 @@ export class BlobsScene extends Phaser.Scene implements GameScene {
     let aim: CameraAim | null;
     let radius: number | null;
     if (this.source.camera) {
-      aim = this.source.camera({ players: this.drawn(world), center: { x: this.camX, y: this.camY }, world: { width: WORLD_PX, height: WORLD_PX } });
+      aim = this.source.camera({ players: this.drawn(world), center: { x: this.camX, y: this.camY }, world: WORLD });
       const followed = world.blobs.find((b) => b.id === frame.focus && b.alive);
       radius = followed ? followed.radius : null;
     } else {
@@ -404,6 +411,12 @@ export class BlobsScene extends Phaser.Scene implements GameScene {
     }
     const target = radius !== null ? zoomFor(radius, cam.width, cam.height) : this.source.camera && frame.focus === null ? FREE_ZOOM : this.zoom;
     this.zoom = this.cameraPlaced && dt > 0 ? ease(this.zoom, target, dt, ZOOM_EASE_MS) : target;
+    if (!this.source.camera) {
+      // Live play: no band past the world's red border, whatever the zoom (a replay's camera is free).
+      const kept = clampCameraCentre(this.camX, this.camY, cam.width / this.zoom, cam.height / this.zoom, WORLD);
+      this.camX = kept.x;
+      this.camY = kept.y;
+    }
     cam.setZoom(this.zoom);
     cam.centerOn(this.camX, this.camY);
   }
@@ -439,8 +452,9 @@ export class BlobsScene extends Phaser.Scene implements GameScene {
       g.lineTo(x1, y);
     }
     g.strokePath();
+    // The border along the inside of the world's edge: the live camera never shows past that edge.
     g.lineStyle(8, BORDER, 0.85);
-    g.strokeRect(-4, -4, WORLD_PX + 8, WORLD_PX + 8);
+    g.strokeRect(4, 4, WORLD_PX - 8, WORLD_PX - 8);
   }
 
   /** Only the pellets in view, grouped by colour: one fill style per colour, a circle per pellet. */
@@ -627,6 +641,13 @@ export class BlobsScene extends Phaser.Scene implements GameScene {
     if (!best) return null;
     const at = this.toScreen(best.x, best.y);
     return { x: best.x, y: best.y, screenX: at.x, screenY: at.y };
+  }
+
+  /** The camera test hook's numbers: the camera's view, and the minimap's frame and box. */
+  private cameraState(): CameraHookState | null {
+    if (!this.cameraPlaced) return null;
+    const frame = this.overlay.mapFrame;
+    return { view: this.view(), world: WORLD, minimap: frame ? { frame, box: this.overlay.mapBox } : null };
   }
 
   private hookState(): BlobsSceneState {

@@ -12,5 +12,10 @@ export const blobsClient: ClientGame<BlobsInput> = {
     // A boost costs a tenth of the mass (from 20 up), every 1.5 s at most.
     { keys: ['Space', 'right click'], action: 'boost' },
   ],
+  // Labelled as blobs-input.ts labels its stick and button.
+  touchControls: [
+    { keys: ['stick'], action: 'steer' },
+    { keys: ['BOOST'], action: 'boost' },
+  ],
   load: () => import('./parts.js').then((m) => m.blobsParts),
 };

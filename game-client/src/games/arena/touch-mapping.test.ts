@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { aimFromVector } from '../../../shared/game/arena/directions.js';
-import { KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_UP } from '../../../shared/game/arena/input.js';
-import { AIM_STEPS } from '../../../shared/game/arena/units.js';
-import { AIM_DEAD_ZONE, MOVE_DEAD_ZONE, moveKeys, stickAim } from './arena-touch-mapping.js';
-import { stickVector } from './stick-math.js';
+import { aimFromVector } from '../../../../shared/game/arena/directions.js';
+import { KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_UP } from '../../../../shared/game/arena/input.js';
+import { AIM_STEPS } from '../../../../shared/game/arena/units.js';
+import { AIM_DEAD_ZONE, MOVE_DEAD_ZONE, moveKeys, stickAim } from './touch-mapping.js';
+import { stickVector } from '../../touch/stick-math.js';
 
 /** A stick vector at `deg` degrees (screen: 0 right, 90 down) and `length` of the throw. */
 const stick = (deg: number, length = 1) => ({ x: length * Math.cos((deg * Math.PI) / 180), y: length * Math.sin((deg * Math.PI) / 180) });

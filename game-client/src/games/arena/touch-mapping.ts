@@ -1,9 +1,9 @@
 // The arena's twin sticks as its input: the left stick moves in 8 directions (the same KEY_* bits as
 // WASD), the right stick aims and fires the rifle while pushed past its dead zone. Pure: unit-tested.
 
-import { aimFromVector } from '../../../shared/game/arena/directions.js';
-import { KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_UP } from '../../../shared/game/arena/input.js';
-import { beyondDeadZone, octant, type StickVector } from './stick-math.js';
+import { aimFromVector } from '../../../../shared/game/arena/directions.js';
+import { KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_UP } from '../../../../shared/game/arena/input.js';
+import { beyondDeadZone, octant, type StickVector } from '../../touch/stick-math.js';
 
 /** Share of the throw a thumb may rest in without moving: a quarter (about 14 px on a 56 px stick). */
 export const MOVE_DEAD_ZONE = 0.25;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AIM_STEPS } from '../../../shared/game/arena/units.js';
-import { STEER_DEAD_ZONE, steerAim } from './blobs-touch-mapping.js';
+import { AIM_STEPS } from '../../../../shared/game/arena/units.js';
+import { STEER_DEAD_ZONE, steerAim } from './touch-mapping.js';
 
 describe('blobs touch mapping', () => {
   it('heads where the stick points, in the mouse’s aim steps', () => {
