@@ -3,7 +3,7 @@
 // shared/net/msgpack-parser.ts. Validators for client payloads live in shared/protocol-validate.ts.
 
 /** Bumped on any incompatible change; exchanged in the handshake and echoed in every join result. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Event names. Hot-path events are one character to keep per-packet overhead down. */
 export const EV = {

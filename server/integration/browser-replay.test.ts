@@ -360,10 +360,10 @@ describe('replay viewer', () => {
 
     // Another format version: the reader's message, nothing to play.
     const newer = bytes.slice();
-    newer[8] = 4;
+    newer[8] = 5;
     const versionPage = await serve(newer);
     const sv = await waitForReplay(versionPage, (s) => s.status === 'error', 'the version error');
-    expect(sv.error).toContain('UNSUPPORTED_VERSION at byte 8: recording format version 4 is newer than this build reads (versions 2 and 3)');
+    expect(sv.error).toContain('UNSUPPORTED_VERSION at byte 8: recording format version 5 is newer than this build reads (versions 2, 3 and 4)');
     await waitForText(versionPage, '#replay-error', 'This file cannot be replayed');
 
     // A recording of a game this page has no module for (the header names it): said so, nothing to play.

@@ -208,7 +208,7 @@ describe('one recording per match', () => {
       createWorld: (seed) => ({ ...arena.createWorld(seed), matchTicksLeft: 150 }),
       step: (world, tick) => {
         const events = arena.step(world, tick);
-        world.matchTicksLeft = Math.min(world.matchTicksLeft, 150);
+        world.matchTicksLeft = Math.min(world.matchTicksLeft, world.intermission ? 30 : 150);
         return events;
       },
     };
@@ -218,7 +218,7 @@ describe('one recording per match', () => {
     const room = newRoom(shortArena as AnyGame, recorder, 4);
     room.join('ann', silentLink);
     const ends: GameEvent[] = [];
-    for (let t = 1; t <= 320; t++) {
+    for (let t = 1; t <= 350; t++) {
       room.step();
       await nextTurn();
     }
@@ -228,8 +228,8 @@ describe('one recording per match', () => {
     const all = await recordingsOf(store);
     expect(all.map((r) => [r.recording.header.startTick, r.summary.ticks, r.summary.endReason])).toEqual([
       [0, 150, 'match_end'],
-      [150, 150, 'match_end'],
-      [300, 20, 'shutdown'],
+      [150, 180, 'match_end'], // the 30-tick break, then the second match
+      [330, 20, 'shutdown'],
     ]);
     for (const { recording } of all) {
       const result = await verifyRecording(recording, shortArena);

@@ -33,6 +33,7 @@ import {
   type EndRecord,
   type HeaderRecord,
   type RecordingRecord,
+  rulesVersionOf,
 } from '../../shared/recording/index.js';
 import type { Logger } from '../logger.js';
 import type { AppliedInput, Room, RoomObserver } from '../room.js';
@@ -306,6 +307,7 @@ export class RoomRecorder implements RoomObserver {
       header: {
         type: 'header',
         game: room.game.name,
+        rulesVersion: rulesVersionOf(room.game),
         protocol: PROTOCOL_VERSION,
         roomId: room.id,
         seed: room.seed,

@@ -197,7 +197,9 @@ describe('match recording on a real server', () => {
 
     const info = await cli('info', file);
     expect(info.code).toBe(0);
-    expect(info.stdout).toMatch(/game +arena \(protocol \d+\), map arena-1/);
+    // The server's recorder wrote the rules version the match was played with.
+    expect(recording.header.rulesVersion).toBe(arenaGame.rulesVersion);
+    expect(info.stdout).toMatch(new RegExp(`game +arena \\(rules version ${arenaGame.rulesVersion}, protocol \\d+\\), map arena-1`));
     expect(info.stdout).toMatch(/events +\d+ ticks produced events; stored in full: /);
   });
 

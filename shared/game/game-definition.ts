@@ -21,6 +21,17 @@ export interface InputContext {
 export interface GameDefinition<World, Input> {
   /** Stable identifier (lower-case letters, digits, dashes), written into recordings and named in requests. */
   readonly name: string;
+  /**
+   * The version of the rules (a positive integer; omitted: 1), written into recordings. Raise it whenever a
+   * change makes the same inputs play out differently, and keep the previous rules in olderRules so that
+   * recordings made with them still replay and verify.
+   */
+  readonly rulesVersion?: number;
+  /**
+   * Optional: the rules of earlier versions this build can still simulate, by rules version (each a whole
+   * definition of this game with that rulesVersion). Replays of recordings made with one of them use it.
+   */
+  readonly olderRules?: Readonly<Record<number, GameDefinition<World, Input>>>;
   /** What players see in the lobby. */
   readonly title: string;
   /** The map the rules play on, written into recordings (omitted: the game has one unnamed map). */

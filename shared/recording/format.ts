@@ -1,7 +1,7 @@
-// The recording format, version 3 (the spec is docs/RECORDING-FORMAT.md): constants, record types and
-// the validation of decoded records. Isomorphic (no Node or DOM APIs). Version 2 files are read too: they
-// differ only in their scores (kills, deaths and score of the arena, the one game of that time), which read
-// as version 3's named columns.
+// The recording format, version 4 (the spec is docs/RECORDING-FORMAT.md): constants, record types and
+// the validation of decoded records. Isomorphic (no Node or DOM APIs). Versions 2 and 3 are read too:
+// their headers have no rules version (all were made with rules version 1), and version 2 files differ in
+// their scores (kills, deaths and score of the arena, the one game of that time), which read as named columns.
 //
 //   file    = prelude frame*
 //   prelude = magic (8 bytes: 89 47 52 45 43 0D 0A 1A, "\x89GREC\r\n\x1A") + u32 LE format version
@@ -14,9 +14,11 @@ import { ticksEventDigests, ticksEvents, type EventsDecodeError } from './events
 
 export const RECORDING_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x47, 0x52, 0x45, 0x43, 0x0d, 0x0a, 0x1a);
 /** The version this code writes. */
-export const RECORDING_FORMAT_VERSION = 3;
-/** The versions it reads (see the top of this file for what version 2 lacks). */
-export const READABLE_FORMAT_VERSIONS: readonly number[] = [2, 3];
+export const RECORDING_FORMAT_VERSION = 4;
+/** The versions it reads (see the top of this file for what versions 2 and 3 lack). */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [2, 3, 4];
+/** The first format version whose header names the game's rules version; earlier files were all made with rules version 1. */
+export const RULES_VERSION_SINCE_FORMAT = 4;
 /** The score columns of a version 2 recording: the arena's, the only game recorded then. */
 export const V2_SCORE_COLUMNS: readonly ScoreColumn[] = [
   { key: 'score', label: 'Score' },
@@ -40,6 +42,11 @@ export interface HeaderRecord {
   readonly type: 'header';
   /** GameDefinition.name of the game that was played. */
   readonly game: string;
+  /**
+   * GameDefinition.rulesVersion of the game that was played (1 for files of format versions 2 and 3): a
+   * replay simulates with the rules of this version.
+   */
+  readonly rulesVersion: number;
   /** Wire protocol version of the server that recorded (shared/protocol.ts PROTOCOL_VERSION). */
   readonly protocol: number;
   readonly roomId: string;
@@ -340,8 +347,11 @@ function validateEnd(m: Record<string, unknown>): EndRecord {
   };
 }
 
-/** Checks a decoded record's shape; throws a message naming the bad field. */
-export function validateRecord(value: unknown): RecordingRecord {
+/**
+ * Checks a decoded record's shape; throws a message naming the bad field. `formatVersion` is the file's
+ * (from its prelude): what a header must hold depends on it.
+ */
+export function validateRecord(value: unknown, formatVersion: number): RecordingRecord {
   if (!isMap(value)) throw new ShapeError('a record must be a msgpack map');
   const type = own(value, 'type');
   try {
@@ -352,6 +362,8 @@ export function validateRecord(value: unknown): RecordingRecord {
         return {
           type,
           game: str(value, 'game', 64),
+          // Files of the versions before it were all made with rules version 1.
+          rulesVersion: formatVersion >= RULES_VERSION_SINCE_FORMAT ? int(value, 'rulesVersion', 1) : 1,
           protocol: int(value, 'protocol'),
           roomId: str(value, 'roomId', 64),
           seed: int(value, 'seed', -Number.MAX_SAFE_INTEGER),

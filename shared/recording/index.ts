@@ -20,6 +20,7 @@ export {
   type Recording,
 } from './reader.js';
 export { encodeFrame, encodePrelude, encodeRecordFrame, encodeRecordPayload, encodeRecording, shouldCompress, concatBytes } from './writer.js';
+export { rulesOfVersion, rulesVersionOf, simulatedRulesVersions } from './rules-version.js';
 export { ReplayError, ReplaySimulator, type ReplayErrorCode, type ReplaySeat, type ReplayStep } from './simulator.js';
 export { storedEventTest, tickEventsMismatch, verifyRecording, type Divergence, type DivergenceKind, type VerifyOptions, type VerifyResult } from './verify.js';
 export { People, latestSeat, type Person, type Seat } from './people.js';

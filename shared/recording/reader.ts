@@ -76,7 +76,7 @@ export function readPrelude(bytes: Uint8Array): number {
   }
   const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   if (!READABLE_FORMAT_VERSIONS.includes(version)) {
-    const readable = `versions ${READABLE_FORMAT_VERSIONS.join(' and ')}`;
+    const readable = `versions ${listOf(READABLE_FORMAT_VERSIONS)}`;
     const which =
       version < RECORDING_FORMAT_VERSION
         ? `an older format than this build reads (${readable}); it cannot be replayed by this build — use the build that recorded it`
@@ -84,6 +84,11 @@ export function readPrelude(bytes: Uint8Array): number {
     throw new RecordingError('UNSUPPORTED_VERSION', 8, `recording format version ${version} is ${which}`);
   }
   return version;
+}
+
+/** "2, 3 and 4". */
+function listOf(items: readonly number[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 interface RawFrame {
@@ -149,8 +154,8 @@ function hex(n: number): string {
   return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
-/** Turns a frame's payload into a validated record (inflating it first when needed). */
-export async function decodeFrame(frame: RawFrame, inflate: InflateFn = platformInflateRaw): Promise<RecordingRecord> {
+/** Turns a frame's payload into a validated record of a file of `formatVersion` (inflating it first when needed). */
+export async function decodeFrame(frame: RawFrame, formatVersion: number, inflate: InflateFn = platformInflateRaw): Promise<RecordingRecord> {
   let payload = frame.payload;
   if (frame.encoding === ENCODING_DEFLATE_RAW) {
     try {
@@ -159,10 +164,10 @@ export async function decodeFrame(frame: RawFrame, inflate: InflateFn = platform
       throw new RecordingError('BAD_COMPRESSION', frame.offset, `compressed record does not inflate: ${(err as Error).message}`);
     }
   }
-  return decodePayload(payload, frame.offset);
+  return decodePayload(payload, frame.offset, formatVersion);
 }
 
-function decodePayload(payload: Uint8Array, offset: number): RecordingRecord {
+function decodePayload(payload: Uint8Array, offset: number, formatVersion: number): RecordingRecord {
   let value: unknown;
   try {
     value = recordDecoder.decode(payload);
@@ -170,7 +175,7 @@ function decodePayload(payload: Uint8Array, offset: number): RecordingRecord {
     throw new RecordingError('BAD_MSGPACK', offset, `record is not valid msgpack: ${(err as Error).message}`);
   }
   try {
-    return validateRecord(value);
+    return validateRecord(value, formatVersion);
   } catch (err) {
     throw new RecordingError('BAD_RECORD', offset, (err as Error).message);
   }
@@ -228,7 +233,7 @@ export async function readRecording(bytes: Uint8Array, options: ReadOptions = {}
   const inflate = options.inflate ?? platformInflateRaw;
   // Inflate in parallel, then check in order; the first failure ends the readable part.
   const decoded = await Promise.all(
-    scan.frames.map((f) => decodeFrame(f, inflate).then((record) => record, (err: unknown) => err as Error)),
+    scan.frames.map((f) => decodeFrame(f, version, inflate).then((record) => record, (err: unknown) => err as Error)),
   );
   const entries: { offset: number; size: number; record: RecordingRecord }[] = [];
   const order = new OrderCheck();
@@ -279,10 +284,10 @@ export async function readRecording(bytes: Uint8Array, options: ReadOptions = {}
 
 /** The header record of a file, from its first bytes (the store indexes files without reading them whole). */
 export async function readHeader(head: Uint8Array, inflate?: InflateFn): Promise<HeaderRecord> {
-  readPrelude(head);
+  const version = readPrelude(head);
   const frame = readFrameAt(head, PRELUDE_BYTES);
   if (frame === 'truncated') throw new RecordingError('TRUNCATED', PRELUDE_BYTES, 'the header record is incomplete');
-  const record = await decodeFrame(frame, inflate);
+  const record = await decodeFrame(frame, version, inflate);
   if (record.type !== 'header') throw new RecordingError('OUT_OF_ORDER', PRELUDE_BYTES, `the first record is a ${record.type} record, not the header`);
   return record;
 }
@@ -304,7 +309,8 @@ export async function findEndRecord(tail: Uint8Array, tailOffset: number, inflat
     }
     if (frame === 'truncated') continue;
     try {
-      const record = await decodeFrame(frame, inflate);
+      // The file's version is not known here: an end record reads the same in every readable version.
+      const record = await decodeFrame(frame, RECORDING_FORMAT_VERSION, inflate);
       if (record.type === 'end') return { record, offset: tailOffset + at };
     } catch {
       // not a frame after all

@@ -69,16 +69,16 @@ describe('readRecording', () => {
     await expect(readRecording(new TextEncoder().encode('{"not":"a recording"}'))).rejects.toThrow(/NOT_A_RECORDING at byte 0/);
     await expect(readRecording(new Uint8Array(0))).rejects.toThrow(/TRUNCATED/);
     const older = concatBytes([encodePrelude(1), bytes.subarray(PRELUDE_BYTES)]);
-    await expect(readRecording(older)).rejects.toThrow(/UNSUPPORTED_VERSION at byte 8: recording format version 1 is an older format than this build reads \(versions 2 and 3\)/);
-    const newer = concatBytes([encodePrelude(4), bytes.subarray(PRELUDE_BYTES)]);
-    await expect(readRecording(newer)).rejects.toThrow(/version 4 is newer than this build reads/);
+    await expect(readRecording(older)).rejects.toThrow(/UNSUPPORTED_VERSION at byte 8: recording format version 1 is an older format than this build reads \(versions 2, 3 and 4\)/);
+    const newer = concatBytes([encodePrelude(5), bytes.subarray(PRELUDE_BYTES)]);
+    await expect(readRecording(newer)).rejects.toThrow(/version 5 is newer than this build reads \(versions 2, 3 and 4\); update the replay tools/);
     await expect(readRecording(bytes.subarray(0, 20))).rejects.toThrow(/before its header record is complete/);
   });
 
   it('reads a version 2 file: its arena scores become the named columns score, kills, deaths', async () => {
     const v2Records = records.map((r) => {
       if (r.type === 'header') {
-        const { scoreColumns: _columns, ...header } = r;
+        const { scoreColumns: _columns, rulesVersion: _rules, ...header } = r;
         return header;
       }
       if (r.type === 'end') return { ...r, scores: [{ playerId: 1, name: 'ann', kills: 3, deaths: 1, score: 3 }] };
@@ -89,8 +89,24 @@ describe('readRecording', () => {
     const read = await readRecording(v2);
     expect(read.version).toBe(2);
     expect(read.error).toBeNull();
+    expect(read.header.rulesVersion).toBe(1);
     expect(read.header.scoreColumns.map((c) => c.key)).toEqual(['score', 'kills', 'deaths']);
     expect(read.end?.scores).toEqual([{ playerId: 1, name: 'ann', values: { score: 3, kills: 3, deaths: 1 } }]);
+  });
+
+  it('reads the rules version of the header: required from format version 4, 1 in versions 2 and 3', async () => {
+    expect(recording.version).toBe(4);
+    expect(recording.header.rulesVersion).toBe(arenaGame.rulesVersion);
+    const withoutRules = records.map((r) => {
+      if (r.type !== 'header') return r;
+      const { rulesVersion: _rules, ...header } = r;
+      return header;
+    }) as unknown as RecordingRecord[];
+    const unnamed = await encodeRecording(withoutRules);
+    await expect(readRecording(unnamed)).rejects.toThrow(/BAD_RECORD at byte 12: header record: rulesVersion must be an integer in \[1, /);
+    const v3 = await readRecording(concatBytes([encodePrelude(3), unnamed.subarray(PRELUDE_BYTES)]));
+    expect(v3).toMatchObject({ version: 3, error: null, complete: true });
+    expect(v3.header.rulesVersion).toBe(1);
   });
 
   it('stops at a corrupted record and names its offset, keeping every record before it', async () => {
@@ -182,6 +198,26 @@ describe('ReplaySimulator', () => {
     expect(() => new ReplaySimulator(recording, other)).toThrow(/WRONG_GAME.*of game "arena", not "chess"/);
     const rebuilt = { ...arenaGame, hash: () => 42 } as unknown as AnyGame;
     expect(() => new ReplaySimulator(recording, rebuilt)).toThrow(/BUILD_MISMATCH.*different version of the game rules or map/);
+  });
+
+  it('simulates with the rules of the recording\'s version, and refuses a version this build does not simulate', async () => {
+    const withRules = async (rulesVersion: number) =>
+      readRecording(await encodeRecording(records.map((r) => (r.type === 'header' ? { ...r, rulesVersion } : r))));
+    expect(arenaGame.rulesVersion).toBe(2);
+    expect(new ReplaySimulator(recording, arenaGame).rules).toBe(arenaGame);
+    expect(new ReplaySimulator(await withRules(1), arenaGame).rules).toBe(arenaGame.olderRules![1]);
+
+    const unknown = await withRules(99);
+    const message = 'recorded with arena rules version 99; this build simulates versions [1, 2]';
+    expect(() => new ReplaySimulator(unknown, arenaGame)).toThrow(ReplayError);
+    expect(() => new ReplaySimulator(unknown, arenaGame)).toThrow(`BUILD_MISMATCH at tick 0 (record at byte 12): ${message}`);
+    const verified = await verifyRecording(unknown, arenaGame);
+    expect(verified).toMatchObject({ ok: false, ticksSimulated: 0, error: { code: 'BUILD_MISMATCH', tick: 0, offset: 12 } });
+    expect(verified.error!.message).toContain(message);
+    // A game without older rules simulates its own version only (the default, 1, when it names none).
+    const { rulesVersion: _v, olderRules: _older, ...unversioned } = arenaGame;
+    expect(() => new ReplaySimulator(recording, unversioned)).toThrow('recorded with arena rules version 2; this build simulates versions [1]');
+    expect(new ReplaySimulator(await withRules(1), unversioned).rules).toBe(unversioned);
   });
 
   it('refuses to restore a keyframe whose state does not match its hash', async () => {

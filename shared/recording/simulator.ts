@@ -2,7 +2,8 @@
 // starts after tick 0, from its first keyframe; or a keyframe when seeking), and joins,
 // leaves and each tick's inputs are applied exactly as Room.step applied them: inputs in seat order
 // (seat order = join order), then game.step. Seeking restores the nearest keyframe at or before the
-// target and steps forward from there.
+// target and steps forward from there. The rules are those of the recording's rules version
+// (rules-version.ts): the game itself, or the older rules it still provides.
 
 import type { EntityView, GameEvent } from '../codec/schema.js';
 import type { GameDefinition } from '../game/game-definition.js';
@@ -10,6 +11,7 @@ import type { EndRecord, JoinRecord, KeyframeRecord, LeaveRecord, TicksRecord } 
 import { ticksEventDigests, ticksEvents } from './events-codec.js';
 import { InputDecodeError, InputsDecoder, newSeat, sameAsWritten, type SeatState } from './input-codec.js';
 import type { RecordEntry, Recording } from './reader.js';
+import { rulesOfVersion, simulatedRulesVersions } from './rules-version.js';
 import { stepTick } from '../game/step-tick.js';
 
 export type ReplayErrorCode =
@@ -84,6 +86,8 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
   /** Index of the next entry to process. */
   private cursor = 1;
   private ticks: TicksCursor | null = null;
+  /** The definition that simulates the recording: `game`, or its older rules of the recording's rules version. */
+  readonly rules: GameDefinition<World, Input>;
 
   constructor(
     readonly recording: Recording,
@@ -93,10 +97,20 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
     if (header.game !== game.name) {
       throw new ReplayError('WRONG_GAME', header.startTick, recording.entries[0]!.offset, `the recording is of game "${header.game}", not "${game.name}"`);
     }
-    if (header.tickRate !== game.tickRate) {
-      throw new ReplayError('BUILD_MISMATCH', header.startTick, recording.entries[0]!.offset, `recorded at ${header.tickRate} Hz; this build of "${game.name}" steps at ${game.tickRate} Hz`);
+    const rules = rulesOfVersion(game, header.rulesVersion);
+    if (rules === null) {
+      throw new ReplayError(
+        'BUILD_MISMATCH',
+        header.startTick,
+        recording.entries[0]!.offset,
+        `recorded with ${game.name} rules version ${header.rulesVersion}; this build simulates versions [${simulatedRulesVersions(game).join(', ')}]`,
+      );
     }
-    const initial = game.hash(game.createWorld(header.seed));
+    this.rules = rules;
+    if (header.tickRate !== rules.tickRate) {
+      throw new ReplayError('BUILD_MISMATCH', header.startTick, recording.entries[0]!.offset, `recorded at ${header.tickRate} Hz; this build of "${game.name}" steps at ${rules.tickRate} Hz`);
+    }
+    const initial = rules.hash(rules.createWorld(header.seed));
     if (initial !== header.initialHash) {
       throw new ReplayError(
         'BUILD_MISMATCH',
@@ -129,10 +143,10 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
   }
 
   view(): EntityView[] {
-    return this.game.view(this.worldState);
+    return this.rules.view(this.worldState);
   }
   hash(): number {
-    return this.game.hash(this.worldState);
+    return this.rules.hash(this.worldState);
   }
 
   /** Back to the start of the recording: the seed's fresh world, or the keyframe of a later start tick. */
@@ -142,13 +156,13 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
       this.restoreStartKeyframe();
       return;
     }
-    this.worldState = this.game.createWorld(header.seed);
+    this.worldState = this.rules.createWorld(header.seed);
     this.seatList = [];
     this.currentTick = header.startTick;
     this.cursor = 1;
     this.ticks = null;
     for (const p of header.players) {
-      this.game.addPlayer(this.worldState, p.playerId, p.name);
+      this.rules.addPlayer(this.worldState, p.playerId, p.name);
       this.seatList.push(newSeat(p.playerId, p.name));
     }
   }
@@ -198,7 +212,7 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
         if (this.seatList.some((s) => s.playerId === record.playerId)) {
           throw new ReplayError('SEAT_MISMATCH', record.tick, entry.offset, `player ${record.playerId} joins but is already seated`);
         }
-        this.guard(record.tick, entry.offset, () => this.game.addPlayer(this.worldState, record.playerId, record.name));
+        this.guard(record.tick, entry.offset, () => this.rules.addPlayer(this.worldState, record.playerId, record.name));
         this.seatList.push(newSeat(record.playerId, record.name));
         return { kind: 'join', record, offset: entry.offset };
       }
@@ -206,7 +220,7 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
         const index = this.seatList.findIndex((s) => s.playerId === record.playerId);
         if (index < 0) throw new ReplayError('SEAT_MISMATCH', record.tick, entry.offset, `player ${record.playerId} leaves but is not seated`);
         this.seatList.splice(index, 1);
-        this.guard(record.tick, entry.offset, () => this.game.removePlayer(this.worldState, record.playerId));
+        this.guard(record.tick, entry.offset, () => this.rules.removePlayer(this.worldState, record.playerId));
         return { kind: 'leave', record, offset: entry.offset };
       }
       case 'keyframe':
@@ -269,11 +283,11 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
     const record = entry.record as KeyframeRecord;
     let world: World;
     try {
-      world = this.game.deserialize(record.state);
+      world = this.rules.deserialize(record.state);
     } catch (err) {
       throw new ReplayError('BAD_KEYFRAME', record.tick, entry.offset, `the keyframe's state does not deserialize: ${(err as Error).message}`);
     }
-    const hash = this.game.hash(world);
+    const hash = this.rules.hash(world);
     if (hash !== record.hash) {
       throw new ReplayError('BAD_KEYFRAME', record.tick, entry.offset, `the keyframe's state hashes to ${hex(hash)}, but it says ${hex(record.hash)}`);
     }
@@ -297,7 +311,7 @@ export class ReplaySimulator<World = unknown, Input = unknown> {
     }
     const world = this.worldState;
     const inputs = this.seatList.map((seat) => ({ playerId: seat.playerId, payload: seat.payload as Input, renderTick: tick - seat.offset }));
-    const events = this.guard(tick, offset, () => stepTick(this.game, world, tick, inputs));
+    const events = this.guard(tick, offset, () => stepTick(this.rules, world, tick, inputs));
     this.currentTick = tick;
     let recordedEvents = NO_EVENTS;
     const ev = ticksEvents(c.record)[c.eventIndex];

@@ -15,10 +15,10 @@ const spec = readFileSync(new URL('../../docs/RECORDING-FORMAT.md', import.meta.
 
 describe('docs/RECORDING-FORMAT.md examples', () => {
   it('prelude and a join frame', () => {
-    expect(RECORDING_FORMAT_VERSION).toBe(3);
-    expect(hex(encodePrelude())).toBe('89 47 52 45 43 0d 0a 1a 03 00 00 00');
-    expect(spec).toContain('89 47 52 45 43 0d 0a 1a 03 00 00 00                      magic, version 3');
-    expect(spec).toMatch(/^# Match recording format \(format version 3\)$/m);
+    expect(RECORDING_FORMAT_VERSION).toBe(4);
+    expect(hex(encodePrelude())).toBe('89 47 52 45 43 0d 0a 1a 04 00 00 00');
+    expect(spec).toContain('89 47 52 45 43 0d 0a 1a 04 00 00 00                      magic, version 4');
+    expect(spec).toMatch(/^# Match recording format \(format version 4\)$/m);
     const frame = encodeFrame(0, encodeRecordPayload({ type: 'join', tick: 0, playerId: 1, name: 'ann' }));
     expect(hex(frame.subarray(0, 9))).toBe('25 00 00 00 da aa b0 65 00');
     expect(hex(frame.subarray(9))).toMatch(/^84 a4 74 79 70 65 a4 6a 6f 69 6e a4 74 69 63 6b 00 /);

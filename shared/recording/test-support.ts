@@ -13,6 +13,7 @@ import type { RecordingRecord } from './format.js';
 import { InputsDecoder, newSeat, type SeatState } from './input-codec.js';
 import { InputsEncoder, type InputPacker } from './input-encoder.js';
 import type { Recording } from './reader.js';
+import { rulesVersionOf } from './rules-version.js';
 import { ReplaySimulator } from './simulator.js';
 import { storedEventTest } from './verify.js';
 import { encodeRecording } from './writer.js';
@@ -47,6 +48,7 @@ export function simulateRecording(options: SimulatedMatchOptions): RecordingReco
     {
       type: 'header',
       game: game.name,
+      rulesVersion: rulesVersionOf(game),
       protocol: 1,
       roomId: 'test-room',
       seed,

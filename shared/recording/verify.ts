@@ -124,6 +124,8 @@ export async function verifyRecording<W, I>(
   const stored = storedEventTest(recording.header);
   try {
     const sim = new ReplaySimulator(recording, game);
+    // The rules of the recording's version (the game itself, or older rules it still provides).
+    const rules = sim.rules;
     let sinceProgress = 0;
     for (;;) {
       const step = sim.next();
@@ -144,7 +146,7 @@ export async function verifyRecording<W, I>(
         }
         eventsChecked++;
         if (step.checkpoint !== null) {
-          const actual = stateDigest(game.serialize(sim.world));
+          const actual = stateDigest(rules.serialize(sim.world));
           if (actual !== step.checkpoint) {
             diverge({
               kind: 'checkpoint',
@@ -184,7 +186,7 @@ export async function verifyRecording<W, I>(
         }
         let own: number;
         try {
-          own = game.hash(game.deserialize(record.state));
+          own = rules.hash(rules.deserialize(record.state));
         } catch (err) {
           throw new ReplayError('BAD_KEYFRAME', record.tick, step.offset, `the keyframe's state does not deserialize: ${(err as Error).message}`);
         }

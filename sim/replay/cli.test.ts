@@ -52,7 +52,7 @@ describe('replay CLI', () => {
   it('info: header, duration, players, events summary', async () => {
     const { code, out } = await run('info', good);
     expect(code).toBe(0);
-    expect(out).toContain('game       arena (protocol 1), map arena-1');
+    expect(out).toContain(`game       arena (rules version ${arenaGame.rulesVersion}, protocol 1), map arena-1`);
     expect(out).toContain('duration   0:10.0 (300 ticks at 30 Hz');
     expect(out).toContain('status     complete');
     expect(out).toMatch(/#1 +ann +joined tick 0 +left tick 200/);
@@ -107,7 +107,10 @@ describe('replay CLI', () => {
     expect(notRec.err).toContain('is not a recording: NOT_A_RECORDING at byte 0');
     const older = await run('verify', write('old.rec', concatBytes([encodePrelude(1), bytes.subarray(PRELUDE_BYTES)])));
     expect(older.code).toBe(2);
-    expect(older.err).toContain('recording format version 1 is an older format than this build reads (versions 2 and 3)');
+    expect(older.err).toContain('recording format version 1 is an older format than this build reads (versions 2, 3 and 4)');
+    const newer = await run('verify', write('new.rec', concatBytes([encodePrelude(5), bytes.subarray(PRELUDE_BYTES)])));
+    expect(newer.code).toBe(2);
+    expect(newer.err).toContain('recording format version 5 is newer than this build reads (versions 2, 3 and 4); update the replay tools');
     const recording = await readRecording(bytes);
     const damaged = bytes.slice();
     const at = recording.entries[5]!.offset;
@@ -119,6 +122,17 @@ describe('replay CLI', () => {
     const unknown = await run('verify', write('chess.rec', await encodeRecording(chess)));
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('game "chess", which these tools do not know');
+  });
+
+  it('verify and export: 2 with the reason for a rules version this build does not simulate', async () => {
+    const future = write('rules-99.rec', await encodeRecording(records.map((r) => (r.type === 'header' ? { ...r, rulesVersion: 99 } : r))));
+    const message = 'BUILD_MISMATCH at tick 0 (record at byte 12): recorded with arena rules version 99; this build simulates versions [1, 2]';
+    const verified = await run('verify', future);
+    expect(verified.code).toBe(2);
+    expect(verified.out).toBe(`FAILED: cannot verify beyond tick 0 at tick 0: ${message}\n  (0 keyframes, 0 checkpoints and the events of 0 ticks matched before that)\n`);
+    const exported = await run('export', future, '--format', 'json', '--ticks', '10');
+    expect(exported).toMatchObject({ code: 2, err: expect.stringContaining(message) });
+    expect((await run('info', future)).out).toContain('game       arena (rules version 99, protocol 1)');
   });
 
   it('export --format json: the events, or the state at chosen ticks', async () => {

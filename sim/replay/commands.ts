@@ -177,7 +177,7 @@ export async function info(file: string, options: { json: boolean }, io: Output)
   }
   const lines = [
     `recording  ${file} (${kb(recording.byteLength)}, format version ${recording.version})`,
-    `game       ${h.game} (protocol ${h.protocol})${h.map ? `, map ${h.map}` : ''}`,
+    `game       ${h.game} (rules version ${h.rulesVersion}, protocol ${h.protocol})${h.map ? `, map ${h.map}` : ''}`,
     `room       ${h.roomId}, match ${h.match}, seed ${h.seed}${h.startTick > 0 ? `, recorded from tick ${h.startTick} (a keyframe)` : ''}`,
     `started    ${new Date(h.startTime).toISOString()}` +
       (recording.end ? `, ended ${new Date(recording.end.endTime).toISOString()} (${recording.end.reason})` : ''),
@@ -342,7 +342,7 @@ export async function exportJson(
     const sim = new ReplaySimulator(recording, game);
     for (let i = 0; i < ticks.length; i++) {
       const reached = sim.seek(ticks[i]!);
-      states.push({ tick: reached, seconds: (reached - h.startTick) / h.tickRate, hash: sim.hash(), seats: sim.seats, state: game.serialize(sim.world) });
+      states.push({ tick: reached, seconds: (reached - h.startTick) / h.tickRate, hash: sim.hash(), seats: sim.seats, state: sim.rules.serialize(sim.world) });
       bar?.update(i + 1, ticks.length);
     }
   } catch (err) {

@@ -6,11 +6,11 @@
 import type { EntityState } from '../../codec/schema.js';
 import type { BotSight, GameBot } from '../game-definition.js';
 import { createPrng, nextInt, type PrngState } from '../prng.js';
-import { RIFLE_RANGE } from './constants.js';
+import { MATCH_ENTITY_ID, RIFLE_RANGE } from './constants.js';
 import { aimFromVector } from './directions.js';
 import { DIRECTION_KEYS, KEY_FIRE_PRIMARY, KEY_FIRE_SECONDARY, type ArenaInput } from './input.js';
 import { AIM_STEPS } from './units.js';
-import { KIND_PLAYER, PLAYER_FIELD, PLAYER_FLAG_ALIVE } from './view.js';
+import { KIND_MATCH, KIND_PLAYER, MATCH_FIELD, PHASE_INTERMISSION, PLAYER_FIELD, PLAYER_FLAG_ALIVE } from './view.js';
 
 export const ARENA_BOT_BEHAVIOURS = ['fight', 'wander', 'idle'] as const;
 export type BotBehaviour = (typeof ARENA_BOT_BEHAVIOURS)[number];
@@ -19,6 +19,8 @@ export interface BotView {
   readonly self: { readonly x: number; readonly y: number; readonly alive: boolean } | null;
   /** Living enemies the bot can see (world units). */
   readonly enemies: readonly { readonly x: number; readonly y: number }[];
+  /** The break between two matches: nothing moves, so the brain holds still (and draws no random numbers). */
+  readonly intermission?: boolean;
 }
 
 const DIRECTIONS = DIRECTION_KEYS;
@@ -39,7 +41,7 @@ export class ArenaBrain {
 
   /** The input for this tick. */
   think(view: BotView): ArenaInput {
-    if (this.behaviour === 'idle' || !view.self || !view.self.alive) return { keys: 0, aim: this.aim };
+    if (this.behaviour === 'idle' || !view.self || !view.self.alive || view.intermission) return { keys: 0, aim: this.aim };
     const self = view.self;
     const stuck = this.lastPosition !== null && this.lastPosition.x === self.x && this.lastPosition.y === self.y;
     this.lastPosition = { x: self.x, y: self.y };
@@ -101,13 +103,15 @@ const NO_ENEMIES: readonly { x: number; y: number }[] = [];
 
 /**
  * What the brain sees: itself (`local`, its predicted entity, when the caller predicts; else its mirrored
- * one) and, if it looks for them, the living players around it.
+ * one), if it looks for them the living players around it, and whether the match is in its break.
  */
 export function arenaBotView(local: EntityState | null, entities: ReadonlyMap<number, EntityState>, playerId: number, withEnemies: boolean): BotView {
   const me = local ?? entities.get(playerId) ?? null;
+  const match = entities.get(MATCH_ENTITY_ID);
   return {
     self: me ? { x: me.values[PLAYER_FIELD.x] as number, y: me.values[PLAYER_FIELD.y] as number, alive: alive(me) } : null,
     enemies: withEnemies ? enemiesIn(entities, playerId) : NO_ENEMIES,
+    intermission: match?.kind === KIND_MATCH && match.values[MATCH_FIELD.phase] === PHASE_INTERMISSION,
   };
 }
 

@@ -51,6 +51,8 @@ export const SPAWN_CANDIDATES = 3;
 
 // ---- match ----
 export const MATCH_TICKS = seconds(5 * 60);
+/** The break between two matches: the results stay on screen, nobody moves, then everyone respawns. */
+export const INTERMISSION_TICKS = seconds(8);
 export const KILL_SCORE = 1;
 export const SUICIDE_SCORE = -1;
 

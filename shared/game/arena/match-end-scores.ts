@@ -1,5 +1,5 @@
-// The final scores of an arena match, read back from its EVT_MATCH_END event: the step that ends a match
-// also resets every score (match.ts), so on that tick arenaScores(world) already shows the next match.
+// The final scores of an arena match, read back from its EVT_MATCH_END event: the standings announced on
+// the tick the match ended (recorded in full, so a replay reads the same lines the players saw).
 
 import type { GameEvent } from '../../codec/schema.js';
 import type { PlayerScore } from '../game-definition.js';

@@ -1,7 +1,10 @@
 import { decode, encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
+import { FNV_OFFSET_BASIS, hashValue, type HashableValue } from '../hash.js';
+import { INTERMISSION_TICKS } from './constants.js';
 import { KEY_FIRE_PRIMARY, KEY_FIRE_SECONDARY } from './input.js';
 import { arenaGame } from './index.js';
+import { serializeArenaWorld } from './serialize.js';
 import { runScenario } from './test-support.js';
 import type { ArenaWorld } from './world.js';
 
@@ -43,6 +46,30 @@ describe('serialize / deserialize', () => {
     expect(arenaGame.hash(restored)).toBe(arenaGame.hash(world));
     expect(restored).toEqual(world);
     expect(encode(data).byteLength).toBeLessThan(2000);
+  });
+
+  it('writes a world in play exactly as before the intermission existed; a keyframe without the flag loads as a match in play', () => {
+    const world = busyWorld();
+    const data = arenaGame.serialize(world) as unknown as Record<string, HashableValue>;
+    // The keys (and so the bytes, checkpoint digests and hashes) of keyframes written before the break existed.
+    const before = ['format', 'tick', 'rng', 'matchNumber', 'matchTicksLeft', 'nextProjectileId', 'players', 'projectiles', 'history'];
+    expect(Object.keys(data)).toEqual(before);
+    expect(arenaGame.hash(world)).toBe(hashValue(FNV_OFFSET_BASIS, before.map((k) => data[k]!)));
+    const old = arenaGame.deserialize(decode(encode(data)));
+    expect(old.intermission).toBe(false);
+    expect(old).toEqual(world);
+  });
+
+  it('round-trips the intermission, which changes the hash', () => {
+    const world = busyWorld();
+    world.intermission = true;
+    world.matchTicksLeft = INTERMISSION_TICKS;
+    const data = serializeArenaWorld(world);
+    expect(data.intermission).toBe(true);
+    const restored = arenaGame.deserialize(decode(encode(data)));
+    expect(restored).toEqual(world);
+    expect(arenaGame.hash(restored)).toBe(arenaGame.hash(world));
+    expect(arenaGame.hash(restored)).not.toBe(arenaGame.hash({ ...world, intermission: false }));
   });
 
   it('keeps a pending fire request taken between applyInput and step', () => {
@@ -97,6 +124,8 @@ describe('serialize / deserialize', () => {
       ['a float tick', (d) => ({ ...d, tick: 1.5 }), /tick must be an integer, got 1.5/],
       ['a bad rng', (d) => ({ ...d, rng: [1, 2, 3] }), /rng/],
       ['a zero match clock', (d) => ({ ...d, matchTicksLeft: 0 }), /matchTicksLeft must be in/],
+      ['an intermission flag other than true', (d) => ({ ...d, intermission: 1 }), /intermission must be true when present/],
+      ['an intermission longer than the break', (d) => ({ ...d, intermission: true, matchTicksLeft: INTERMISSION_TICKS + 1 }), /matchTicksLeft must be in/],
       ['a player tuple too short', (d) => void d.players[0].pop(), /players\[0\] must have 19 elements/],
       ['a player id out of range', (d) => void (d.players[0][0] = 256), /players\[0\]\[0\] \(id\)/],
       ['unsorted players', (d) => void d.players.reverse(), /player ids must be strictly increasing/],

@@ -8,10 +8,14 @@
 //                fireRequest, fireRenderTick, respawnTicks, protectTicks, kills, deaths, score]
 //   projectile: [id, owner, x, y, vx, vy, ticksLeft]
 //   history:    [tick, [id, x, y, r, alive(0|1), id, x, ...]]   (one frame; circles flattened)
+// `intermission: true` is written only during the break between two matches: a world in play is written
+// exactly as before the break existed, so keyframes, checkpoint digests and hashes of recordings made
+// then still match, and their keyframes (no such key) load as a match in play.
 
 import { FNV_OFFSET_BASIS, hashValue, type HashableValue } from '../hash.js';
 import { isPrngState } from '../prng.js';
 import {
+  INTERMISSION_TICKS,
   MATCH_TICKS,
   MAX_HEALTH,
   MAX_PLAYER_ID,
@@ -41,6 +45,9 @@ export interface SerializedArenaWorld {
   tick: number;
   rng: number[];
   matchNumber: number;
+  /** Present (true) only during the intermission. */
+  intermission?: true;
+  /** Steps left in the current phase (the match, or the intermission). */
   matchTicksLeft: number;
   nextProjectileId: number;
   players: PlayerTuple[];
@@ -76,6 +83,7 @@ export function serializeArenaWorld(world: ArenaWorld): SerializedArenaWorld {
     tick: world.tick,
     rng: [...world.rng],
     matchNumber: world.matchNumber,
+    ...(world.intermission ? { intermission: true as const } : {}),
     matchTicksLeft: world.matchTicksLeft,
     nextProjectileId: world.nextProjectileId,
     players: world.players.map(playerTuple),
@@ -84,12 +92,16 @@ export function serializeArenaWorld(world: ArenaWorld): SerializedArenaWorld {
   };
 }
 
-/** FNV-1a over the serialized form, fields in a fixed order (never object key order). */
+/**
+ * FNV-1a over the serialized form, fields in a fixed order (never object key order); the intermission
+ * flag comes last and only when set (a world in play hashes as it did before the flag existed).
+ */
 export function hashArenaWorld(world: ArenaWorld): number {
   const s = serializeArenaWorld(world);
   const ordered: HashableValue[] = [
     s.format, s.tick, s.rng, s.matchNumber, s.matchTicksLeft, s.nextProjectileId, s.players, s.projectiles, s.history,
   ];
+  if (s.intermission) ordered.push(1);
   return hashValue(FNV_OFFSET_BASIS, ordered);
 }
 
@@ -189,11 +201,17 @@ export function deserializeArenaWorld(data: unknown): ArenaWorld {
   );
   requireIncreasing(history.map((f) => f.tick), 'history', 'frame ticks');
 
+  // Absent: a match in play (also every keyframe written before the intermission existed).
+  const flag = ownField(record, 'intermission');
+  if (flag !== undefined && flag !== true) fail('intermission', 'must be true when present');
+  const intermission = flag === true;
+
   return {
     tick: readInt(ownField(record, 'tick'), 'tick', -1, Number.MAX_SAFE_INTEGER),
     rng: [rng[0], rng[1], rng[2], rng[3]],
     matchNumber: readInt(ownField(record, 'matchNumber'), 'matchNumber', 1, Number.MAX_SAFE_INTEGER),
-    matchTicksLeft: readInt(ownField(record, 'matchTicksLeft'), 'matchTicksLeft', 1, MATCH_TICKS),
+    intermission,
+    matchTicksLeft: readInt(ownField(record, 'matchTicksLeft'), 'matchTicksLeft', 1, intermission ? INTERMISSION_TICKS : MATCH_TICKS),
     nextProjectileId: readInt(
       ownField(record, 'nextProjectileId'),
       'nextProjectileId',

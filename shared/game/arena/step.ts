@@ -15,31 +15,38 @@ import { findPlayer, type ArenaWorld } from './world.js';
 
 /**
  * Sets a player's intent for the coming step: held keys and aim (kept until the next input), and the
- * fire requests whose weapon is ready, with the render tick the shot is judged at. Unknown players
- * are ignored (an input can race a leave).
+ * fire requests whose weapon is ready, with the render tick the shot is judged at (none during the
+ * intermission: nobody fires then). Unknown players are ignored (an input can race a leave).
  */
 export function applyArenaInput(world: ArenaWorld, playerId: number, input: ArenaInput, ctx: InputContext): void {
   const player = findPlayer(world, playerId);
   if (!player) return;
   player.keys = input.keys;
   player.aim = input.aim;
-  player.fireRequest = acceptedFireKeys(player, input.keys);
+  player.fireRequest = world.intermission ? 0 : acceptedFireKeys(player, input.keys);
   player.fireRenderTick = ctx.renderTick;
 }
 
 /**
- * One fixed step, in this order:
+ * One fixed step, with a break of `breakTicks` between two matches (the rules' version: INTERMISSION_TICKS,
+ * or 0 for rules version 1). During the intermission only the match clock runs (it may start the next
+ * match) and the hit circles are recorded. Otherwise, in this order:
  *  1. respawns whose countdown ends (deaths of earlier ticks);
  *  2. weapons fire (rifle traces judged at each shooter's render tick, rockets launched);
  *  3. living players move (stepMotion: the very function clients predict with);
  *  4. rockets fly, explode, damage;
  *  5. per-player timers (cooldowns, spawn protection) count down;
- *  6. the match clock counts down (and may start a new match);
+ *  6. the match clock counts down (and may end the match; without a break, start the next one);
  *  7. quantization guard, then this tick's hit circles are recorded for lag compensation.
  */
-export function stepArena(world: ArenaWorld, tick: number): GameEvent[] {
+export function stepArena(world: ArenaWorld, tick: number, breakTicks: number): GameEvent[] {
   const events: GameEvent[] = [];
   world.tick = tick;
+  if (world.intermission) {
+    tickMatchClock(world, events, breakTicks);
+    recordHistory(world);
+    return events;
+  }
 
   for (const p of world.players) {
     if (p.alive) continue;
@@ -67,7 +74,7 @@ export function stepArena(world: ArenaWorld, tick: number): GameEvent[] {
     if (p.protectTicks > 0) p.protectTicks -= 1;
   }
 
-  tickMatchClock(world, events);
+  tickMatchClock(world, events, breakTicks);
   quantize(world);
   recordHistory(world);
   return events;

@@ -11,6 +11,7 @@ import {
   KIND_PLAYER_INFO,
   KIND_PROJECTILE,
   MATCH_FIELD,
+  PHASE_PLAYING,
   PLAYER_FIELD,
   PLAYER_FLAG_ALIVE,
   PLAYER_FLAG_PROTECTED,
@@ -54,7 +55,7 @@ describe('view', () => {
       v.values.forEach((value, i) => expect(typeof value).toBe(fields[i].type === 'int' ? 'number' : 'string'));
     }
     expect(byId(views, PLAYER_INFO_ID_BASE + 255)?.values).toEqual([255, 'p255', 0, 0, 0]);
-    expect(byId(views, MATCH_ENTITY_ID)?.values).toEqual([1, 0 + MATCH_TICKS - 1, MATCH_TICKS]);
+    expect(byId(views, MATCH_ENTITY_ID)?.values).toEqual([1, PHASE_PLAYING, 0 + MATCH_TICKS - 1, MATCH_TICKS]);
   });
 
   it('a player running at constant velocity changes only x and y; an idle one changes nothing', () => {

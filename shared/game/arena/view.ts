@@ -7,7 +7,7 @@
 
 import type { EntityView, FieldValue, ReplicationSchema } from '../../codec/schema.js';
 import type { PlayerScore, ScoreColumn } from '../game-definition.js';
-import { MATCH_ENTITY_ID, MATCH_TICKS, PLAYER_INFO_ID_BASE } from './constants.js';
+import { INTERMISSION_TICKS, MATCH_ENTITY_ID, MATCH_TICKS, PLAYER_INFO_ID_BASE } from './constants.js';
 import { RELIABLE_EVENTS } from './events.js';
 import type { PlayerMotion } from './movement.js';
 import { findPlayer, type ArenaWorld } from './world.js';
@@ -30,7 +30,10 @@ export const PLAYER_INFO_FIELD = { playerId: 0, name: 1, kills: 2, deaths: 3, sc
 export const PROJECTILE_FIELD = { x: 0, y: 1, vx: 2, vy: 3, owner: 4 } as const;
 
 /** Field indexes of the match entity (kind 3, global, id MATCH_ENTITY_ID). */
-export const MATCH_FIELD = { matchNumber: 0, endTick: 1, durationTicks: 2 } as const;
+export const MATCH_FIELD = { matchNumber: 0, phase: 1, endTick: 2, durationTicks: 3 } as const;
+/** Values of the match entity's `phase` field. */
+export const PHASE_PLAYING = 0;
+export const PHASE_INTERMISSION = 1;
 
 export const ARENA_SCHEMA: ReplicationSchema = {
   kinds: [
@@ -79,8 +82,11 @@ export const ARENA_SCHEMA: ReplicationSchema = {
       global: true,
       fields: [
         { name: 'matchNumber', type: 'int' },
-        /** The tick the match ends at (its last step). */
+        /** PHASE_PLAYING or PHASE_INTERMISSION (the break after match `matchNumber`). */
+        { name: 'phase', type: 'int' },
+        /** The tick the phase ends at (its last step: the match's, or the intermission's, which starts the next match). */
         { name: 'endTick', type: 'int' },
+        /** The phase's whole length. */
         { name: 'durationTicks', type: 'int' },
       ],
     },
@@ -92,9 +98,11 @@ export const ARENA_SCHEMA: ReplicationSchema = {
 /** The replicated entities: players (id order), their score lines, rockets (creation order), the match. */
 export function viewArena(world: ArenaWorld): EntityView[] {
   const out: EntityView[] = [];
+  const phaseEndTick = world.tick + world.matchTicksLeft;
   for (const p of world.players) {
     const flags = (p.alive ? PLAYER_FLAG_ALIVE : 0) | (p.alive && p.protectTicks > 0 ? PLAYER_FLAG_PROTECTED : 0);
-    const respawnTick = p.alive ? 0 : world.tick + p.respawnTicks;
+    // The dead wait out the intermission and respawn with everyone when the next match starts.
+    const respawnTick = p.alive ? 0 : world.intermission ? phaseEndTick : world.tick + p.respawnTicks;
     out.push({ id: p.id, kind: KIND_PLAYER, x: p.x, y: p.y, values: [p.x, p.y, p.vx, p.vy, p.aim, p.hp, flags, respawnTick] });
   }
   for (const p of world.players) {
@@ -114,7 +122,12 @@ export function viewArena(world: ArenaWorld): EntityView[] {
     kind: KIND_MATCH,
     x: 0,
     y: 0,
-    values: [world.matchNumber, world.tick + world.matchTicksLeft, MATCH_TICKS],
+    values: [
+      world.matchNumber,
+      world.intermission ? PHASE_INTERMISSION : PHASE_PLAYING,
+      phaseEndTick,
+      world.intermission ? INTERMISSION_TICKS : MATCH_TICKS,
+    ],
   });
   return out;
 }

@@ -55,7 +55,9 @@ export interface ArenaWorld {
   rng: PrngState;
   /** 1 for the first match, +1 at each match end. */
   matchNumber: number;
-  /** Steps left in the current match. */
+  /** True between a match end and the next match (the world stands still). */
+  intermission: boolean;
+  /** Steps left in the current phase: the match, or the intermission while `intermission` is true. */
   matchTicksLeft: number;
   /** The id the next projectile will try first. */
   nextProjectileId: number;
@@ -72,6 +74,7 @@ export function createArenaWorld(seed: number): ArenaWorld {
     tick: -1,
     rng: createPrng(seed),
     matchNumber: 1,
+    intermission: false,
     matchTicksLeft: MATCH_TICKS,
     nextProjectileId: PROJECTILE_ID_BASE,
     players: [],
@@ -84,7 +87,10 @@ export function findPlayer(world: ArenaWorld, playerId: number): ArenaPlayer | u
   return findById(world.players, playerId);
 }
 
-/** A new, living player at a spawn point chosen with the world's PRNG. Throws on a bad or taken id. */
+/**
+ * A new, living player at a spawn point chosen with the world's PRNG (during an intermission too: it
+ * stands still with the others until the next match). Throws on a bad or taken id.
+ */
 export function addArenaPlayer(world: ArenaWorld, playerId: number, name: string): void {
   checkNewPlayerId('arena', world.players, playerId, MIN_PLAYER_ID, MAX_PLAYER_ID);
   const player: ArenaPlayer = {

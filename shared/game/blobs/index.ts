@@ -20,6 +20,7 @@ export const BLOBS_GAME_TITLE = 'Blobs';
 
 export const blobsGame: GameDefinition<BlobsWorld, BlobsInput> = {
   name: BLOBS_GAME_NAME,
+  rulesVersion: 1,
   title: BLOBS_GAME_TITLE,
   schema: BLOBS_SCHEMA,
   maxPlayers: BLOBS_MAX_PLAYERS,
