@@ -101,7 +101,7 @@ describe('browser polish', () => {
     ).sound!;
     expect(heard).toMatchObject({ muted: false, unlocked: true });
 
-    s.world().matchTicksLeft = 3;
+    s.world().phaseTicksLeft = 3;
     const onA = await waitForState(a.page, (st) => st.matchEnd !== null, 'the match-end screen on A');
     const end = onA.matchEnd!;
     expect(end.title).toBe('Match 1');

@@ -328,7 +328,7 @@ describe('touch controls', () => {
     await a.page.locator('.scoreboard').waitFor({ state: 'hidden', timeout: 5000 });
 
     // The match ends: its screen fits the width, over the sticks, and its Leave button takes a tap.
-    world!.matchTicksLeft = 3;
+    world!.phaseTicksLeft = 3;
     await waitForState(a.page, (st) => st.matchEnd !== null, 'the match-end screen');
     const panel = await box(a.page, '.match-end-panel');
     expect(panel.x).toBeGreaterThanOrEqual(0);

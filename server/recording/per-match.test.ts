@@ -205,10 +205,10 @@ describe('one recording per match', () => {
     const arena = arenaGame as unknown as GameDefinition<ArenaWorld, unknown>;
     const shortArena: GameDefinition<ArenaWorld, unknown> = {
       ...arena,
-      createWorld: (seed) => ({ ...arena.createWorld(seed), matchTicksLeft: 150 }),
+      createWorld: (seed) => ({ ...arena.createWorld(seed), phaseTicksLeft: 150 }),
       step: (world, tick) => {
         const events = arena.step(world, tick);
-        world.matchTicksLeft = Math.min(world.matchTicksLeft, world.intermission ? 30 : 150);
+        world.phaseTicksLeft = Math.min(world.phaseTicksLeft, world.intermission ? 30 : 150);
         return events;
       },
     };

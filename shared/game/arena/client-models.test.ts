@@ -105,7 +105,7 @@ function randomKeys(seed: number): () => ArenaInput {
 function acrossMatchEnd(conditions: Partial<NetworkConditionsOptions>, seed: number) {
   const MATCH = 90;
   const time = new VirtualTime();
-  const game: GameDefinition<ArenaWorld, ArenaInput> = { ...arenaGame, createWorld: (s) => ({ ...arenaGame.createWorld(s), matchTicksLeft: MATCH }) };
+  const game: GameDefinition<ArenaWorld, ArenaInput> = { ...arenaGame, createWorld: (s) => ({ ...arenaGame.createWorld(s), phaseTicksLeft: MATCH }) };
   const server = new LoopbackServer(time, { game: game as unknown as GameDefinition<unknown, unknown>, seed });
   const sessions = ['me', 'b', 'c'].map((name, i) => {
     const client = server.connect(name, i === 0 ? { seed: seed + 100, ...conditions } : {});

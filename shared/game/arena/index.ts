@@ -9,6 +9,7 @@ import { LAG_COMPENSATION_TICKS } from './lag-compensation.js';
 import { ARENA_TICK_RATE } from './units.js';
 import { ARENA_EVENT_NAMES, EVT_MATCH_END } from './events.js';
 import { arenaMatchEndScores } from './match-end-scores.js';
+import { arenaMatchRules } from './match.js';
 import { encodeArenaInput, idleArenaInput, packArenaInput, parseArenaInput, type ArenaInput } from './input.js';
 import { deserializeArenaWorld, hashArenaWorld, serializeArenaWorld } from './serialize.js';
 import { applyArenaInput, stepArena } from './step.js';
@@ -20,6 +21,7 @@ import { addArenaPlayer, createArenaWorld, removeArenaPlayer, type ArenaWorld } 
  * versions differ in that length only.
  */
 function arenaRules(rulesVersion: number, breakTicks: number): GameDefinition<ArenaWorld, ArenaInput> {
+  const matches = arenaMatchRules(breakTicks);
   return {
     name: ARENA_GAME_NAME,
     rulesVersion,
@@ -38,7 +40,7 @@ function arenaRules(rulesVersion: number, breakTicks: number): GameDefinition<Ar
     idleInput: idleArenaInput,
     packInput: packArenaInput,
     applyInput: applyArenaInput,
-    step: (world, tick) => stepArena(world, tick, breakTicks),
+    step: (world, tick) => stepArena(world, tick, matches),
     view: viewArena,
     focusOf: arenaFocusOf,
     scoreColumns: ARENA_SCORE_COLUMNS,

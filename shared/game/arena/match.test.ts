@@ -24,14 +24,14 @@ function playedMatch(): TestArena {
 
 /** Makes the next step the match's last, and steps it. */
 function endMatchNow(arena: TestArena): void {
-  arena.world.matchTicksLeft = 1;
+  arena.world.phaseTicksLeft = 1;
   arena.step();
 }
 
 describe('match clock', () => {
   it('ends after MATCH_TICKS steps with the standings, then stands still for the intermission', () => {
     const arena = playedMatch();
-    arena.world.matchTicksLeft = 3;
+    arena.world.phaseTicksLeft = 3;
     const endTick = Number(matchEntity(arena)[MATCH_FIELD.endTick]);
     expect(endTick).toBe(arena.tick + 2);
     expect(matchEntity(arena)[MATCH_FIELD.phase]).toBe(PHASE_PLAYING);
@@ -83,7 +83,7 @@ describe('match clock', () => {
     expect(arena.world.intermission).toBe(true);
     const events = arena.step();
     expect(eventsOf(events, EVT_RESPAWN).map((e) => e[1])).toEqual([1, 2, 3]);
-    expect(arena.world).toMatchObject({ matchNumber: 2, intermission: false, matchTicksLeft: MATCH_TICKS });
+    expect(arena.world).toMatchObject({ matchNumber: 2, intermission: false, phaseTicksLeft: MATCH_TICKS });
     expect(matchEntity(arena)).toEqual([2, PHASE_PLAYING, arena.tick - 1 + MATCH_TICKS, MATCH_TICKS]);
     for (const p of arena.world.players) expect(p).toMatchObject({ kills: 0, deaths: 0, score: 0, alive: true, hp: 100 });
     // And play goes on: the next step moves again.
@@ -108,13 +108,13 @@ describe('match clock', () => {
     const arena = playedMatch();
     arena.step({ 1: { keys: KEY_FIRE_SECONDARY, aim: 0 } });
     expect(arena.world.projectiles.length).toBe(1);
-    arena.world.matchTicksLeft = 1;
+    arena.world.phaseTicksLeft = 1;
     const events = rulesV1.step(arena.world, arena.tick);
     // The standings first, then everyone respawned in id order (the dead player 2 too), on the same tick.
     expect(events.map((e) => e[0])).toEqual([EVT_MATCH_END, EVT_RESPAWN, EVT_RESPAWN, EVT_RESPAWN]);
     expect(events[0]).toEqual([EVT_MATCH_END, 1, 1, 1, 1, 0, 1, 3, 0, 0, 0, 2, 0, 1, 0]);
     expect(eventsOf(events, EVT_RESPAWN).map((e) => e[1])).toEqual([1, 2, 3]);
-    expect(arena.world).toMatchObject({ matchNumber: 2, intermission: false, matchTicksLeft: MATCH_TICKS, projectiles: [] });
+    expect(arena.world).toMatchObject({ matchNumber: 2, intermission: false, phaseTicksLeft: MATCH_TICKS, projectiles: [] });
     for (const p of arena.world.players) expect(p).toMatchObject({ kills: 0, deaths: 0, score: 0, alive: true, vx: 0, vy: 0 });
     // This tick's hit circles (lag compensation) are where everyone respawned.
     const frame = arena.world.history.at(-1)!;
@@ -133,7 +133,7 @@ describe('match clock', () => {
         ticks: 150 + INTERMISSION_TICKS + 100,
         joins: [[0, 1], [0, 2], [0, 3]],
         swapWorld: (w, tick) => {
-          if (tick === 0) w.matchTicksLeft = 150;
+          if (tick === 0) w.phaseTicksLeft = 150;
           return w;
         },
         onStep: (w, _tick, events) => {

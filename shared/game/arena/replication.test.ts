@@ -136,7 +136,7 @@ describe('arena replication: a lossy bot match', () => {
     let matchEnds = 0;
     const TICKS = 900;
     const shortMatch = (world: ArenaWorld, tick: number): ArenaWorld => {
-      if (tick === 1) world.matchTicksLeft = 400; // a match end inside the run
+      if (tick === 1) world.phaseTicksLeft = 400; // a match end inside the run
       return world;
     };
     runScenario({

@@ -26,10 +26,10 @@ function shortMatches(game: GameDefinition<ArenaWorld, ArenaInput>): GameDefinit
   const older = game.olderRules;
   return {
     ...game,
-    createWorld: (seed) => ({ ...game.createWorld(seed), matchTicksLeft: MATCH }),
+    createWorld: (seed) => ({ ...game.createWorld(seed), phaseTicksLeft: MATCH }),
     step: (world, tick) => {
       const events = game.step(world, tick);
-      world.matchTicksLeft = Math.min(world.matchTicksLeft, MATCH);
+      world.phaseTicksLeft = Math.min(world.phaseTicksLeft, MATCH);
       return events;
     },
     ...(older ? { olderRules: Object.fromEntries(Object.entries(older).map(([version, rules]) => [version, shortMatches(rules)])) } : {}),

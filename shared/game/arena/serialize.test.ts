@@ -63,7 +63,7 @@ describe('serialize / deserialize', () => {
   it('round-trips the intermission, which changes the hash', () => {
     const world = busyWorld();
     world.intermission = true;
-    world.matchTicksLeft = INTERMISSION_TICKS;
+    world.phaseTicksLeft = INTERMISSION_TICKS;
     const data = serializeArenaWorld(world);
     expect(data.intermission).toBe(true);
     const restored = arenaGame.deserialize(decode(encode(data)));
@@ -98,7 +98,7 @@ describe('serialize / deserialize', () => {
     const mutations: ((w: ArenaWorld) => void)[] = [
       (w) => (w.tick += 1),
       (w) => (w.rng[3] ^= 1),
-      (w) => (w.matchTicksLeft -= 1),
+      (w) => (w.phaseTicksLeft -= 1),
       (w) => (w.nextProjectileId += 1),
       (w) => (w.players[0].vx += 1),
       (w) => (w.players[1].primaryCooldown += 1),

@@ -47,7 +47,7 @@ export interface SerializedArenaWorld {
   matchNumber: number;
   /** Present (true) only during the intermission. */
   intermission?: true;
-  /** Steps left in the current phase (the match, or the intermission). */
+  /** The world's phaseTicksLeft: steps left in the current phase (the match, or the intermission). */
   matchTicksLeft: number;
   nextProjectileId: number;
   players: PlayerTuple[];
@@ -84,7 +84,7 @@ export function serializeArenaWorld(world: ArenaWorld): SerializedArenaWorld {
     rng: [...world.rng],
     matchNumber: world.matchNumber,
     ...(world.intermission ? { intermission: true as const } : {}),
-    matchTicksLeft: world.matchTicksLeft,
+    matchTicksLeft: world.phaseTicksLeft,
     nextProjectileId: world.nextProjectileId,
     players: world.players.map(playerTuple),
     projectiles: world.projectiles.map((r) => [r.id, r.owner, r.x, r.y, r.vx, r.vy, r.ticksLeft]),
@@ -211,7 +211,7 @@ export function deserializeArenaWorld(data: unknown): ArenaWorld {
     rng: [rng[0], rng[1], rng[2], rng[3]],
     matchNumber: readInt(ownField(record, 'matchNumber'), 'matchNumber', 1, Number.MAX_SAFE_INTEGER),
     intermission,
-    matchTicksLeft: readInt(ownField(record, 'matchTicksLeft'), 'matchTicksLeft', 1, intermission ? INTERMISSION_TICKS : MATCH_TICKS),
+    phaseTicksLeft: readInt(ownField(record, 'matchTicksLeft'), 'matchTicksLeft', 1, intermission ? INTERMISSION_TICKS : MATCH_TICKS),
     nextProjectileId: readInt(
       ownField(record, 'nextProjectileId'),
       'nextProjectileId',

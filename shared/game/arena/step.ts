@@ -5,7 +5,7 @@ import type { InputContext } from '../game-definition.js';
 import { respawnEvent } from './events.js';
 import type { ArenaInput } from './input.js';
 import { recordHistory } from './lag-compensation.js';
-import { tickMatchClock } from './match.js';
+import { tickMatchPhase, type MatchRules } from '../match-phase.js';
 import { stepMotion } from './movement.js';
 import { stepProjectiles } from './projectiles.js';
 import { placeAtSpawn } from './spawn.js';
@@ -28,8 +28,8 @@ export function applyArenaInput(world: ArenaWorld, playerId: number, input: Aren
 }
 
 /**
- * One fixed step, with a break of `breakTicks` between two matches (the rules' version: INTERMISSION_TICKS,
- * or 0 for rules version 1). During the intermission only the match clock runs (it may start the next
+ * One fixed step, with the match clock of `matches` (match.ts: a break of INTERMISSION_TICKS between two
+ * matches, or none for rules version 1). During the intermission only the match clock runs (it may start the next
  * match) and the hit circles are recorded. Otherwise, in this order:
  *  1. respawns whose countdown ends (deaths of earlier ticks);
  *  2. weapons fire (rifle traces judged at each shooter's render tick, rockets launched);
@@ -39,11 +39,11 @@ export function applyArenaInput(world: ArenaWorld, playerId: number, input: Aren
  *  6. the match clock counts down (and may end the match; without a break, start the next one);
  *  7. quantization guard, then this tick's hit circles are recorded for lag compensation.
  */
-export function stepArena(world: ArenaWorld, tick: number, breakTicks: number): GameEvent[] {
+export function stepArena(world: ArenaWorld, tick: number, matches: MatchRules<ArenaWorld>): GameEvent[] {
   const events: GameEvent[] = [];
   world.tick = tick;
   if (world.intermission) {
-    tickMatchClock(world, events, breakTicks);
+    tickMatchPhase(world, events, matches);
     recordHistory(world);
     return events;
   }
@@ -74,7 +74,7 @@ export function stepArena(world: ArenaWorld, tick: number, breakTicks: number): 
     if (p.protectTicks > 0) p.protectTicks -= 1;
   }
 
-  tickMatchClock(world, events, breakTicks);
+  tickMatchPhase(world, events, matches);
   quantize(world);
   recordHistory(world);
   return events;

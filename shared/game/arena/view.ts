@@ -7,6 +7,7 @@
 
 import type { EntityView, FieldValue, ReplicationSchema } from '../../codec/schema.js';
 import type { PlayerScore, ScoreColumn } from '../game-definition.js';
+import { matchEntityView, matchKindSchema } from '../match-phase.js';
 import { INTERMISSION_TICKS, MATCH_ENTITY_ID, MATCH_TICKS, PLAYER_INFO_ID_BASE } from './constants.js';
 import { RELIABLE_EVENTS } from './events.js';
 import type { PlayerMotion } from './movement.js';
@@ -29,11 +30,8 @@ export const PLAYER_INFO_FIELD = { playerId: 0, name: 1, kills: 2, deaths: 3, sc
 /** Field indexes of a projectile entity (kind 2, id in [1000, 61000)). */
 export const PROJECTILE_FIELD = { x: 0, y: 1, vx: 2, vy: 3, owner: 4 } as const;
 
-/** Field indexes of the match entity (kind 3, global, id MATCH_ENTITY_ID). */
-export const MATCH_FIELD = { matchNumber: 0, phase: 1, endTick: 2, durationTicks: 3 } as const;
-/** Values of the match entity's `phase` field. */
-export const PHASE_PLAYING = 0;
-export const PHASE_INTERMISSION = 1;
+/** The match entity (kind KIND_MATCH, global, id MATCH_ENTITY_ID): the shared match clock's (../match-phase.ts). */
+export { MATCH_FIELD, PHASE_INTERMISSION, PHASE_PLAYING } from '../match-phase.js';
 
 export const ARENA_SCHEMA: ReplicationSchema = {
   kinds: [
@@ -76,20 +74,7 @@ export const ARENA_SCHEMA: ReplicationSchema = {
         { name: 'owner', type: 'int' },
       ],
     },
-    {
-      kind: KIND_MATCH,
-      name: 'match',
-      global: true,
-      fields: [
-        { name: 'matchNumber', type: 'int' },
-        /** PHASE_PLAYING or PHASE_INTERMISSION (the break after match `matchNumber`). */
-        { name: 'phase', type: 'int' },
-        /** The tick the phase ends at (its last step: the match's, or the intermission's, which starts the next match). */
-        { name: 'endTick', type: 'int' },
-        /** The phase's whole length. */
-        { name: 'durationTicks', type: 'int' },
-      ],
-    },
+    matchKindSchema(KIND_MATCH),
   ],
   /** Kill feed and match results; tracers, hits, spawns, launches and blasts are sent once (events.ts). */
   reliableEvents: RELIABLE_EVENTS,
@@ -98,7 +83,7 @@ export const ARENA_SCHEMA: ReplicationSchema = {
 /** The replicated entities: players (id order), their score lines, rockets (creation order), the match. */
 export function viewArena(world: ArenaWorld): EntityView[] {
   const out: EntityView[] = [];
-  const phaseEndTick = world.tick + world.matchTicksLeft;
+  const phaseEndTick = world.tick + world.phaseTicksLeft;
   for (const p of world.players) {
     const flags = (p.alive ? PLAYER_FLAG_ALIVE : 0) | (p.alive && p.protectTicks > 0 ? PLAYER_FLAG_PROTECTED : 0);
     // The dead wait out the intermission and respawn with everyone when the next match starts.
@@ -117,18 +102,7 @@ export function viewArena(world: ArenaWorld): EntityView[] {
   for (const r of world.projectiles) {
     out.push({ id: r.id, kind: KIND_PROJECTILE, x: r.x, y: r.y, values: [r.x, r.y, r.vx, r.vy, r.owner] });
   }
-  out.push({
-    id: MATCH_ENTITY_ID,
-    kind: KIND_MATCH,
-    x: 0,
-    y: 0,
-    values: [
-      world.matchNumber,
-      world.intermission ? PHASE_INTERMISSION : PHASE_PLAYING,
-      phaseEndTick,
-      world.intermission ? INTERMISSION_TICKS : MATCH_TICKS,
-    ],
-  });
+  out.push(matchEntityView(MATCH_ENTITY_ID, KIND_MATCH, world, { matchTicks: MATCH_TICKS, breakTicks: INTERMISSION_TICKS }));
   return out;
 }
 

@@ -58,7 +58,7 @@ export interface ArenaWorld {
   /** True between a match end and the next match (the world stands still). */
   intermission: boolean;
   /** Steps left in the current phase: the match, or the intermission while `intermission` is true. */
-  matchTicksLeft: number;
+  phaseTicksLeft: number;
   /** The id the next projectile will try first. */
   nextProjectileId: number;
   /** Sorted by id. */
@@ -75,7 +75,7 @@ export function createArenaWorld(seed: number): ArenaWorld {
     rng: createPrng(seed),
     matchNumber: 1,
     intermission: false,
-    matchTicksLeft: MATCH_TICKS,
+    phaseTicksLeft: MATCH_TICKS,
     nextProjectileId: PROJECTILE_ID_BASE,
     players: [],
     projectiles: [],

@@ -1,9 +1,11 @@
-// The match clock: MATCH_TICKS steps of play; at the end the standings are announced and the world
-// stands still for INTERMISSION_TICKS (results on screen); then the next match starts with fresh
-// pellets, every blob back to the start mass at a new safe spot and the scores reset.
+// Blobs' matches on the shared match clock (../match-phase.ts): MATCH_TICKS steps of play; at the end the
+// standings are announced and the world stands still for INTERMISSION_TICKS (results on screen); then the
+// next match starts with fresh pellets, every blob back to the start mass at a new safe spot and the
+// scores reset.
 
 import type { GameEvent } from '../../codec/schema.js';
 import { INTERMISSION_TICKS, MATCH_TICKS } from './constants.js';
+import type { MatchRules } from '../match-phase.js';
 import { EVT_MATCH_END, respawnEvent } from './events.js';
 import { scatterPellets } from './pellets.js';
 import { placeAtSpawn } from './spawn.js';
@@ -17,11 +19,9 @@ function matchEndEvent(world: BlobsWorld): GameEvent {
   return event;
 }
 
-/** Ends the match: the standings, then the intermission with every blob at rest. */
+/** Ends the match: the standings; every blob comes to rest for the break. */
 function endMatch(world: BlobsWorld, events: GameEvent[]): void {
   events.push(matchEndEvent(world));
-  world.intermission = true;
-  world.phaseTicksLeft = INTERMISSION_TICKS;
   for (const p of world.players) {
     p.vx = 0;
     p.vy = 0;
@@ -32,9 +32,6 @@ function endMatch(world: BlobsWorld, events: GameEvent[]): void {
 
 /** Starts the next match: new pellets, scores reset, everyone respawns (spread in id order). */
 function startMatch(world: BlobsWorld, events: GameEvent[]): void {
-  world.matchNumber += 1;
-  world.intermission = false;
-  world.phaseTicksLeft = MATCH_TICKS;
   scatterPellets(world);
   // Everyone leaves the map first, so each respawn spreads away from those placed before it rather
   // than from where the previous match left people.
@@ -49,10 +46,5 @@ function startMatch(world: BlobsWorld, events: GameEvent[]): void {
   }
 }
 
-/** Counts the current phase down one step; at zero, ends the match or starts the next one. */
-export function tickMatchClock(world: BlobsWorld, events: GameEvent[]): void {
-  world.phaseTicksLeft -= 1;
-  if (world.phaseTicksLeft > 0) return;
-  if (world.intermission) startMatch(world, events);
-  else endMatch(world, events);
-}
+/** Blobs' match clock (../match-phase.ts): MATCH_TICKS of play, then INTERMISSION_TICKS of rest. */
+export const BLOBS_MATCHES: MatchRules<BlobsWorld> = { matchTicks: MATCH_TICKS, breakTicks: INTERMISSION_TICKS, endMatch, startMatch };

@@ -6,7 +6,8 @@ import { countDownBoost, moveBlob, settleBlob, startBoost } from './blob-tick.js
 import { eatPlayers } from './eating.js';
 import { boostEvent, respawnEvent } from './events.js';
 import { BLOB_KEY_BOOST, type BlobsInput } from './input.js';
-import { tickMatchClock } from './match.js';
+import { tickMatchPhase } from '../match-phase.js';
+import { BLOBS_MATCHES } from './match.js';
 import { eatPellets, respawnPellets } from './pellets.js';
 import { placeAtSpawn } from './spawn.js';
 import { findPlayer, type BlobsWorld } from './world.js';
@@ -39,7 +40,7 @@ export function stepBlobs(world: BlobsWorld, tick: number): GameEvent[] {
   const events: GameEvent[] = [];
   world.tick = tick;
   if (world.intermission) {
-    tickMatchClock(world, events);
+    tickMatchPhase(world, events, BLOBS_MATCHES);
     return events;
   }
 
@@ -71,7 +72,7 @@ export function stepBlobs(world: BlobsWorld, tick: number): GameEvent[] {
     countDownBoost(p);
   }
 
-  tickMatchClock(world, events);
+  tickMatchPhase(world, events, BLOBS_MATCHES);
   quantize(world);
   return events;
 }

@@ -7,6 +7,7 @@
 // Countdowns are sent as the absolute tick they end at (constant while they run).
 
 import type { EntityView, ReplicationSchema } from '../../codec/schema.js';
+import { matchEntityView, matchKindSchema } from '../match-phase.js';
 import {
   INTERMISSION_TICKS,
   MATCH_ENTITY_ID,
@@ -37,11 +38,8 @@ export const PLAYER_INFO_FIELD = { playerId: 0, name: 1, mass: 2, best: 3, eaten
 /** Field indexes of a pellet entity (kind 2, id = PELLET_ID_BASE + slot). */
 export const PELLET_FIELD = { x: 0, y: 1, colour: 2 } as const;
 
-/** Field indexes of the match entity (kind 3, global, id MATCH_ENTITY_ID). */
-export const MATCH_FIELD = { matchNumber: 0, phase: 1, endTick: 2, durationTicks: 3 } as const;
-/** Values of the match `phase` field. */
-export const PHASE_PLAYING = 0;
-export const PHASE_INTERMISSION = 1;
+/** The match entity (kind KIND_MATCH, global, id MATCH_ENTITY_ID): the shared match clock's (../match-phase.ts). */
+export { MATCH_FIELD, PHASE_INTERMISSION, PHASE_PLAYING } from '../match-phase.js';
 
 export const BLOBS_SCHEMA: ReplicationSchema = {
   kinds: [
@@ -87,20 +85,7 @@ export const BLOBS_SCHEMA: ReplicationSchema = {
         { name: 'colour', type: 'int' },
       ],
     },
-    {
-      kind: KIND_MATCH,
-      name: 'match',
-      global: true,
-      fields: [
-        { name: 'matchNumber', type: 'int' },
-        /** PHASE_PLAYING or PHASE_INTERMISSION. */
-        { name: 'phase', type: 'int' },
-        /** The tick the current phase ends at (its last step). */
-        { name: 'endTick', type: 'int' },
-        /** How long the current phase lasts, in ticks. */
-        { name: 'durationTicks', type: 'int' },
-      ],
-    },
+    matchKindSchema(KIND_MATCH),
   ],
   /** The eating feed and match results; pellet pops, respawns and boosts are sent once (events.ts). */
   reliableEvents: RELIABLE_EVENTS,
@@ -157,18 +142,7 @@ export function viewBlobs(world: BlobsWorld): EntityView[] {
       values: [p.id, p.name, p.mass, p.best, p.eaten, p.pellets, p.deaths],
     });
   }
-  out.push({
-    id: MATCH_ENTITY_ID,
-    kind: KIND_MATCH,
-    x: 0,
-    y: 0,
-    values: [
-      world.matchNumber,
-      world.intermission ? PHASE_INTERMISSION : PHASE_PLAYING,
-      world.tick + world.phaseTicksLeft,
-      world.intermission ? INTERMISSION_TICKS : MATCH_TICKS,
-    ],
-  });
+  out.push(matchEntityView(MATCH_ENTITY_ID, KIND_MATCH, world, { matchTicks: MATCH_TICKS, breakTicks: INTERMISSION_TICKS }));
   const pellets = world.pellets;
   for (let slot = 0; slot < pellets.length; slot++) {
     const pellet = pellets[slot];
