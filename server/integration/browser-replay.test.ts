@@ -374,6 +374,14 @@ describe('replay viewer', () => {
     expect(so.error).toContain('This page cannot show this game');
     await waitForText(otherPage, '#replay-error', 'of the game "no-such-game", and this page has no module for it (it shows: Arena, Blobs)');
 
+    // Made with rules of this game that this build cannot simulate (a newer server's): said so, nothing to play.
+    const newerRules: RecordingRecord[] = recording.entries.map((e) => e.record);
+    newerRules[0] = { ...(newerRules[0] as Extract<RecordingRecord, { type: 'header' }>), rulesVersion: 99 };
+    const rulesPage = await serve(await encodeRecording(newerRules));
+    const sr = await waitForReplay(rulesPage, (s) => s.status === 'error', 'the rules-version error');
+    expect(sr.error).toContain('recorded with arena rules version 99');
+    await waitForText(rulesPage, '#replay-error', 'rules version 99');
+
     // Not a recording at all.
     const garbagePage = await serve(new TextEncoder().encode('<html>not a recording</html>'));
     const sg = await waitForReplay(garbagePage, (s) => s.status === 'error', 'the not-a-recording error');
