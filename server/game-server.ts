@@ -29,6 +29,7 @@ import { RecordingService, combineObservers } from './recording/service.js';
 import { HostedGames } from './hosted-games.js';
 import { RoomHost, type NewRoomSpec } from './room-host.js';
 import { RoomQuotas } from './room-quotas.js';
+import { receiveFramesDirectly } from './receive-direct.js';
 import { takeSnapshotCounts } from './snapshot-sender.js';
 import { ResourceMonitor } from './resource-monitor.js';
 import { TcpAdmission } from './tcp-admission.js';
@@ -125,6 +126,7 @@ export class GameServer {
   private listening = false;
   private droppedReported = 0;
   private readonly wireBytes = { sent: 0, received: 0 };
+  private readonly countReceivedBytes = (bytes: number): void => void (this.wireBytes.received += bytes);
   /** Snapshots sent by a room snapshot strategy since the last scrape (the default path's: snapshot-sender.ts). */
   private strategySnapshotsSent = 0;
   private readonly startedAt = Date.now();
@@ -422,6 +424,8 @@ export class GameServer {
     socket.conn.on('packetCreate', (packet: { type: string; data?: unknown }) => {
       this.wireBytes.sent += byteSize(packet.data);
     });
+    // Binary WebSocket frames (inputs above all) skip engine.io: counted here, the others by 'packet'.
+    receiveFramesDirectly(socket, this.countReceivedBytes);
     socket.conn.on('packet', (packet: { data?: unknown }) => {
       this.wireBytes.received += byteSize(packet.data);
     });

@@ -141,12 +141,12 @@ export class PlayerConnection implements PlayerLink {
   private bind(): void {
     const s = this.socket;
     s.on(EV.input, (...args: unknown[]) => this.onInput(args, 0));
-    // With our parser, inputs skip socket.io's event dispatch (see setShortcut); deferred to the next
-    // tick as socket.io dispatches, so an input keeps its place among the client's other packets.
+    // With our parser, inputs skip socket.io's event dispatch (see setShortcut) and are handled as they
+    // are decoded. Order among the client's packets: socket.io dispatches its events two ticks after
+    // decoding, so inputs were always handled before requests that arrived in the same read, and after
+    // those of earlier reads; it is the same now.
     const decoder = (s.client as unknown as { decoder?: { setShortcut?: (name: string, handler: ShortcutHandler) => void } }).decoder;
-    if (typeof decoder?.setShortcut === 'function') {
-      decoder.setShortcut(EV.input, (data) => process.nextTick(this.onShortcutInput, data));
-    }
+    if (typeof decoder?.setShortcut === 'function') decoder.setShortcut(EV.input, this.onShortcutInput);
     this.request(EV.listRooms, (p) => this.listRooms(p));
     this.request(EV.quickPlay, (p) => this.quickPlay(p));
     this.request(EV.createRoom, (p) => this.createRoom(p));

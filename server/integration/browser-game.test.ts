@@ -56,8 +56,8 @@ describe('browser game client', () => {
     } finally {
       await a.page.keyboard.up('KeyS');
     }
-    // A's own (predicted) view moved the same way.
-    expect((await state(a.page)).local!.y).toBeGreaterThan(before.y + 60);
+    // A's own (predicted) view moved the same way (waited for: a loaded machine may not have drawn A's next frame yet).
+    await waitForState(a.page, (st) => (st.local?.y ?? 0) > before.y + 60, 'A to move down on its own screen');
   });
 
   it('a chat line typed on page A appears on page B', async () => {

@@ -202,6 +202,101 @@ describe('shortcut events', () => {
   });
 });
 
+describe('shortcut events read from their fixed layout', () => {
+  type Outcome = { shortcut: readonly unknown[] } | { decoded: DecodedPacket } | { rejected: string };
+
+  /** What a Decoder does with `bytes`: hands them to the shortcut, emits a packet, or rejects them. */
+  function outcome(parser: SocketIoParser, bytes: Uint8Array, shortcutName: string | null): Outcome {
+    const decoder = new parser.Decoder();
+    const seen: Outcome[] = [];
+    if (shortcutName !== null) decoder.setShortcut(shortcutName, (data) => seen.push({ shortcut: data }));
+    decoder.on('decoded', (packet) => seen.push({ decoded: packet }));
+    try {
+      decoder.add(bytes);
+    } catch (error) {
+      if (!(error instanceof PacketRejected)) throw error;
+      return { rejected: error.reason };
+    }
+    expect(seen).toHaveLength(1);
+    return seen[0]!;
+  }
+
+  /** The generic path's verdict (no shortcut), expressed as what a Decoder with the shortcut must do. */
+  function expectedOutcome(parser: SocketIoParser, bytes: Uint8Array, shortcutName: string): Outcome {
+    const plain = outcome(parser, bytes, null);
+    if (!('decoded' in plain)) return plain;
+    const { type, nsp, id, data } = plain.decoded;
+    const toShortcut = type === PacketType.EVENT && nsp === '/' && id === undefined && (data as unknown[])[0] === shortcutName;
+    return toShortcut ? { shortcut: data as unknown[] } : plain;
+  }
+
+  const inputFrame = (data: readonly unknown[]) => encodeWith(clientParser, { type: PacketType.EVENT, nsp: '/', data: ['i', ...data] });
+  // Integers of every msgpack width the reader handles (up to 32 bits), and around their edges.
+  const int32ish = fc.oneof(
+    fc.integer({ min: -40, max: 300 }),
+    fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }),
+    fc.constantFrom(-129, -128, -33, -32, 127, 128, 255, 256, 65535, 65536, -32768, -32769, 2 ** 31 - 1, 2 ** 32 - 1, -(2 ** 31)),
+  );
+  const input = fc.tuple(int32ish, int32ish, int32ish, fc.array(int32ish, { maxLength: 4 }));
+
+  it('reads N of N inputs as our Encoder writes them without the generic decoder, to the same data', () => {
+    const counts = { ...serverParser.shortcutCounts };
+    let runs = 0;
+    fc.assert(
+      fc.property(input, (envelope) => {
+        runs++;
+        expect(outcome(serverParser, inputFrame([envelope]), 'i')).toEqual({ shortcut: ['i', envelope] });
+      }),
+      { numRuns: 2000 },
+    );
+    expect(serverParser.shortcutCounts.fixedLayout - counts.fixedLayout).toBe(runs);
+    expect(serverParser.shortcutCounts.generic - counts.generic).toBe(0);
+  });
+
+  it('leaves any other layout to the generic decoder: a stock-encoded input, floats, strings, an ack id', () => {
+    const counts = { ...serverParser.shortcutCounts };
+    const stock = stockEncode({ type: 2, data: ['i', [1, -1, 0, [3, 4]]], options: { compress: true }, nsp: '/' });
+    expect(outcome(serverParser, stock, 'i')).toEqual({ shortcut: ['i', [1, -1, 0, [3, 4]]] });
+    expect(outcome(serverParser, inputFrame([[1, 0.5, 0, [3, 4]]]), 'i')).toEqual({ shortcut: ['i', [1, 0.5, 0, [3, 4]]] });
+    expect(outcome(serverParser, inputFrame([[1, 2, 3, ['x']]]), 'i')).toEqual({ shortcut: ['i', [1, 2, 3, ['x']]] });
+    expect(serverParser.shortcutCounts.generic - counts.generic).toBe(3);
+    expect(serverParser.shortcutCounts.fixedLayout - counts.fixedLayout).toBe(0);
+    const withAck = encodeWith(clientParser, { type: PacketType.EVENT, nsp: '/', data: ['i', [1, 2, 3, [4]]], id: 9 });
+    expect(outcome(serverParser, withAck, 'i')).toEqual({ decoded: { type: 2, nsp: '/', data: ['i', [1, 2, 3, [4]]], id: 9 } });
+  });
+
+  // Tight limits: the reader must bound array lengths and depth exactly as the generic decoder does.
+  const tightParser = createParser({ ...SERVER_PARSER_LIMITS, maxArrayLength: 3, maxDepth: 4 });
+
+  it.each([
+    ['the server\'s limits', serverParser],
+    ['tight limits', tightParser],
+  ])('property, %s: any edit of an input frame gets the same verdict with and without the fixed-layout reader', (_name, parser) => {
+    const frames = fc.oneof(
+      input.map((envelope) => inputFrame([envelope])),
+      // More arguments, nested arrays beyond the depth limit, other event names.
+      fc.array(fc.oneof(int32ish, fc.array(fc.oneof(int32ish, fc.array(int32ish, { maxLength: 4 })), { maxLength: 5 })), { maxLength: 5 }).map(inputFrame),
+      fc.constantFrom('i', 'j', 'disconnect').map((name) => encodeWith(clientParser, { type: PacketType.EVENT, nsp: '/', data: [name, [1, 2]] })),
+    );
+    const edit = fc.oneof(
+      fc.tuple(fc.nat(60), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => (b: Uint8Array) => {
+        const out = b.slice();
+        if (at < out.length) out[at] = byte;
+        return out;
+      }),
+      fc.nat(60).map((n) => (b: Uint8Array) => b.slice(0, Math.max(0, b.length - n))),
+      fc.uint8Array({ minLength: 1, maxLength: 3 }).map((extra) => (b: Uint8Array) => Uint8Array.of(...b, ...extra)),
+    );
+    fc.assert(
+      fc.property(frames, fc.array(edit, { maxLength: 3 }), (frame, edits) => {
+        const bytes = edits.reduce((b, e) => e(b), frame);
+        expect(outcome(parser, bytes, 'i')).toEqual(expectedOutcome(parser, bytes, 'i'));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
 describe('interop with socket.io-msgpack-parser', () => {
   // Packets exactly as socket.io-client 4.8 builds them: emit adds `options: {compress}` (client only).
   const stockClientPackets: Array<[string, object, Partial<DecodedPacket>]> = [

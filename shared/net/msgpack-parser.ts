@@ -134,7 +134,7 @@ export interface PacketEncoder {
   encode(packet: OutgoingPacket): [Uint8Array];
 }
 
-/** Receives the `data` array of a shortcut event packet: [name, ...args]. */
+/** Receives the `data` array of a shortcut event packet, [name, ...args], synchronously from Decoder.add. */
 export type ShortcutHandler = (data: readonly unknown[]) => void;
 
 export interface PacketDecoder {
@@ -147,10 +147,19 @@ export interface PacketDecoder {
   removeListener(event: string, listener: DecodedListener): this;
 }
 
+/** How this parser's Decoders read shortcut events (plain numbers: a regression check, not a metric). */
+export interface ShortcutCounts {
+  /** Read straight from the bytes, in our Encoder's layout (see readShortcutFrame). */
+  fixedLayout: number;
+  /** Decoded by the generic msgpack Decoder (another layout, e.g. the stock parser's, or other values). */
+  generic: number;
+}
+
 export interface SocketIoParser {
   readonly protocol: 5;
   readonly Encoder: new () => PacketEncoder;
   readonly Decoder: new () => PacketDecoder;
+  readonly shortcutCounts: ShortcutCounts;
 }
 
 // ---- extensions ----
@@ -249,13 +258,21 @@ function dataProblem(type: number, data: unknown, id: number | undefined): strin
   }
 }
 
-/** Validates a decoded msgpack value as a socket.io packet and returns a clean copy of its four fields. */
-function toPacket(
+/** A decoded packet map whose fields passed validation (`toPacket` copies them into a DecodedPacket). */
+interface ValidPacketMap {
+  readonly type: number;
+  readonly nsp: string;
+  readonly data: unknown;
+  readonly id: number | undefined;
+}
+
+/** Validates a decoded msgpack value as a socket.io packet; returns it, its fields now typed. */
+function validatePacket(
   value: unknown,
   limits: ParserLimits,
   accepted: readonly boolean[],
   namespaces: ReadonlySet<string>,
-): DecodedPacket {
+): ValidPacketMap {
   if (!isMap(value)) return reject(value === null ? 'packet is nil, not a map' : `packet is ${describeValue(value)}, not a map`);
   const { type, nsp, data, id } = value;
   if (typeof type !== 'number' || !Number.isInteger(type) || accepted[type] !== true) {
@@ -263,17 +280,20 @@ function toPacket(
   }
   if (typeof nsp !== 'string') return reject('namespace must be a string');
   if (!namespaces.has(nsp)) return reject(`namespace ${describeValue(nsp)} not served`);
-  let ackId: number | undefined;
-  if (id !== undefined) {
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return reject('ack id must be an integer >= 0');
-    ackId = id;
+  if (id !== undefined && (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)) {
+    return reject('ack id must be an integer >= 0');
   }
-  const problem = dataProblem(type, data, ackId);
+  const problem = dataProblem(type, data, id);
   if (problem !== undefined) return reject(problem);
   // The packet map is level 1, so `data` may nest maxDepth - 1 levels.
   if (nestsDeeperThan(data, limits.maxDepth - 1)) return reject(`nested deeper than ${limits.maxDepth} levels`);
+  return value as unknown as ValidPacketMap;
+}
+
+/** A clean copy of a valid packet's four fields, as handed to socket.io. */
+function toPacket(valid: ValidPacketMap): DecodedPacket {
   // `type | 0` turns a msgpack float -0 into 0. Extra keys (a stock client's `options`) are dropped here.
-  return { type: type | 0, nsp, data, id: ackId };
+  return { type: valid.type | 0, nsp: valid.nsp, data: valid.data, id: valid.id };
 }
 
 function reject(reason: string): never {
@@ -308,6 +328,134 @@ function checkLimits(limits: ParserLimits): void {
   if (namespaces.length === 0 || !namespaces.every((n) => typeof n === 'string' && n.startsWith('/'))) {
     throw new RangeError('namespaces must be a non-empty list of names starting with "/"');
   }
+}
+
+// ---- the shortcut event's fixed-layout reader ----
+
+/**
+ * Where a shortcut event's frame, as our Encoder writes it, differs from one event to the next:
+ * fixmap(3) "type" 2 "data" fixarray(1 + args) <name> <args> "nsp" "/". `head` is the bytes before the
+ * fixarray header, `name` the encoded name after it, `tail` the bytes after the arguments.
+ */
+interface ShortcutLayout {
+  readonly nameString: string;
+  readonly head: Uint8Array;
+  readonly name: Uint8Array;
+  readonly tail: Uint8Array;
+  /** Array levels an argument may nest (the limits' maxDepth less the packet map and `data`). */
+  readonly argLevels: number;
+  readonly maxArrayLength: number;
+}
+
+/**
+ * The layout of `name` events for a parser with these limits, or null when the generic path must judge
+ * them (a name or a limit that the generic path would reject or bound differently).
+ */
+function shortcutLayout(
+  name: string,
+  limits: ParserLimits,
+  accepted: readonly boolean[],
+  namespaces: ReadonlySet<string>,
+): ShortcutLayout | null {
+  const encodedName = wireEncoder.encode(name);
+  const nameBytes = new TextEncoder().encode(name).byteLength;
+  const servesMain = namespaces.has('/') && accepted[PacketType.EVENT] === true;
+  if (!servesMain || RESERVED_EVENTS.has(name) || nameBytes > limits.maxStrLength || limits.maxStrLength < 4) return null;
+  if (limits.maxMapLength < 3 || limits.maxArrayLength < 1) return null;
+  return {
+    nameString: name,
+    head: Uint8Array.of(0x83, ...wireEncoder.encode('type'), ...wireEncoder.encode(PacketType.EVENT), ...wireEncoder.encode('data')),
+    name: encodedName,
+    tail: Uint8Array.of(...wireEncoder.encode('nsp'), ...wireEncoder.encode('/')),
+    argLevels: limits.maxDepth - 2,
+    maxArrayLength: limits.maxArrayLength,
+  };
+}
+
+/** Read position in the frame being read by readShortcutFrame (reads are synchronous, one at a time). */
+let readAt = 0;
+
+function matches(bytes: Uint8Array, expected: Uint8Array): boolean {
+  if (readAt + expected.length > bytes.length) return false;
+  for (let i = 0; i < expected.length; i++) if (bytes[readAt + i] !== expected[i]) return false;
+  readAt += expected.length;
+  return true;
+}
+
+/**
+ * An integer in any msgpack integer format up to 32 bits, as @msgpack/msgpack decodes it, or undefined
+ * when the next value is anything else (64-bit integers and floats included: the generic path reads those).
+ */
+function readInteger(bytes: Uint8Array): number | undefined {
+  const at = readAt;
+  const b = bytes[at];
+  if (b === undefined) return undefined;
+  if (b <= 0x7f) {
+    readAt = at + 1;
+    return b;
+  }
+  if (b >= 0xe0) {
+    readAt = at + 1;
+    return b - 0x100;
+  }
+  const size = b === 0xcc || b === 0xd0 ? 1 : b === 0xcd || b === 0xd1 ? 2 : b === 0xce || b === 0xd2 ? 4 : 0;
+  if (size === 0 || at + 1 + size > bytes.length) return undefined;
+  readAt = at + 1 + size;
+  const b1 = bytes[at + 1]!;
+  switch (b) {
+    case 0xcc:
+      return b1;
+    case 0xd0:
+      return (b1 << 24) >> 24;
+    case 0xcd:
+      return (b1 << 8) | bytes[at + 2]!;
+    case 0xd1:
+      return (((b1 << 8) | bytes[at + 2]!) << 16) >> 16;
+    case 0xce:
+      return b1 * 0x1000000 + ((bytes[at + 2]! << 16) | (bytes[at + 3]! << 8) | bytes[at + 4]!);
+    default: // 0xd2
+      return (b1 << 24) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 8) | bytes[at + 4]!;
+  }
+}
+
+/** An integer, or a fixarray of such values nested at most `levels` deep; undefined for anything else. */
+function readArgument(bytes: Uint8Array, levels: number, maxArrayLength: number): unknown {
+  const b = bytes[readAt];
+  if (b === undefined || b < 0x90 || b > 0x9f) return readInteger(bytes);
+  const length = b & 0x0f;
+  if (levels === 0 || length > maxArrayLength) return undefined;
+  readAt++;
+  const out: unknown[] = [];
+  for (let i = 0; i < length; i++) {
+    const value = readArgument(bytes, levels - 1, maxArrayLength);
+    if (value === undefined) return undefined;
+    out.push(value);
+  }
+  return out;
+}
+
+/**
+ * The data ([name, ...args]) of a frame that is exactly a shortcut event in our Encoder's layout with
+ * integer arguments (an input: [seq, ackTick, renderTick, [keys, aim]]), else null. Reading those bytes
+ * directly costs a fraction of the generic msgpack Decoder plus validation. It only accepts frames that
+ * the generic path decodes to equal data and accepts (same limits; the differential test checks it):
+ * anything else, malformed or not, returns null and goes the generic way, which judges it.
+ */
+function readShortcutFrame(bytes: Uint8Array, layout: ShortcutLayout): unknown[] | null {
+  readAt = 0;
+  if (!matches(bytes, layout.head)) return null;
+  const header = bytes[readAt];
+  if (header === undefined || header < 0x91 || header > 0x9f || (header & 0x0f) > layout.maxArrayLength) return null;
+  readAt++;
+  if (!matches(bytes, layout.name)) return null;
+  const data: unknown[] = [layout.nameString];
+  for (let i = (header & 0x0f) - 1; i > 0; i--) {
+    const value = readArgument(bytes, layout.argLevels, layout.maxArrayLength);
+    if (value === undefined) return null;
+    data.push(value);
+  }
+  if (!matches(bytes, layout.tail) || readAt !== bytes.length) return null;
+  return data;
 }
 
 /** The slice of an event emitter socket.io uses on a Decoder: on('decoded'), off / removeListener, and emit. */
@@ -358,9 +506,14 @@ export function createParser(limits: ParserLimits): SocketIoParser {
     extensionCodec: extensionPolicy,
   });
 
-  function decodeFrame(chunk: unknown): DecodedPacket {
+  /** A frame's bytes, within the size limit. */
+  function frameWithinLimit(chunk: unknown): Uint8Array {
     const bytes = frameBytes(chunk);
     if (bytes.byteLength > maxPacketBytes) reject(`frame of ${bytes.byteLength} bytes exceeds ${maxPacketBytes}`);
+    return bytes;
+  }
+
+  function decodePacketMap(bytes: Uint8Array): ValidPacketMap {
     let value: unknown;
     try {
       value = wireDecoder.decode(bytes);
@@ -368,55 +521,73 @@ export function createParser(limits: ParserLimits): SocketIoParser {
       if (error instanceof PacketRejected) throw error;
       return reject(`malformed msgpack: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return toPacket(value, limits, accepted, namespaces);
+    return validatePacket(value, limits, accepted, namespaces);
   }
+
+  // Shortcut layouts by event name, shared by every connection's Decoder (null: no fixed-layout reading).
+  const layouts = new Map<string, ShortcutLayout | null>();
+  const shortcutCounts: ShortcutCounts = { fixedLayout: 0, generic: 0 };
 
   class MsgpackPacketDecoder extends DecodedEmitter implements PacketDecoder {
     #shortcutName: string | null = null;
     #shortcut: ShortcutHandler | null = null;
+    #layout: ShortcutLayout | null = null;
     #connects = 0;
 
     /**
      * Hands the main namespace's `name` events without an ack id straight to `handler`, called from
-     * add() (socket.io dispatches on the next tick: a handler that must keep the order among other
-     * packets defers the same way), instead of emitting them to socket.io. For an event that arrives
-     * thirty times a second from every client (inputs), socket.io's dispatch (namespace lookup, packet
-     * switch, catch-all listeners, middleware, EventEmitter) costs more than handling it. The packet is
-     * validated exactly as any other.
+     * add(), instead of emitting them to socket.io, which would dispatch them two ticks later. For an
+     * event that arrives thirty times a second from every client (inputs), socket.io's dispatch (a packet
+     * object, namespace lookup, packet switch, catch-all listeners, middleware, EventEmitter, two
+     * nextTicks) costs more than handling it. The packet is validated exactly as any other; a frame in
+     * our Encoder's own layout with integer arguments is read without the generic msgpack Decoder.
      */
     setShortcut(name: string, handler: ShortcutHandler): void {
+      if (!layouts.has(name)) layouts.set(name, shortcutLayout(name, limits, accepted, namespaces));
       this.#shortcutName = name;
       this.#shortcut = handler;
+      this.#layout = layouts.get(name) ?? null;
     }
 
     /** Decodes one whole frame (msgpack packets are never split), then emits 'decoded'. Throws PacketRejected. */
     add(chunk: unknown): void {
-      const packet = decodeFrame(chunk);
+      const bytes = frameWithinLimit(chunk);
+      const shortcut = this.#shortcut;
+      const layout = this.#layout;
+      if (shortcut !== null && layout !== null) {
+        const data = readShortcutFrame(bytes, layout);
+        if (data !== null) {
+          shortcutCounts.fixedLayout++;
+          shortcut(data);
+          return;
+        }
+      }
+      const valid = decodePacketMap(bytes);
       // DISCONNECTs need no count of their own: socket.io closes the connection on one for a namespace
       // it has no session for, so they are bounded by the CONNECTs.
-      if (packet.type === PacketType.CONNECT && ++this.#connects > maxConnects) {
+      if (valid.type === PacketType.CONNECT && ++this.#connects > maxConnects) {
         reject(`more than ${maxConnects} CONNECT on one connection`);
       }
-      // Outside the try above: a listener's own error must not be reported as a bad packet.
-      const shortcut = this.#shortcut;
+      // Outside the try of decodePacketMap: a listener's own error must not be reported as a bad packet.
       if (
         shortcut !== null &&
-        packet.type === PacketType.EVENT &&
-        packet.id === undefined &&
-        packet.nsp === '/' &&
-        (packet.data as unknown[])[0] === this.#shortcutName
+        valid.type === PacketType.EVENT &&
+        valid.id === undefined &&
+        valid.nsp === '/' &&
+        (valid.data as unknown[])[0] === this.#shortcutName
       ) {
-        shortcut(packet.data as unknown[]);
+        shortcutCounts.generic++;
+        shortcut(valid.data as unknown[]);
         return;
       }
-      this.emitDecoded(packet);
+      this.emitDecoded(toPacket(valid));
     }
 
     /** Nothing to release: unlike socket.io-parser there is no partial packet held between frames. */
     destroy(): void {}
   }
 
-  return { protocol: 5, Encoder: MsgpackPacketEncoder, Decoder: MsgpackPacketDecoder };
+  return { protocol: 5, Encoder: MsgpackPacketEncoder, Decoder: MsgpackPacketDecoder, shortcutCounts };
 }
 
 export const serverParser = createParser(SERVER_PARSER_LIMITS);

@@ -32,6 +32,8 @@ async function metrics(port) {
     m[labels ? `${name}{${labels}}` : name] = (m[labels ? `${name}{${labels}}` : name] ?? 0) + v; }
   return m;
 }
+/** Sum of a metric over its labels (e.g. snapshots sent by path). */
+const sum = (m, name) => Object.keys(m).filter((k) => k === name || k.startsWith(`${name}{`)).reduce((n, k) => n + m[k], 0);
 const nodeFlags = [];
 if (values['cpu-prof']) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${outDir}`);
 if (values['heap-snapshot']) nodeFlags.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${outDir}`);
@@ -72,6 +74,11 @@ const result = {
   externalMb: m1['nodejs_external_memory_bytes'] / 2 ** 20,
   tickP50Ms: q('game_tick_duration_recent_seconds', '0.5'), tickP99Ms: q('game_tick_duration_recent_seconds', '0.99'),
   inputsPerPlayerPerSec: (m1['game_inputs_applied_total'] - m0['game_inputs_applied_total']) / secs / players,
+  snapshotsPerPlayerPerSec: (sum(m1, 'game_snapshots_sent_total') - sum(m0, 'game_snapshots_sent_total')) / secs / players,
+  // Server CPU per unit of work, comparable across runs whose bots delivered different input rates:
+  // per input applied plus snapshot sent (the two messages every player moves each tick).
+  cpuUsPerMessage: ((s1.cpu - s0.cpu) * 1e6) / (m1['game_inputs_applied_total'] - m0['game_inputs_applied_total'] + sum(m1, 'game_snapshots_sent_total') - sum(m0, 'game_snapshots_sent_total')),
+  bytesInPerClientPerSec: (m1['game_bytes_received_total'] - m0['game_bytes_received_total']) / secs / m1['game_connections'],
   bytesOutPerClientPerSec: (m1['game_bytes_sent_total'] - m0['game_bytes_sent_total']) / secs / m1['game_connections'],
   botsCpuPct: b1.map((b, i) => ((b.cpu - b0[i].cpu) / secs) * 100), gcPerSec: Object.fromEntries(['minor', 'major', 'incremental'].map((k) => [k, ((m1[`nodejs_gc_duration_seconds_count{kind="${k}"}`] ?? 0) - (m0[`nodejs_gc_duration_seconds_count{kind="${k}"}`] ?? 0)) / secs])),
   gcMsPerSec: Object.keys(m1).filter((k) => k.startsWith('nodejs_gc_duration_seconds_sum')).reduce((n, k) => n + (m1[k] - (m0[k] ?? 0)), 0) / secs * 1000,
