@@ -6,6 +6,7 @@
 // ticket), and back to its first server when that node is lost.
 
 import { io, type Socket } from 'socket.io-client';
+import type { ClientConnection, OpenConnection } from './client-connection.js';
 import { SnapshotMirror, type AppliedSnapshot } from '../codec/index.js';
 import type { ReplicationSchema } from '../codec/schema.js';
 import { clientParser } from '../net/msgpack-parser.js';
@@ -27,7 +28,7 @@ import { wireSize } from '../util/wire-size.js';
 
 export type Transport = 'websocket' | 'polling';
 
-export interface NetClientOptions {
+export interface NetClientOptions<C extends ClientConnection = Socket> {
   /**
    * Server URL, e.g. http://localhost:3000, or a node behind a proxy under a path prefix,
    * e.g. https://play.example.com/node/3001/ (socket.io is then at that path + "socket.io/").
@@ -58,6 +59,11 @@ export interface NetClientOptions {
    * whose connection dropped while it was held back is lost, as it would be on the wire. Default: send at once.
    */
   readonly outgoingGate?: (send: () => void, bytes?: number) => void;
+  /**
+   * Opens the connection to each node (default: socket.io-client's io(), what the browser uses). Tools
+   * inject a lighter client of the same protocol here (the bots: sim/net/lean-socket.ts).
+   */
+  readonly openConnection?: OpenConnection<C>;
 }
 
 export class RequestError extends Error {
@@ -99,8 +105,9 @@ export interface NetClientEvents {
 /** Redirects followed for one request at most (a rejoin may be sent on, then find the room moved again). */
 const MAX_REDIRECTS = 2;
 
-export class NetClient extends Emitter<NetClientEvents> {
-  private current: Socket;
+/** C: the connection type, socket.io-client's Socket unless options.openConnection opens another. */
+export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetClientEvents> {
+  private current: C;
   /** The URL of the node this client is connected (or connecting) to. */
   private currentUrl: string;
   /** Back on the first server after the room's node stopped answering (a failed rejoin then means the room is lost). */
@@ -115,9 +122,9 @@ export class NetClient extends Emitter<NetClientEvents> {
   private seq = 0;
   /** Bumped whenever the mirror is replaced, so a snapshot held back by the gate cannot reach the new one. */
   private generation = 0;
-  private readonly options: NetClientOptions;
+  private readonly options: NetClientOptions<C>;
 
-  constructor(options: NetClientOptions) {
+  constructor(options: NetClientOptions<C>) {
     super();
     if (options.games.length === 0) throw new Error('NetClient: options.games must name at least one game it can show');
     this.options = options;
@@ -127,7 +134,7 @@ export class NetClient extends Emitter<NetClientEvents> {
   }
 
   /** The socket.io socket of the current node (replaced when the client moves to another node). */
-  get socket(): Socket {
+  get socket(): C {
     return this.current;
   }
 
@@ -354,9 +361,11 @@ export class NetClient extends Emitter<NetClientEvents> {
     this.emit('moved', url);
   }
 
-  private openSocket(url: string): Socket {
+  private openSocket(url: string): C {
     const { origin, path } = socketAddress(url);
-    const socket = io(origin, {
+    // Without openConnection, C is socket.io-client's Socket (the default type argument), which io() opens.
+    const open = this.options.openConnection ?? (io as unknown as OpenConnection<C>);
+    const socket = open(origin, {
       path,
       forceNew: true,
       parser: clientParser,
@@ -393,7 +402,7 @@ export class NetClient extends Emitter<NetClientEvents> {
     return new SnapshotMirror(schema, { historyTicks: this.options.historyTicks ?? 64 });
   }
 
-  private bind(s: Socket): void {
+  private bind(s: ClientConnection): void {
     s.on(EV.snapshot, (bytes: unknown) => this.onSnapshot(bytes));
     s.on(EV.chat, (m: ChatMessage) => this.emit('chat', m));
     s.on(EV.notice, (m: NoticeMessage) => this.emit('notice', m));
@@ -436,8 +445,8 @@ export class NetClient extends Emitter<NetClientEvents> {
     // Byte counters from engine.io packets (what really crosses the wire, before framing).
     s.io.on('open', () => {
       const engine = s.io.engine;
-      engine.on('packetCreate', (p: { data?: unknown }) => (this.stats.bytesOut += wireSize(p.data)));
-      engine.on('packet', (p: { data?: unknown }) => (this.stats.bytesIn += wireSize(p.data)));
+      engine?.on('packetCreate', (p: { data?: unknown }) => (this.stats.bytesOut += wireSize(p.data)));
+      engine?.on('packet', (p: { data?: unknown }) => (this.stats.bytesIn += wireSize(p.data)));
     });
   }
 
