@@ -82,3 +82,34 @@ describe('Room disposal', () => {
     expect(r.disposalReason()).toBe('empty');
   });
 });
+
+describe('Room input queue', () => {
+  it('applies every input once, in order, reusing queue entries instead of one object per input', () => {
+    const applied = new Map<number, number[]>();
+    const { room: r } = room({
+      observer: { onTick: (_room, _tick, inputs) => inputs.forEach((input) => input.seq > 0 && applied.get(input.playerId)!.push(input.seq)) },
+    });
+    const a = r.join('ann', link());
+    const b = r.join('bob', link());
+    const queued = new Map<number, number[]>([[a.playerId, []], [b.playerId, []]]);
+    for (const id of queued.keys()) applied.set(id, []);
+    const entries = new Set<object>();
+    let seq = 0;
+    for (let tick = 1; tick <= 300; tick++) {
+      // Ann sends in bursts (two inputs, none, one: her queue grows and drains), Bob one per tick.
+      for (const seat of tick % 3 === 0 ? [a, a, b] : tick % 3 === 1 ? [b] : [a, b]) {
+        expect(r.queueInput(seat, ++seq, r.tick, arenaGame.parseInput([0, tick % 64]))).toBe('queued');
+        queued.get(seat.playerId)!.push(seq);
+        entries.add(seat.queue[seat.queue.length - 1]!);
+      }
+      r.step();
+    }
+    // Every input was applied exactly once, in order (or is still queued)...
+    for (const seat of [a, b]) {
+      expect([...applied.get(seat.playerId)!, ...seat.queue.map((input) => input.seq)]).toEqual(queued.get(seat.playerId));
+    }
+    // ...through as many entry objects as were ever queued at once (3), not one per input (600).
+    expect(seq).toBe(600);
+    expect(entries.size).toBeLessThanOrEqual(3);
+  });
+});

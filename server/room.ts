@@ -79,10 +79,11 @@ export interface RoomOptions {
  */
 export type RoomSnapshotSender = (tick: number, views: readonly EntityView[]) => void;
 
+/** Recycled through the room's spare list once applied or dropped (one object per input otherwise). */
 interface QueuedInput {
-  readonly seq: number;
-  readonly renderTick: number;
-  readonly payload: unknown;
+  seq: number;
+  renderTick: number;
+  payload: unknown;
 }
 
 export interface Seat {
@@ -136,6 +137,10 @@ export class Room {
   private readonly botSight = new Map<number, EntityState>();
   /** Replaces the replicator's per-client deltas when set (RoomOptions.snapshotSender). */
   private readonly snapshotSender: RoomSnapshotSender | null;
+  /** Queue entries no longer in any queue, reused by queueInput. */
+  private readonly spareInputs: QueuedInput[] = [];
+  /** The header of the snapshot being encoded, refilled per client (encodeFor reads it and keeps nothing). */
+  private readonly snapshotHeader = { lastInputSeq: 0, lastInputTick: 0, inputQueueDepth: 0 };
 
   constructor(options: RoomOptions) {
     this.options = options;
@@ -330,11 +335,24 @@ export class Room {
     const limit = this.options.inputQueueLimit ?? 8;
     let outcome: InputOutcome = 'queued';
     if (seat.queue.length >= limit) {
-      seat.queue.shift();
+      this.recycle(seat.queue.shift());
       outcome = 'overflow';
     }
-    seat.queue.push({ seq, renderTick, payload });
+    const entry = this.spareInputs.pop();
+    if (entry === undefined) seat.queue.push({ seq, renderTick, payload });
+    else {
+      entry.seq = seq;
+      entry.renderTick = renderTick;
+      entry.payload = payload;
+      seat.queue.push(entry);
+    }
     return outcome;
+  }
+
+  private recycle(entry: QueuedInput | undefined): void {
+    if (entry === undefined) return;
+    entry.payload = null;
+    this.spareInputs.push(entry);
   }
 
   acknowledgeSnapshot(seat: Seat, tick: number): void {
@@ -376,6 +394,7 @@ export class Room {
         seat.lastAppliedSeq = queued.seq;
         seat.lastAppliedTick = tick;
         seat.lastPayload = queued.payload;
+        this.recycle(queued);
         fromQueue++;
       } else {
         const idle = this.game.idleInput(seat.link ? seat.lastPayload : null);
@@ -430,11 +449,11 @@ export class Room {
     this.options.observer?.onSnapshot?.(this, tick, views);
     for (const seat of this.seats.values()) {
       if (!seat.link || !seat.replication) continue;
-      const bytes = this.replicator.encodeFor(seat.replication, this.game.focusOf(this.world, seat.playerId), {
-        lastInputSeq: seat.lastAppliedSeq,
-        lastInputTick: seat.lastAppliedTick,
-        inputQueueDepth: seat.queue.length,
-      });
+      const header = this.snapshotHeader;
+      header.lastInputSeq = seat.lastAppliedSeq;
+      header.lastInputTick = seat.lastAppliedTick;
+      header.inputQueueDepth = seat.queue.length;
+      const bytes = this.replicator.encodeFor(seat.replication, this.game.focusOf(this.world, seat.playerId), header);
       seat.link.sendSnapshot(bytes);
     }
   }

@@ -40,6 +40,9 @@ interface WebSocketLike {
 }
 
 const WS_OPEN = 1;
+/** The one-frame list handed to sendFrame, reused: ws writes list[0] before returning and keeps no reference. */
+const EMPTY_FRAME = Buffer.alloc(0);
+const frameList: Buffer[] = [EMPTY_FRAME];
 
 export type SnapshotSendPath = 'direct' | 'engine' | 'dropped';
 
@@ -90,7 +93,9 @@ export function sendSnapshot(socket: Socket, snapshot: Uint8Array): { path: Snap
       counts.dropped++;
       return { path: 'dropped', bytes: 0 };
     }
-    ws._sender.sendFrame([snapshotFrame(snapshot)]);
+    frameList[0] = snapshotFrame(snapshot);
+    ws._sender.sendFrame(frameList);
+    frameList[0] = EMPTY_FRAME;
     counts.direct++;
     return { path: 'direct', bytes: snapshotPacketLength(snapshot.byteLength) };
   }

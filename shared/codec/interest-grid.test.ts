@@ -41,4 +41,40 @@ describe('InterestGrid', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keeps cells apart on both sides of the small-key range (2^14 cells from the origin)', () => {
+    // Cell size 1: coordinates are cells. Entities straddle +-16384 on both axes, where keys change range.
+    const edge = 2 ** 14;
+    const coords = [-edge - 2, -edge - 1, -edge, -edge + 1, -1, 0, 1, edge - 2, edge - 1, edge, edge + 1, 2 ** 25];
+    const views: EntityView[] = [];
+    for (const x of coords) for (const y of coords) views.push({ id: views.length + 1, kind: 0, x, y, values: [] });
+    const scanning = new InterestGrid(1, 1, 1, IS_GLOBAL, emptyStats(), Number.POSITIVE_INFINITY);
+    const lookingUp = new InterestGrid(1, 1, 1, IS_GLOBAL, emptyStats(), 0);
+    scanning.rebuild(views);
+    lookingUp.rebuild(views);
+    for (const x of coords) {
+      for (const y of coords) {
+        const list = lookingUp.listFor({ x, y });
+        expect(list).toEqual(scanning.listFor({ x, y }));
+        expect(list.ids).toContain(views.find((v) => v.x === x && v.y === y)!.id);
+      }
+    }
+  });
+
+  it('hands out the same list object while a cell does not change, and caches one entry per focus cell', () => {
+    const stats = emptyStats();
+    const grid = new InterestGrid(CELL, 1, 1, IS_GLOBAL, stats);
+    const views: EntityView[] = [0, 1, 2, 3].map((i) => ({ id: i + 1, kind: i === 3 ? 2 : 0, x: i * 700, y: 0, values: [] }));
+    const foci = [{ x: 0, y: 0 }, { x: 2500, y: 0 }, null];
+    grid.rebuild(views);
+    const first = foci.map((focus) => grid.listFor(focus));
+    for (let tick = 0; tick < 100; tick++) {
+      grid.rebuild(views.map((v) => ({ ...v }))); // new view objects, same entities: as a game's view() gives
+      foci.forEach((focus, i) => expect(grid.listFor(focus)).toBe(first[i]));
+      expect(grid.listFor(foci[0]!)).toBe(first[0]); // a second client in the cell
+    }
+    expect(grid.cachedCells).toBe(foci.length);
+    expect(stats.interestBuilt).toBe(foci.length * 101);
+    expect(stats.interestReused).toBe(100);
+  });
 });

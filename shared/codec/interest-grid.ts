@@ -28,10 +28,26 @@ export interface InterestList {
   readonly indices: readonly number[];
 }
 
+/** A focus cell's interest list and the generation (commit) it was built for. */
+interface CellList {
+  builtAt: number;
+  list: InterestList;
+}
+
+/** Past this many cells in the list cache, cells not in focus at the last two commits are forgotten. */
+const LIST_CACHE_PRUNE_SIZE = 4096;
+
 /** Cell coordinates are clamped so that a cell key stays an exact integer (< 2^52). */
 const CELL_LIMIT = 2 ** 24;
 const KEY_OFFSET = 2 ** 25;
 const KEY_SCALE = 2 ** 26;
+/**
+ * Cells within +-2^14 on both axes (every real map) get keys below 2^30: small integers, which V8 keeps
+ * unboxed, so a Map lookup by cell allocates nothing (a key above 2^31 is a heap number: one per lookup,
+ * i.e. per client per snapshot). The others keep the wide keys, all >= 2^50: the two ranges never meet.
+ */
+const SMALL_OFFSET = 2 ** 14;
+const SMALL_SCALE = 2 ** 15;
 const GLOBALS_ONLY_KEY = -1;
 /** Up to this many entities in a tick, lists are built by scanning them (see above). */
 export const DEFAULT_SCAN_LIMIT = 128;
@@ -40,12 +56,17 @@ export class InterestGrid {
   /** Cell coordinates of each entity of the current tick, by view index (0 for globals). */
   private cellX = new Int32Array(0);
   private cellY = new Int32Array(0);
-  private cells = new Map<number, number[]>();
-  private globals: number[] = [];
+  private readonly cells = new Map<number, number[]>();
+  private readonly globals: number[] = [];
   private views: readonly EntityView[] = [];
-  private lists = new Map<number, InterestList>();
-  /** The previous tick's lists, by cell key: reused when a cell's list has not changed. */
-  private previousLists = new Map<number, InterestList>();
+  /**
+   * The list of each focus cell, by cell key, kept from tick to tick (never cleared: clearing a Map
+   * allocates a new table, and refilling it grows one, every tick): current when built at this
+   * generation; the previous generation's is reused when the cell's list has not changed.
+   */
+  private readonly lists = new Map<number, CellList>();
+  /** Commits seen (rebuild calls). */
+  private generation = 0;
   /** Scratch for gathering and sorting a list's indices (no typed-array allocation per list). */
   private gather = new Int32Array(256);
 
@@ -60,15 +81,16 @@ export class InterestGrid {
     private readonly scanLimit = DEFAULT_SCAN_LIMIT,
   ) {}
 
-  /** Indexes the views (sorted by id) of a newly committed tick and drops the previous tick's lists. */
+  /** Indexes the views (sorted by id) of a newly committed tick; the previous tick's lists become stale. */
   rebuild(views: readonly EntityView[]): void {
     this.views = views;
-    const previous = this.previousLists;
-    this.previousLists = this.lists;
-    this.lists = previous;
-    this.lists.clear();
-    this.cells = new Map();
-    this.globals = [];
+    this.generation++;
+    if (this.lists.size > LIST_CACHE_PRUNE_SIZE) {
+      for (const [key, cell] of this.lists) if (cell.builtAt < this.generation - 1) this.lists.delete(key);
+    }
+    // Emptied, not replaced (lists copy what they need from them); an empty Map is not cleared (that allocates).
+    if (this.cells.size > 0) this.cells.clear();
+    this.globals.length = 0;
     if (this.cellX.length < views.length) {
       this.cellX = new Int32Array(views.length * 2);
       this.cellY = new Int32Array(views.length * 2);
@@ -94,6 +116,11 @@ export class InterestGrid {
     }
   }
 
+  /** Focus cells whose lists are cached (for tests: bounded by the cells in focus, not by ticks). */
+  get cachedCells(): number {
+    return this.lists.size;
+  }
+
   cellOf(coordinate: number): number {
     const c = Math.floor(coordinate / this.cellSize);
     return c < -CELL_LIMIT ? -CELL_LIMIT : c > CELL_LIMIT ? CELL_LIMIT : c;
@@ -105,14 +132,19 @@ export class InterestGrid {
     const cy = focus === null ? 0 : this.cellOf(focus.y);
     const key = focus === null ? GLOBALS_ONLY_KEY : cellKey(cx, cy);
     const cached = this.lists.get(key);
-    if (cached !== undefined) {
+    if (cached !== undefined && cached.builtAt === this.generation) {
       this.stats.interestReused++;
-      return cached;
+      return cached.list;
     }
     this.stats.interestBuilt++;
+    const prior = cached !== undefined && cached.builtAt === this.generation - 1 ? cached.list : undefined;
     const list =
-      this.views.length <= this.scanLimit ? this.scan(focus === null, cx, cy, key) : this.lookUp(focus === null, cx, cy);
-    this.lists.set(key, list);
+      this.views.length <= this.scanLimit ? this.scan(focus === null, cx, cy, prior) : this.lookUp(focus === null, cx, cy);
+    if (cached === undefined) this.lists.set(key, { builtAt: this.generation, list });
+    else {
+      cached.builtAt = this.generation;
+      cached.list = list;
+    }
     return list;
   }
 
@@ -120,7 +152,7 @@ export class InterestGrid {
    * The list by testing every entity (views are sorted by id, so the list comes out sorted); the previous
    * tick's list of the same cell when it has the same entities at the same indices.
    */
-  private scan(globalsOnly: boolean, cx: number, cy: number, key: number): InterestList {
+  private scan(globalsOnly: boolean, cx: number, cy: number, prior: InterestList | undefined): InterestList {
     const views = this.views;
     const r = this.rings;
     if (this.gather.length < views.length) this.gather = new Int32Array(views.length * 2);
@@ -132,7 +164,6 @@ export class InterestGrid {
         (!globalsOnly && Math.abs(this.cellX[i] - cx) <= r && Math.abs(this.cellY[i] - cy) <= r);
       if (visible) gather[count++] = i;
     }
-    const prior = this.previousLists.get(key);
     if (prior !== undefined && sameList(prior, gather, count, views)) return prior;
     const ids: number[] = [];
     const indices: number[] = [];
@@ -197,5 +228,8 @@ function sameList(list: InterestList, gather: Int32Array, count: number, views: 
 }
 
 function cellKey(cx: number, cy: number): number {
+  if (cx >= -SMALL_OFFSET && cx < SMALL_OFFSET && cy >= -SMALL_OFFSET && cy < SMALL_OFFSET) {
+    return (cx + SMALL_OFFSET) * SMALL_SCALE + (cy + SMALL_OFFSET);
+  }
   return (cx + KEY_OFFSET) * KEY_SCALE + (cy + KEY_OFFSET);
 }

@@ -62,6 +62,8 @@ export interface ReplicationClient {
 /** The most rings of cells an interest area may span (keeps a per-cell interest query bounded). */
 const MAX_RINGS = 64;
 const NO_IDS: readonly number[] = [];
+/** Fills the slots of a spare sorted-views array between commits (see commitTick). */
+const RELEASED_VIEW: EntityView = { id: -1, kind: 0, x: 0, y: 0, values: [] };
 
 /**
  * The output writer and slab, shared by every Replicator of the process: encodeFor is synchronous and
@@ -130,6 +132,12 @@ export class Replicator {
   private readonly enterPieces = new NumberList();
   private readonly leaves = new NumberList(); // ids
   private readonly nextIds = new NumberList();
+  /**
+   * Two arrays of views sorted by id, used in turn (none allocated per commit): the interest grid reads the
+   * latest commit's until the next commit; the other is filled, so a commit that throws leaves it intact.
+   */
+  private sortedViews: EntityView[] = [];
+  private spareSortedViews: EntityView[] = [];
   private changeElements = 0;
   private enterElements = 0;
   private kept = 0;
@@ -175,7 +183,7 @@ export class Replicator {
       throw new RangeError(`tick ${tick} committed after tick ${previous.tick}`);
     }
     for (const view of views) checkView(this.schema, view);
-    const sorted = sortedById(views);
+    const sorted = sortById(views, this.spareSortedViews);
     const lowestEventTick = previous === undefined ? -Infinity : previous.tick;
     for (const { tick: eventTick, event } of events) {
       if (!Number.isSafeInteger(eventTick) || eventTick <= lowestEventTick || eventTick > tick) {
@@ -184,6 +192,10 @@ export class Replicator {
       checkEvent(event);
     }
     const committed = this.history.push(tick, sorted, events, this.isReliable);
+    this.spareSortedViews = this.sortedViews;
+    this.sortedViews = sorted;
+    // Drop the previous commit's views now (keeping the array's storage), so that none outlives its tick.
+    this.spareSortedViews.fill(RELEASED_VIEW);
     this.grid.rebuild(sorted);
     this.cache.reset(committed);
   }
@@ -462,21 +474,23 @@ function indexOf(tick: CommittedTick, id: number): number {
   return index;
 }
 
-function sortedById(views: readonly EntityView[]): readonly EntityView[] {
+/** Fills `into` (reused from commit to commit: no array per commit) with `views` sorted by id. */
+function sortById(views: readonly EntityView[], into: EntityView[]): EntityView[] {
   let sorted = true;
-  for (let i = 1; i < views.length; i++) {
-    if (views[i].id <= views[i - 1].id) {
-      sorted = false;
-      break;
-    }
+  into.length = views.length;
+  for (let i = 0; i < views.length; i++) {
+    into[i] = views[i];
+    if (i > 0 && views[i].id <= views[i - 1].id) sorted = false;
   }
-  if (sorted) return views.slice();
-  const copy = views.slice().sort((a, b) => a.id - b.id);
-  for (let i = 1; i < copy.length; i++) {
-    if (copy[i].id === copy[i - 1].id) throw new TypeError(`duplicate entity id ${copy[i].id}`);
+  if (sorted) return into;
+  into.sort(byId);
+  for (let i = 1; i < into.length; i++) {
+    if (into[i].id === into[i - 1].id) throw new TypeError(`duplicate entity id ${into[i].id}`);
   }
-  return copy;
+  return into;
 }
+
+const byId = (a: EntityView, b: EntityView): number => a.id - b.id;
 
 function checkHeader(tick: number, header: SnapshotHeader): void {
   if (

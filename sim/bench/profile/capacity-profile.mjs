@@ -3,6 +3,13 @@
 // CPU profile (--cpu-prof) and a heap snapshot (SIGUSR2, --heapsnapshot-signal) after the window.
 // usage (from the repository): node sim/bench/profile/capacity-profile.mjs --ccu 384 --label before [--cpu-prof]
 //   [--heap-snapshot] [--bots-procs 1] [--measure 30] [--repo DIR (server's checkout)] [--bots-repo DIR] [--out DIR]
+//   [--compiled (run DIR/dist/server/main.js as npm start does, built beforehand; default: the sources through tsx)]
+//   [--node-flags="--max-semi-space-size=2" (extra node flags of the server; with =)] [--sample-every 2 (s between heap samples)]
+//   [--alloc-prof FILE (a sampling heap profile of every allocation over the window, collected objects included:
+//   the server runs with --inspect and is sampled through the DevTools protocol; read it with alloc-summary.mjs)]
+// Heap used/committed and RSS are also sampled every --sample-every seconds over the window (medians reported):
+// one scrape lands anywhere between two scavenges, so a single sample says as much about the young generation's
+// fill level as about the heap.
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -13,7 +20,8 @@ const { values } = parseArgs({ options: {
   ccu: { type: 'string', default: '128' }, label: { type: 'string', default: 'run' },
   'cpu-prof': { type: 'boolean', default: false }, 'heap-snapshot': { type: 'boolean', default: false },
   'bots-procs': { type: 'string', default: '1' }, measure: { type: 'string', default: '30' },
-  settle: { type: 'string', default: '8' }, ramp: { type: 'string', default: '100' }, out: { type: 'string', default: '/tmp/prof/out' }, repo: { type: 'string', default: '.' }, 'bots-repo': { type: 'string', default: '.' },
+  settle: { type: 'string', default: '8' }, compiled: { type: 'boolean', default: false }, 'node-flags': { type: 'string', default: '' },
+  'sample-every': { type: 'string', default: '2' }, 'alloc-prof': { type: 'string' }, ramp: { type: 'string', default: '100' }, out: { type: 'string', default: '/tmp/prof/out' }, repo: { type: 'string', default: '.' }, 'bots-repo': { type: 'string', default: '.' },
 } });
 const repo = values.repo; const botsRepo = values['bots-repo'];
 const ccu = Number(values.ccu), procs = Number(values['bots-procs']), measure = Number(values.measure), settle = Number(values.settle), ramp = Number(values.ramp);
@@ -37,9 +45,28 @@ const sum = (m, name) => Object.keys(m).filter((k) => k === name || k.startsWith
 const nodeFlags = [];
 if (values['cpu-prof']) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${outDir}`);
 if (values['heap-snapshot']) nodeFlags.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${outDir}`);
-const server = spawn('taskset', ['-c', '0', process.execPath, ...nodeFlags, '--import', 'tsx', 'server/main.ts'], { cwd: repo,
+nodeFlags.push(...values['node-flags'].split(' ').filter(Boolean));
+if (values['alloc-prof']) nodeFlags.push('--inspect=127.0.0.1:0');
+const entry = values.compiled ? ['--enable-source-maps', 'dist/server/main.js'] : ['--import', 'tsx', 'server/main.ts'];
+const server = spawn('taskset', ['-c', '0', process.execPath, ...nodeFlags, ...entry], { cwd: repo,
   env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', EMPTY_ROOM_GRACE_MS: '1000', MAX_ROOMS: '10000', RECONNECT_GRACE_MS: '1000',
-    EXEMPT_ADDRESSES: '127.0.0.1', MAX_CONNECTIONS: '20000', BOT_FILL: '0', RECORDINGS_DIR: join(outDir, 'recordings') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    EXEMPT_ADDRESSES: '127.0.0.1', MAX_CONNECTIONS: '20000', BOT_FILL: '0', RECORDINGS_DIR: join(outDir, 'recordings') }, stdio: ['ignore', 'pipe', 'pipe'] });
+let inspectorUrl = null;
+createInterface({ input: server.stderr }).on('line', (line) => {
+  const found = /Debugger listening on (ws:\/\/\S+)/.exec(line);
+  if (found) inspectorUrl = found[1];
+  else if (!line.startsWith('For help, see')) process.stderr.write(line + '\n');
+});
+/** Sends DevTools protocol commands to the server (--alloc-prof). */
+async function inspector() {
+  const { WebSocket } = await import('ws');
+  const socket = new WebSocket(inspectorUrl);
+  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
+  let nextId = 1; const waiting = new Map();
+  socket.on('message', (data) => { const reply = JSON.parse(String(data)); waiting.get(reply.id)?.(reply); waiting.delete(reply.id); });
+  const post = (method, params = {}) => new Promise((resolve) => { const id = nextId++; waiting.set(id, resolve); socket.send(JSON.stringify({ id, method, params })); });
+  return { post, close: () => socket.close() };
+}
 const port = await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error('no listening line')), 30000);
   createInterface({ input: server.stdout }).on('line', (line) => { if (line.includes('"listening"')) { clearTimeout(timer); resolve(JSON.parse(line).port); } });
@@ -61,7 +88,25 @@ const machine = () => { const f = readFileSync('/proc/stat', 'utf8').split('\n')
 const mc0 = machine();
 const m0 = await metrics(port); const s0 = proc(server.pid); const b0 = bots.map((b) => proc(b.pid)); const t0 = performance.now();
 log(`measuring ${measure}s`);
-await sleep(measure * 1000);
+const devtools = values['alloc-prof'] ? await inspector() : null;
+await devtools?.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+const samples = { heapUsedMb: [], heapTotalMb: [], rssMb: [] };
+const sampleEvery = Number(values['sample-every']) * 1000;
+while (performance.now() - t0 < measure * 1000 - sampleEvery / 2) {
+  await sleep(Math.min(sampleEvery, measure * 1000 - (performance.now() - t0)));
+  const m = await metrics(port);
+  samples.heapUsedMb.push(m['nodejs_heap_size_used_bytes'] / 2 ** 20);
+  samples.heapTotalMb.push(m['nodejs_heap_size_total_bytes'] / 2 ** 20);
+  samples.rssMb.push(proc(server.pid).rssMb);
+}
+await sleep(Math.max(0, measure * 1000 - (performance.now() - t0)));
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+if (devtools) {
+  const reply = await devtools.post('HeapProfiler.stopSampling');
+  writeFileSync(values['alloc-prof'], JSON.stringify(reply.result.profile));
+  devtools.close();
+  log(`allocation profile: ${values['alloc-prof']}`);
+}
 const mc1 = machine();
 const m1 = await metrics(port); const s1 = proc(server.pid); const b1 = bots.map((b) => proc(b.pid)); const secs = (performance.now() - t0) / 1000;
 const players = m1['game_players'];
@@ -71,6 +116,9 @@ const result = {
   rejected: Object.fromEntries(Object.keys(m1).filter((k) => k.startsWith('game_inputs_rejected_total')).map((k) => [k, m1[k] - (m0[k] ?? 0)])), ccu, players, connections: m1['game_connections'], seconds: secs,
   serverCpuPct: ((s1.cpu - s0.cpu) / secs) * 100, idleRssMb: idle.rssMb, rssMb: s1.rssMb,
   heapUsedMb: m1['nodejs_heap_size_used_bytes'] / 2 ** 20, heapTotalMb: m1['nodejs_heap_size_total_bytes'] / 2 ** 20,
+  nodeFlags: values['node-flags'], compiled: values.compiled, heapSamples: samples.heapUsedMb.length,
+  medianHeapUsedMb: median(samples.heapUsedMb), medianHeapTotalMb: median(samples.heapTotalMb), medianRssMb: median(samples.rssMb),
+  maxHeapUsedMb: Math.max(...samples.heapUsedMb), minHeapUsedMb: Math.min(...samples.heapUsedMb),
   externalMb: m1['nodejs_external_memory_bytes'] / 2 ** 20,
   tickP50Ms: q('game_tick_duration_recent_seconds', '0.5'), tickP99Ms: q('game_tick_duration_recent_seconds', '0.99'),
   inputsPerPlayerPerSec: (m1['game_inputs_applied_total'] - m0['game_inputs_applied_total']) / secs / players,
