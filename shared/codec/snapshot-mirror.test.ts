@@ -8,6 +8,7 @@ import { KIND, matchClock, mover, player, testSchema } from './codec-test-fixtur
 import { Replicator } from './replicator.js';
 import { SnapshotError, type SnapshotErrorReason } from './snapshot-error.js';
 import { SnapshotMirror } from './snapshot-mirror.js';
+import type { MirrorState } from './snapshot-mirror-state.js';
 
 const H = { lastInputSeq: 1, lastInputTick: 1, inputQueueDepth: 0 };
 
@@ -174,6 +175,20 @@ describe('SnapshotMirror on bad input', () => {
     // Tick 15 was a delta against 13 (acknowledged at tick 14): 10..12 can never be a baseline again.
     expect(held()).toEqual([13, 14, 15]);
     expect(mirror.entities.get(4)?.values[0]).toBe(70);
+  });
+
+  it('a snapshot where no id enters or leaves costs no new id index: the state shares its baseline layout', () => {
+    const { mirror } = fixture();
+    const baseline = mirror.stateAt(11) as MirrorState;
+    const moved = mirror.apply(encode([12, 1, 0, 0, 0, [1, 1, 1]]))?.state as MirrorState;
+    expect(moved.get(1)?.values[0]).toBe(12); // changed, and 4 moved by prediction: new objects...
+    expect(moved.get(4)).not.toBe(baseline.get(4));
+    expect(moved.layout).toBe(baseline.layout); // ...in the same slots
+    expect(moved.get(2)).toBe(baseline.get(2));
+    // A leave (or an enter) is a new layout, keeping the order of the ids that stay.
+    const gone = fixture().mirror.apply(encode([12, 1, 0, 0, 0, [], [], [2]]))?.state as MirrorState;
+    expect(gone.layout).not.toBe(baseline.layout);
+    expect([...gone.keys()]).toEqual([...baseline.keys()].filter((id) => id !== 2));
   });
 
   it('rejects trailing bytes', () => {

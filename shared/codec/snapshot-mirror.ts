@@ -3,9 +3,11 @@
 //
 // The mirror keeps the states of its recent snapshots because the server deltas against whichever one
 // it last saw acknowledged. A delta first moves every kept entity by velocity prediction (format.ts
-// predictValue, the rule the encoder used), then applies the residuals and changes on the wire. States are immutable: applying a snapshot builds a new map that shares every
-// unchanged EntityState object with its baseline. Bytes are untrusted: everything is validated while
-// decoding into the new state, and nothing is committed unless the whole snapshot is valid.
+// predictValue, the rule the encoder used), then applies the residuals and changes on the wire. States are
+// immutable: applying a snapshot builds a new state (snapshot-mirror-state.ts: an array of entity slots,
+// not a Map to copy) that shares every unchanged EntityState object with its baseline, and its layout too
+// when no id entered or left. Bytes are untrusted: everything is validated while decoding into the new
+// state, and nothing is committed unless the whole snapshot is valid.
 
 import {
   DEFAULT_HISTORY_TICKS,
@@ -23,6 +25,7 @@ import { MsgpackReader } from './msgpack-reader.js';
 import { checkSchema, velocityIndices } from './schema-check.js';
 import type { EntityState, FieldValue, GameEvent, ReplicationSchema } from './schema.js';
 import { SnapshotError } from './snapshot-error.js';
+import { EntityLayout, MirrorState } from './snapshot-mirror-state.js';
 
 export interface AppliedSnapshot {
   readonly tick: number;
@@ -53,21 +56,35 @@ export interface SnapshotMirrorOptions {
   readonly historyTicks?: number;
 }
 
-const EMPTY_STATE: ReadonlyMap<number, EntityState> = new Map();
+/** What apply returns for an empty list: shared and frozen (most snapshots enter, leave and carry nothing). */
+const NONE: readonly never[] = Object.freeze([]);
+
+type TimedEvent = { readonly tick: number; readonly event: GameEvent };
+
+/** What the enters section decoded: ids in section order, and which of them are new to the baseline. */
+interface Enters {
+  readonly entered: number[];
+  /** Entities of ids the baseline does not hold, in section order: appended to the state. */
+  readonly added: EntityState[];
+  /** Ids entered while their baseline entity was still present: each must also leave (kind change). */
+  readonly replaced: Map<number, boolean> | undefined;
+}
 
 export class SnapshotMirror {
   private readonly capacity: number;
   /** Per kind, per field: index of its velocity field or -1; empty for a kind that predicts nothing. */
   private readonly velocityOf: readonly Int8Array[];
   private readonly predicts: boolean;
+  /** Per kind, per field: how the reader names the field in an error ("int field x"); the entity is added on error. */
+  private readonly fieldNames: readonly (readonly string[])[];
   /** Received ticks ascending, their states (oldest first) and the lastInputSeq each carried. */
   private readonly ticks: number[] = [];
-  private readonly states: ReadonlyMap<number, EntityState>[] = [];
+  private readonly states: MirrorState[] = [];
   private readonly seqs: number[] = [];
   /** Scratch set of one apply(): the ids its sections named. */
   private readonly touched = new Set<number>();
-  /** Ticks whose events were delivered and that a later delta may carry again (ascending). */
-  private deliveredEventTicks: number[] = [];
+  /** Ticks whose events were delivered and that a later delta may carry again. */
+  private readonly deliveredEventTicks: number[] = [];
 
   constructor(
     private readonly schema: ReplicationSchema,
@@ -78,6 +95,7 @@ export class SnapshotMirror {
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError('historyTicks must be >= 1');
     this.velocityOf = velocityIndices(schema);
     this.predicts = this.velocityOf.some((table) => table.length > 0);
+    this.fieldNames = schema.kinds.map((kind) => kind.fields.map((field) => `${field.type} field ${field.name}`));
   }
 
   /** Tick of the newest applied snapshot, -1 before the first. */
@@ -87,7 +105,7 @@ export class SnapshotMirror {
 
   /** The state at latestTick. */
   get entities(): ReadonlyMap<number, EntityState> {
-    return this.states.length === 0 ? EMPTY_STATE : this.states[this.states.length - 1];
+    return this.states.length === 0 ? MirrorState.EMPTY : this.states[this.states.length - 1];
   }
 
   /** The state at `tick` if it is one of the kept received ticks. */
@@ -116,7 +134,7 @@ export class SnapshotMirror {
     if (tick <= this.latestTick) return null;
 
     const baselineTick = baselineOffset === null ? null : tick - baselineOffset;
-    let baseline = EMPTY_STATE;
+    let baseline = MirrorState.EMPTY;
     let lastInputSeq = seqField;
     if (baselineTick !== null) {
       const i = this.ticks.lastIndexOf(baselineTick);
@@ -133,25 +151,21 @@ export class SnapshotMirror {
       if (!Number.isSafeInteger(lastInputSeq)) throw new SnapshotError('malformed', 'lastInputSeq out of range');
     }
 
-    // Copied with forEach: a Map's iterator would allocate an entry array per entity.
-    const next = new Map<number, EntityState>();
-    baseline.forEach((entity, id) => next.set(id, entity));
+    // The new state's entity for each baseline slot (undefined once its id leaves), the baseline's object
+    // until something changes it: unchanged entities stay shared with the baseline.
+    const slots: (EntityState | undefined)[] = baseline.slots.slice();
     // Velocity prediction first: every kept entity moves by its baseline velocity; the changes section
     // then carries residuals against these predicted values.
-    if (baselineTick !== null && this.predicts) this.predict(baseline, next, tick - baselineTick);
+    if (baselineTick !== null && this.predicts) this.predict(baseline.slots, slots, tick - baselineTick);
     /** Ids the changes, enters or leaves sections named: each may appear once (enter + leave: kind change). */
     const touched = this.touched;
-    touched.clear();
-    const entered: number[] = [];
-    const left: number[] = [];
-    /** Ids entered while their baseline entity was still present: each must also leave (kind change). */
-    let replaced: Map<number, boolean> | undefined;
-    const events: { tick: number; event: GameEvent }[] = [];
+    if (touched.size > 0) touched.clear();
 
-    if (length > SECTION_CHANGES) this.readChanges(r, baseline, next, touched);
-    if (length > SECTION_ENTERS) replaced = this.readEnters(r, baseline, next, touched, entered);
-    if (length > SECTION_LEAVES) this.readLeaves(r, baseline, next, touched, left, replaced);
-    if (length > SECTION_EVENTS) this.readEvents(r, tick, baselineTick, events);
+    if (length > SECTION_CHANGES) this.readChanges(r, baseline, slots, touched);
+    const enters = length > SECTION_ENTERS ? this.readEnters(r, baseline, slots, touched) : null;
+    const replaced = enters?.replaced;
+    const left = length > SECTION_LEAVES ? this.readLeaves(r, baseline, slots, touched, replaced) : NONE;
+    const events = length > SECTION_EVENTS ? this.readEvents(r, tick, baselineTick) : NONE;
     if (!r.atEnd) {
       throw new SnapshotError('malformed', `${bytes.length - r.pos} trailing bytes after the snapshot`);
     }
@@ -160,12 +174,13 @@ export class SnapshotMirror {
         if (!resolved) throw new SnapshotError('inconsistent', `entity ${id} entered while still present`);
       }
     }
-    const changed: number[] = [];
-    baseline.forEach((before, id) => {
-      const now = next.get(id);
-      if (now !== undefined && now !== before && replaced?.has(id) !== true) changed.push(id);
-    });
-    changed.sort((a, b) => a - b);
+    const changed = changedIds(baseline, slots, replaced);
+    // Every leave either dropped an id or resolved a kind change (which keeps the id in its slot).
+    const added = enters?.added ?? NONE;
+    const next =
+      added.length === 0 && left.length === (replaced?.size ?? 0)
+        ? new MirrorState(baseline.layout, slots as EntityState[])
+        : EntityLayout.compose(baseline.layout, slots, added);
 
     // Valid: commit.
     if (baselineTick !== null) this.forgetBefore(baselineTick);
@@ -184,7 +199,7 @@ export class SnapshotMirror {
       lastInputSeq,
       lastInputTick,
       inputQueueDepth,
-      entered,
+      entered: enters === null || enters.entered.length === 0 ? NONE : enters.entered,
       changed,
       left,
       events,
@@ -199,19 +214,20 @@ export class SnapshotMirror {
    * the mirror to a round trip of states instead of historyTicks.
    */
   private forgetBefore(baselineTick: number): void {
-    let drop = 0;
-    while (drop < this.ticks.length && this.ticks[drop] < baselineTick) drop++;
-    if (drop === 0) return;
-    this.ticks.splice(0, drop);
-    this.states.splice(0, drop);
-    this.seqs.splice(0, drop);
+    // Usually one or two states: shift() rather than splice(), which would allocate the removed elements.
+    while (this.ticks.length > 0 && this.ticks[0] < baselineTick) {
+      this.ticks.shift();
+      this.states.shift();
+      this.seqs.shift();
+    }
   }
 
   /** Dead reckoning (format.ts predictValue): moves every baseline entity along its baseline velocity. */
-  private predict(baseline: ReadonlyMap<number, EntityState>, next: Map<number, EntityState>, dt: number): void {
-    baseline.forEach((before, id) => {
+  private predict(baseline: readonly EntityState[], next: (EntityState | undefined)[], dt: number): void {
+    for (let s = 0; s < baseline.length; s++) {
+      const before = baseline[s];
       const velocity = this.velocityOf[before.kind];
-      if (velocity.length === 0) return;
+      if (velocity.length === 0) continue;
       let values: FieldValue[] | null = null;
       for (let f = 0; f < velocity.length; f++) {
         const v = velocity[f];
@@ -222,129 +238,132 @@ export class SnapshotMirror {
         values ??= before.values.slice();
         values[f] = predicted;
       }
-      if (values !== null) next.set(id, { id, kind: before.kind, values });
-    });
+      if (values !== null) next[s] = { id: before.id, kind: before.kind, values };
+    }
   }
 
-  private readChanges(
-    r: MsgpackReader,
-    baseline: ReadonlyMap<number, EntityState>,
-    next: Map<number, EntityState>,
-    touched: Set<number>,
-  ): void {
-    const section = new SectionCounter('changes', r.readArrayHeader('changes section'));
-    while (section.elements > 0) {
+  private readChanges(r: MsgpackReader, baseline: MirrorState, next: (EntityState | undefined)[], touched: Set<number>): void {
+    let elements = r.readArrayHeader('changes section');
+    while (elements > 0) {
       const id = r.readInt('change id');
-      const before = baseline.get(id);
-      if (before === undefined) {
+      const slot = baseline.layout.slotOf(id);
+      if (slot < 0) {
         throw new SnapshotError('inconsistent', `change of entity ${id}, absent from the baseline`);
       }
       if (touched.has(id)) throw new SnapshotError('inconsistent', `entity ${id} changed twice`);
       touched.add(id);
+      const before = baseline.slots[slot];
       const fields = this.schema.kinds[before.kind].fields;
       const mask = r.readUint('change mask', 0xffffffff);
       if (mask === 0 || mask >= 2 ** fields.length) {
         const message = `change mask ${mask} of entity ${id} does not fit its ${fields.length} fields`;
         throw new SnapshotError('malformed', message);
       }
-      section.consume(2 + popcount(mask));
+      elements = consume('changes', elements, 2 + popcount(mask));
       // Start from the prediction (the baseline values where nothing is predicted). A predicted entity is
       // this apply's own new object: finished in place rather than copied again.
-      const predicted = next.get(id) as EntityState;
+      const predicted = next[slot] as EntityState;
       const values = predicted === before ? before.values.slice() : (predicted.values as FieldValue[]);
+      const names = this.fieldNames[before.kind];
       let same = true;
-      for (let f = 0; f < fields.length; f++) {
-        if ((mask & (1 << f)) === 0) {
-          if (values[f] !== before.values[f]) same = false;
-          continue;
-        }
-        const field = fields[f];
-        if (field.type === 'string') {
-          values[f] = r.readString(`string field ${field.name} of entity ${id}`);
-        } else {
-          const value = r.readInt(`int field ${field.name} of entity ${id}`);
-          // Delta: the difference from the baseline value, or from the prediction for a velocity field.
-          values[f] = field.delta ? (values[f] as number) + value : value;
-          if (!Number.isSafeInteger(values[f])) {
-            const message = `delta of ${field.name} of entity ${id} leaves the safe integer range`;
-            throw new SnapshotError('malformed', message);
+      let f = 0;
+      try {
+        for (; f < fields.length; f++) {
+          if ((mask & (1 << f)) === 0) {
+            if (values[f] !== before.values[f]) same = false;
+            continue;
           }
+          const field = fields[f];
+          if (field.type === 'string') {
+            values[f] = r.readString(names[f]);
+          } else {
+            const value = r.readInt(names[f]);
+            // Delta: the difference from the baseline value, or from the prediction for a velocity field.
+            values[f] = field.delta ? (values[f] as number) + value : value;
+            if (!Number.isSafeInteger(values[f])) {
+              const message = `delta of ${field.name} of entity ${id} leaves the safe integer range`;
+              throw new SnapshotError('malformed', message);
+            }
+          }
+          if (values[f] !== before.values[f]) same = false;
         }
-        if (values[f] !== before.values[f]) same = false;
+      } catch (err) {
+        throw naming(err, names[f], id);
       }
       // A residual that cancels the prediction leaves the entity as it was: keep sharing the baseline object.
-      next.set(id, same ? before : predicted === before ? { id, kind: before.kind, values } : predicted);
+      next[slot] = same ? before : predicted === before ? { id, kind: before.kind, values } : predicted;
     }
   }
 
-  private readEnters(
-    r: MsgpackReader,
-    baseline: ReadonlyMap<number, EntityState>,
-    next: Map<number, EntityState>,
-    touched: Set<number>,
-    entered: number[],
-  ): Map<number, boolean> | undefined {
+  private readEnters(r: MsgpackReader, baseline: MirrorState, next: (EntityState | undefined)[], touched: Set<number>): Enters | null {
+    let elements = r.readArrayHeader('enters section');
+    if (elements === 0) return null;
+    const entered: number[] = [];
+    const added: EntityState[] = [];
     let replaced: Map<number, boolean> | undefined;
-    const section = new SectionCounter('enters', r.readArrayHeader('enters section'));
-    while (section.elements > 0) {
+    while (elements > 0) {
       const id = r.readInt('enter id');
       const kind = r.readUint('enter kind', MAX_KIND);
       const schema = this.schema.kinds[kind];
       if (schema === undefined) throw new SnapshotError('unknown-kind', `entity ${id} has unknown kind ${kind}`);
       if (touched.has(id)) throw new SnapshotError('inconsistent', `entity ${id} sent twice`);
       touched.add(id);
-      if (baseline.has(id)) {
+      const slot = baseline.layout.slotOf(id);
+      if (slot >= 0) {
         // Only legal for an untouched baseline entity that the leaves section then drops (kind change).
         replaced ??= new Map();
         replaced.set(id, false);
       }
-      section.consume(2 + schema.fields.length);
+      elements = consume('enters', elements, 2 + schema.fields.length);
+      const names = this.fieldNames[kind];
       const values: FieldValue[] = new Array<FieldValue>(schema.fields.length);
-      for (let f = 0; f < schema.fields.length; f++) {
-        const field = schema.fields[f];
-        values[f] =
-          field.type === 'string'
-            ? r.readString(`string field ${field.name} of entity ${id}`)
-            : r.readInt(`int field ${field.name} of entity ${id}`);
+      let f = 0;
+      try {
+        for (; f < schema.fields.length; f++) {
+          values[f] = schema.fields[f].type === 'string' ? r.readString(names[f]) : r.readInt(names[f]);
+        }
+      } catch (err) {
+        throw naming(err, names[f], id);
       }
-      next.set(id, { id, kind, values });
+      const entity: EntityState = { id, kind, values };
+      // A kind change keeps the id where it was (as Map.set of a present key does); a new id is appended.
+      if (slot >= 0) next[slot] = entity;
+      else added.push(entity);
       entered.push(id);
     }
-    return replaced;
+    return { entered, added, replaced };
   }
 
   private readLeaves(
     r: MsgpackReader,
-    baseline: ReadonlyMap<number, EntityState>,
-    next: Map<number, EntityState>,
+    baseline: MirrorState,
+    next: (EntityState | undefined)[],
     touched: Set<number>,
-    left: number[],
     replaced: Map<number, boolean> | undefined,
-  ): void {
+  ): readonly number[] {
     const count = r.readArrayHeader('leaves section');
+    if (count === 0) return NONE;
+    const left: number[] = [];
     for (let k = 0; k < count; k++) {
       const id = r.readInt('leave id');
-      if (!baseline.has(id)) {
+      const slot = baseline.layout.slotOf(id);
+      if (slot < 0) {
         throw new SnapshotError('inconsistent', `leave of entity ${id}, absent from the baseline`);
       }
       if (replaced?.get(id) === false) {
         replaced.set(id, true); // the entered entity stays, the baseline one is gone
       } else if (!touched.has(id)) {
         touched.add(id);
-        next.delete(id);
+        next[slot] = undefined;
       } else {
         throw new SnapshotError('inconsistent', `entity ${id} left after being changed or left`);
       }
       left.push(id);
     }
+    return left;
   }
 
-  private readEvents(
-    r: MsgpackReader,
-    tick: number,
-    baselineTick: number | null,
-    events: { tick: number; event: GameEvent }[],
-  ): void {
+  private readEvents(r: MsgpackReader, tick: number, baselineTick: number | null): readonly TimedEvent[] {
     const count = r.readArrayHeader('events section');
     if (count % 2 !== 0) throw new SnapshotError('malformed', `events section has an odd length ${count}`);
     // A delta carries the reliable events of (baseline, tick] and every event of its own commit; a full
@@ -352,39 +371,59 @@ export class SnapshotMirror {
     // snapshot of their commit) or as the same reliable subset each time, so de-duplication by tick is
     // exact: once a tick is delivered, later copies hold nothing new.
     const maxOffset = baselineTick === null ? tick : tick - baselineTick - 1;
+    let events: TimedEvent[] | null = null;
     for (let k = 0; k < count; k += 2) {
       const eventTick = tick - r.readUint('event tick offset', maxOffset);
       const n = r.readArrayHeader('event');
       const event: FieldValue[] = new Array<FieldValue>(n);
       for (let v = 0; v < n; v++) event[v] = r.readValue('event value');
-      if (!this.deliveredEventTicks.includes(eventTick)) events.push({ tick: eventTick, event });
+      if (!this.deliveredEventTicks.includes(eventTick)) (events ??= []).push({ tick: eventTick, event });
     }
+    return events ?? NONE;
   }
 
   /** Records the ticks whose events were delivered and forgets those no held baseline can resend. */
-  private rememberEvents(events: readonly { tick: number }[]): void {
+  private rememberEvents(events: readonly TimedEvent[]): void {
     const oldestHeld = this.ticks[0];
-    // A delta against baseline B carries events of ticks > B >= oldestHeld only.
-    const kept = this.deliveredEventTicks.filter((t) => t > oldestHeld);
-    for (const { tick } of events) if (tick > oldestHeld && !kept.includes(tick)) kept.push(tick);
-    this.deliveredEventTicks = kept;
+    // A delta against baseline B carries events of ticks > B >= oldestHeld only. Filtered in place.
+    const delivered = this.deliveredEventTicks;
+    let kept = 0;
+    for (let i = 0; i < delivered.length; i++) if (delivered[i] > oldestHeld) delivered[kept++] = delivered[i];
+    if (kept < delivered.length) delivered.length = kept;
+    for (const { tick } of events) if (tick > oldestHeld && !delivered.includes(tick)) delivered.push(tick);
   }
+}
+
+/**
+ * Ids kept from the baseline whose entity is no longer the baseline's object, ascending (the baseline's
+ * id index is sorted): moved by prediction or changed. A kind change (entered and left) is not a change.
+ */
+function changedIds(baseline: MirrorState, next: readonly (EntityState | undefined)[], replaced: Map<number, boolean> | undefined): readonly number[] {
+  const { sortedIds, sortedSlots } = baseline.layout;
+  let changed: number[] | null = null;
+  for (let k = 0; k < sortedSlots.length; k++) {
+    const slot = sortedSlots[k];
+    const now = next[slot];
+    if (now === undefined || now === baseline.slots[slot] || replaced?.has(sortedIds[k]) === true) continue;
+    (changed ??= []).push(sortedIds[k]);
+  }
+  return changed ?? NONE;
 }
 
 /**
  * Counts down a flat section's elements by whole entities, so that a wrong field count is reported as
  * such instead of as a misread of whatever follows the section.
  */
-class SectionCounter {
-  constructor(
-    private readonly name: string,
-    public elements: number,
-  ) {}
+function consume(section: string, elements: number, count: number): number {
+  if (count > elements) throw new SnapshotError('malformed', `${section} section ends in the middle of an entity`);
+  return elements - count;
+}
 
-  consume(count: number): void {
-    if (count > this.elements) {
-      throw new SnapshotError('malformed', `${this.name} section ends in the middle of an entity`);
-    }
-    this.elements -= count;
-  }
+/**
+ * The reader's error about field `name`, with the entity it belongs to: the reader is given the field's
+ * name alone, so that no message is built for each value read.
+ */
+function naming(err: unknown, name: string | undefined, id: number): unknown {
+  if (!(err instanceof SnapshotError) || name === undefined || !err.message.includes(name)) return err;
+  return new SnapshotError(err.reason, err.message.replace(name, () => `${name} of entity ${id}`));
 }
