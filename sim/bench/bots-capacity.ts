@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { LoadReport } from '../bots/load-results.js';
 import { pinned, startServer } from './capacity-bench.js';
+import { botsCommand } from '../bots/bots-command.js';
 
 const BOTS_PER_ROOM = 16;
 /** The bots process runs for its ramp and duration; past this much more it is killed (a saturated one may never end). */
@@ -26,12 +27,12 @@ async function runStep(count: number, durationSec: number, rampPerSec: number, d
   const server = await startServer(false, join(dir, 'recordings'));
   const json = join(dir, `bots-${count}.json`);
   try {
-    const [cmd, ...args] = pinned(1, [
-      process.execPath, '--import', 'tsx', 'sim/bots/cli.ts', '--url', `http://127.0.0.1:${server.port}`,
+    const [cmd, ...args] = pinned(1, botsCommand([
+      '--url', `http://127.0.0.1:${server.port}`,
       '--rooms', String(Math.ceil(count / BOTS_PER_ROOM)), '--bots-per-room', String(BOTS_PER_ROOM),
       '--light', '--behaviour', 'wander', '--ramp', String(rampPerSec), '--duration', String(durationSec),
       '--max-failure-rate', '1', '--json', json,
-    ]);
+    ]));
     const bots = spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     // Its progress lines, every few seconds, as ours.
     let lines = 0;

@@ -15,6 +15,7 @@ import { parsePrometheus, sampleValue, type PromSamples } from './prometheus-tex
 import { readProcStats, type ProcStats } from './proc-stats.js';
 import { REPO_ROOT } from '../../game-client/scripts/client-build.js';
 import { BUNDLE_NAME, ensureServerBuilt, SERVER_DIST, type ServerBuildOptions } from '../../game-client/scripts/server-build.js';
+import { botsCommand } from '../bots/bots-command.js';
 
 export interface CapacityOptions {
   readonly modes: readonly ('ours' | 'naive')[];
@@ -105,12 +106,11 @@ async function runStep(
   const jsonFile = join(options.outDir, `tmp-bots-${mode}-${ccu}.json`);
   const rampSec = ccu / options.rampPerSec;
   const duration = options.settleSec + options.measureSec + 1;
-  const [cmd, ...args] = pinned(1, [
-    process.execPath, '--import', 'tsx', 'sim/bots/cli.ts',
+  const [cmd, ...args] = pinned(1, botsCommand([
     '--url', `http://127.0.0.1:${server.port}`, '--rooms', String(rooms), '--bots-per-room', String(perRoom),
     '--ramp', String(options.rampPerSec), '--duration', String(duration), '--light', '--behaviour', 'wander',
     '--max-failure-rate', '1', '--json', jsonFile, ...(mode === 'naive' ? ['--naive'] : []),
-  ]);
+  ]));
   const bots = spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'ignore'] });
   const exited = new Promise<void>((resolve) => bots.once('exit', () => resolve()));
   // Ramp, settle, then measure over a window.

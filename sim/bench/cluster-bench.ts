@@ -37,6 +37,7 @@ import { parsePrometheus, type PromSamples } from './prometheus-text.js';
 import { readProcStats } from './proc-stats.js';
 import { barChartSvg } from './svg-bar-chart.js';
 import { lineChartSvg } from './svg-plot.js';
+import { botsCommand } from '../bots/bots-command.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -505,11 +506,10 @@ async function runCpu(mode: CpuMode, deployment: Deployment): Promise<CpuRun> {
   const idleRedisCpuPercent = deployment.redis ? ((cpuSeconds(redisPids) - idle0.redis) / idleSeconds) * 100 : null;
 
   const rooms = Math.max(1, Math.ceil(PLAN.ccu / 16));
-  const command = [
-    process.execPath, '--import', 'tsx', 'sim/bots/cli.ts',
+  const command = botsCommand([
     '--url', deployment.nodes[0]!.url, '--rooms', String(rooms), '--bots-per-room', String(Math.ceil(PLAN.ccu / rooms)),
     '--ramp', String(PLAN.rampPerSec), '--duration', '600', '--light', '--behaviour', 'wander', '--max-failure-rate', '1',
-  ];
+  ]);
   const [cmd, ...cmdArgs] = PINNING ? ['taskset', '-c', '1', ...command] : command;
   const bots = spawn(cmd!, cmdArgs, { stdio: ['ignore', 'ignore', 'ignore'] });
   const exited = new Promise<void>((resolve) => bots.once('exit', () => resolve()));

@@ -19,6 +19,7 @@ import { median, peersCharts, peersMarkdown, summarize, SERVERS, type PeerRun, t
 import type { PeerServerStats } from './peers/server-stats.js';
 import { WORKLOAD, type PeerLoadReport } from './peers/workload.js';
 import { readProcStats } from './proc-stats.js';
+import { BOTS_NODE_FLAGS } from '../bots/bots-command.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -153,7 +154,8 @@ async function measure(name: ServerName, players: number, run: number, floorMess
   const jsonFile = join(outDir, `tmp-peers-${name}-${players}-${run}.json`);
   try {
     const rampSec = players / WORKLOAD.rampPerSec;
-    const [cmd, ...rest] = pinned(1, [process.execPath, '--import', 'tsx', ...server.loadCommand(players, settleSec + measureSec + 1, jsonFile)]);
+    // Every load generator, ours and the peers', runs with the bots' node flags: the same young generation for all.
+    const [cmd, ...rest] = pinned(1, [process.execPath, ...BOTS_NODE_FLAGS, '--import', 'tsx', ...server.loadCommand(players, settleSec + measureSec + 1, jsonFile)]);
     const load = spawn(cmd!, rest, { stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise<void>((r) => load.once('exit', () => r()));
     await waitForClients(server, players, (rampSec * 3 + 20) * 1000);

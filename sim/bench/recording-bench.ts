@@ -27,6 +27,7 @@ import { RecordingStore } from '../../server/recording/store.js';
 import { DEFAULT_CONFIG } from '../../server/config.js';
 import { GameServer } from '../../server/game-server.js';
 import { barChartSvg } from './svg-bar-chart.js';
+import { botsCommand } from '../bots/bots-command.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -140,9 +141,9 @@ async function live(dir: string): Promise<LiveResult> {
   const ramp = 50;
   const settle = 4;
   const pin = cpus().length >= 2 && existsSync('/usr/bin/taskset') ? ['taskset', '-c', '1'] : [];
-  const command = [...pin, process.execPath, '--import', 'tsx', 'sim/bots/cli.ts', '--url', `http://127.0.0.1:${port}`,
+  const command = [...pin, ...botsCommand(['--url', `http://127.0.0.1:${port}`,
     '--rooms', String(LIVE_ROOMS), '--bots-per-room', '16', '--ramp', String(ramp), '--duration', String(settle + LIVE_SECONDS + 2),
-    '--behaviour', 'fight', '--light', '--max-failure-rate', '1'];
+    '--behaviour', 'fight', '--light', '--max-failure-rate', '1'])];
   const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'ignore'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const tickSum = async () => {

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { botsCommand } from './bots-command.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -29,7 +30,8 @@ export interface BotsCliRun {
 
 export function startBotsCli(args: readonly string[], deadlineMs: number): BotsCliRun {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sim/bots/cli.ts', ...args], {
+  const [node, ...nodeArgs] = botsCommand(args);
+  const child = spawn(node!, nodeArgs, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -79,7 +79,8 @@ const bots = [];
 for (let p = 0; p < procs; p++) {
   const r = Math.floor(rooms / procs) + (p < rooms % procs ? 1 : 0);
   const duration = settle + measure + 4;
-  bots.push(spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', 'sim/bots/cli.ts', '--url', `http://127.0.0.1:${port}`, '--rooms', String(r),
+  // --max-semi-space-size=64: the bots' node flags (sim/bots/bots-command.ts; this plain .mjs cannot import it).
+  bots.push(spawn('taskset', ['-c', '1', process.execPath, '--max-semi-space-size=64', '--import', 'tsx', 'sim/bots/cli.ts', '--url', `http://127.0.0.1:${port}`, '--rooms', String(r),
     '--bots-per-room', '16', '--ramp', String(ramp / procs), '--duration', String(duration), '--light', '--behaviour', 'wander', '--max-failure-rate', '1',
     '--seed', String(p + 1), '--json', join(outDir, `bots-${p}.json`)], { cwd: botsRepo, stdio: ['ignore', 'ignore', 'inherit'] }));
 }
