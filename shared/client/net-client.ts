@@ -445,8 +445,13 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
     // Byte counters from engine.io packets (what really crosses the wire, before framing).
     s.io.on('open', () => {
       const engine = s.io.engine;
-      engine?.on('packetCreate', (p: { data?: unknown }) => (this.stats.bytesOut += wireSize(p.data)));
-      engine?.on('packet', (p: { data?: unknown }) => (this.stats.bytesIn += wireSize(p.data)));
+      // Block bodies: a listener that returns a value makes EventEmitter check it for a promise, per packet.
+      engine?.on('packetCreate', (p: { data?: unknown }) => {
+        this.stats.bytesOut += wireSize(p.data);
+      });
+      engine?.on('packet', (p: { data?: unknown }) => {
+        this.stats.bytesIn += wireSize(p.data);
+      });
     });
   }
 
