@@ -140,6 +140,25 @@ describe('Predictor', () => {
     expect(predictor.reconcile({ tick: 15, lastInputSeq: 1, lastInputTick: 11, entity: entity(m2) })!.corrected).toBe(false);
   });
 
+  it('after a reset, does not call inputs it never held (still queued from before a reconnect) a misprediction', () => {
+    const predictor = new Predictor(arenaPrediction);
+    // Reset by the rejoin; the first snapshot shows input 5 applied, input 6 (sent before the drop) is
+    // still queued on the server, and the new inputs continue at 7.
+    predictor.reconcile({ tick: 10, lastInputSeq: 5, lastInputTick: 10, entity: entity(START) });
+    predictor.push(7, { keys: KEY_RIGHT, aim: 0 });
+    predictor.push(8, { keys: KEY_RIGHT, aim: 0 });
+    const at11 = stepMotion(START, KEY_DOWN);
+    const at12 = stepMotion(at11, KEY_RIGHT);
+    const r = predictor.reconcile({ tick: 12, lastInputSeq: 7, lastInputTick: 12, entity: entity(at12) })!;
+    expect(r.corrected).toBe(false);
+    expect(r.expected).toBeNull();
+    expect(r.verifiedInputs).toBe(0);
+    // From here on it holds every input again, and checks them.
+    const r2 = predictor.reconcile({ tick: 13, lastInputSeq: 8, lastInputTick: 13, entity: entity(stepMotion(at12, KEY_RIGHT)) })!;
+    expect(r2.corrected).toBe(false);
+    expect(r2.expected).toEqual(stepMotion(at12, KEY_RIGHT));
+  });
+
   it('does not predict a dead player, ignores stale snapshots and resets', () => {
     const predictor = new Predictor(arenaPrediction);
     predictor.reconcile({ tick: 10, lastInputSeq: 0, lastInputTick: 10, entity: entity(START, false) });

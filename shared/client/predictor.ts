@@ -218,6 +218,9 @@ export class Predictor<State, Input> {
         if (atInput.length === 0) return null;
       } else {
         // No idle tick among them (or fewer ticks than inputs: the server dropped some, a misprediction).
+        // Inputs the server applied that this predictor never held (sent before a reconnect reset it)
+        // make the prediction unknowable, not wrong.
+        if (base !== null && !complete) return null;
         const predicted = this.pending[index].state;
         if (predicted === null) return null;
         atInput = [predicted];
