@@ -8,14 +8,17 @@ describe('configFromEnv', () => {
   });
 
   it('reads PORT, HOST, rates and limits', () => {
-    const config = configFromEnv({ PORT: '4123', HOST: '127.0.0.1', TICK_RATE: '60', SNAPSHOT_RATE: '20', MAX_ROOMS: '5' });
-    expect(config).toMatchObject({ port: 4123, host: '127.0.0.1', tickRate: 60, snapshotRate: 20, maxRooms: 5 });
+    const config = configFromEnv({ PORT: '4123', HOST: '127.0.0.1', TICK_RATE: '60', SNAPSHOT_RATE: '20', INPUTS_PER_MESSAGE: '2', MAX_ROOMS: '5' });
+    expect(config).toMatchObject({ port: 4123, host: '127.0.0.1', tickRate: 60, snapshotRate: 20, inputsPerMessage: 2, maxRooms: 5 });
+    expect(configFromEnv({}).inputsPerMessage).toBe(1);
   });
 
   it('fails with a clear message on bad values', () => {
     expect(() => configFromEnv({ PORT: 'abc' })).toThrow(/PORT must be an integer/);
     expect(() => configFromEnv({ TICK_RATE: '30', SNAPSHOT_RATE: '20' })).toThrow(/must divide/);
     expect(() => configFromEnv({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => configFromEnv({ INPUTS_PER_MESSAGE: '5' })).toThrow(/INPUTS_PER_MESSAGE must be/);
+    expect(() => configFromEnv({ INPUTS_PER_MESSAGE: '0' })).toThrow(/INPUTS_PER_MESSAGE must be/);
   });
 });
 

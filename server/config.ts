@@ -3,12 +3,15 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { normalizeAddress } from './client-address.js';
+import { LIMITS } from '../shared/protocol.js';
 
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
   readonly tickRate: number;
   readonly snapshotRate: number;
+  /** Inputs the server asks each client to send per message (JoinInfo.inputsPerMessage): 1 keeps one message a tick. */
+  readonly inputsPerMessage: number;
   readonly maxRooms: number;
   readonly maxPlayersPerRoom: number;
   /** While someone plays in a public room, its seats are topped up to this many with server-hosted bots (0: none). */
@@ -91,6 +94,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   host: '0.0.0.0',
   tickRate: 30,
   snapshotRate: 30,
+  inputsPerMessage: 1,
   maxRooms: 200,
   maxPlayersPerRoom: 16,
   botFill: 4,
@@ -164,6 +168,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     host: env.HOST && env.HOST.length > 0 ? env.HOST : DEFAULT_CONFIG.host,
     tickRate,
     snapshotRate,
+    inputsPerMessage: intFrom(env, 'INPUTS_PER_MESSAGE', DEFAULT_CONFIG.inputsPerMessage, 1, LIMITS.maxInputsPerMessage),
     maxRooms: intFrom(env, 'MAX_ROOMS', DEFAULT_CONFIG.maxRooms, 1, 100_000),
     maxPlayersPerRoom: intFrom(env, 'MAX_PLAYERS_PER_ROOM', DEFAULT_CONFIG.maxPlayersPerRoom, 1, 250),
     botFill: intFrom(env, 'BOT_FILL', DEFAULT_CONFIG.botFill, 0, 250),

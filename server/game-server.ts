@@ -414,6 +414,7 @@ export class GameServer {
       metrics: this.metrics,
       log: this.log,
       tickRate: this.options.config.tickRate,
+      inputsPerMessage: this.options.config.inputsPerMessage,
       countDirectBytes: (bytes) => void (this.wireBytes.sent += bytes),
     });
     this.connections.add(connection);

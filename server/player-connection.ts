@@ -53,6 +53,8 @@ export interface ConnectionDeps {
   readonly metrics: ServerMetrics;
   readonly log: Logger;
   readonly tickRate: number;
+  /** INPUTS_PER_MESSAGE: what joining clients are asked to batch (JoinInfo.inputsPerMessage). */
+  readonly inputsPerMessage: number;
   /** MAX_PLAYERS_PER_ROOM: no room of any game seats more. */
   readonly maxPlayersPerRoom: number;
   /** Counts bytes written straight to the WebSocket (engine.io's 'packetCreate' counts the others). */
@@ -86,6 +88,8 @@ export class PlayerConnection implements PlayerLink {
   /** A request that seats the player is being answered (matchmaking is asynchronous): one at a time. */
   private entering = false;
   private readonly inputBucket: TokenBucket;
+  /** The parsed payloads of the input message being handled (reused: no array per message). */
+  private readonly parsedInputs: unknown[] = [];
   private readonly requestBucket = new TokenBucket(10, 20);
   private readonly chatBucket = new TokenBucket(0.5, 5);
   private readonly floodTracker: AbuseTracker;
@@ -356,6 +360,7 @@ export class PlayerConnection implements PlayerLink {
       name: seat.name,
       tickRate: settings.tickRate,
       snapshotRate: settings.snapshotRate,
+      inputsPerMessage: this.deps.inputsPerMessage,
       tick: room.tick,
       lagCompensationTicks: settings.lagCompensationTicks,
       lastInputSeq: seat.lastQueuedSeq,
@@ -378,11 +383,6 @@ export class PlayerConnection implements PlayerLink {
   /** An input event's arguments: args[first..]. */
   private onInput(args: readonly unknown[], first: number): void {
     const { metrics } = this.deps;
-    if (!this.inputBucket.take()) {
-      metrics.inputsRejected.inc({ reason: 'rate_limited' });
-      this.flood('inputs');
-      return;
-    }
     if (args.length - first !== 1) {
       metrics.inputsRejected.inc({ reason: 'malformed' });
       this.invalid('bad_input', 'input: expected exactly one argument');
@@ -394,22 +394,40 @@ export class PlayerConnection implements PlayerLink {
       this.invalid('bad_input', envelope.message);
       return;
     }
+    // The rate limit counts inputs, not messages: a batch spends one token per input it carries. (A flood
+    // of malformed messages spends none: the invalid-message tracker cuts it off sooner.)
+    const count = envelope.payloads.length;
+    if (!this.inputBucket.take(count)) {
+      metrics.inputsRejected.inc({ reason: 'rate_limited' }, count);
+      this.flood('inputs');
+      return;
+    }
     const room = this.room;
     const seat = this.seat;
     if (!room || !seat) {
-      metrics.inputsRejected.inc({ reason: 'not_in_room' });
+      metrics.inputsRejected.inc({ reason: 'not_in_room' }, count);
       return;
     }
-    const payload = room.game.parseInput(envelope.payload);
-    if (payload === null) {
-      metrics.inputsRejected.inc({ reason: 'invalid_payload' });
-      this.invalid('bad_input', 'input: payload is not a valid input for this game');
-      return;
+    // Every payload is checked before any is queued: a message is applied whole or not at all.
+    const parsed = this.parsedInputs;
+    for (let i = 0; i < count; i++) {
+      const payload = room.game.parseInput(envelope.payloads[i]);
+      if (payload === null) {
+        parsed.length = 0;
+        metrics.inputsRejected.inc({ reason: 'invalid_payload' }, count);
+        const which = count === 1 ? 'payload' : `payload ${i + 1} of ${count}`;
+        this.invalid('bad_input', `input: ${which} is not a valid input for this game`);
+        return;
+      }
+      parsed.push(payload);
     }
     room.acknowledgeSnapshot(seat, envelope.ackTick);
-    const outcome = room.queueInput(seat, envelope.seq, envelope.renderTick, payload);
-    if (outcome === 'duplicate') metrics.inputsRejected.inc({ reason: 'duplicate' });
-    else if (outcome === 'overflow') metrics.inputsRejected.inc({ reason: 'queue_overflow' });
+    for (let i = 0; i < count; i++) {
+      const outcome = room.queueInput(seat, envelope.seq + i, envelope.renderTick + i, parsed[i]);
+      if (outcome === 'duplicate') metrics.inputsRejected.inc({ reason: 'duplicate' });
+      else if (outcome === 'overflow') metrics.inputsRejected.inc({ reason: 'queue_overflow' });
+    }
+    parsed.length = 0;
   }
 
   // ---- abuse handling ----

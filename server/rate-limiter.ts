@@ -13,18 +13,19 @@ export class TokenBucket {
     this.last = now();
   }
 
-  take(): boolean {
-    if (!this.canTake()) return false;
-    this.tokens -= 1;
+  /** Spends `count` tokens if there are that many (else spends nothing). */
+  take(count = 1): boolean {
+    if (!this.canTake(count)) return false;
+    this.tokens -= count;
     return true;
   }
 
-  /** Whether take() would succeed now (spends nothing). */
-  canTake(): boolean {
+  /** Whether take(count) would succeed now (spends nothing). */
+  canTake(count = 1): boolean {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.ratePerSec);
     this.last = t;
-    return this.tokens >= 1;
+    return this.tokens >= count;
   }
 }
 

@@ -7,6 +7,7 @@ import {
   validateInputEnvelope,
   validateJoinRoom,
 } from './protocol-validate.js';
+import { LIMITS } from './protocol.js';
 
 describe('protocol validators', () => {
   it('sanitizes display names', () => {
@@ -26,8 +27,14 @@ describe('protocol validators', () => {
   });
 
   it('checks input envelopes strictly', () => {
-    expect(validateInputEnvelope([1, -1, 0, [0, 0]])).toEqual({ seq: 1, ackTick: -1, renderTick: 0, payload: [0, 0] });
-    for (const bad of [[0, 0, 0, []], [1, -2, 0, []], [1, 0, -1, []], [1.5, 0, 0, []], [1, 0, 0], 'x', null, [1, 0, 0, [], 5]]) {
+    expect(validateInputEnvelope([1, -1, 0, [0, 0]])).toEqual({ seq: 1, ackTick: -1, renderTick: 0, payloads: [[0, 0]] });
+    // A batch: consecutive inputs after the first payload, up to LIMITS.maxInputsPerMessage in all.
+    expect(validateInputEnvelope([7, 3, 5, [1, 0], [2, 0]])).toEqual({ seq: 7, ackTick: 3, renderTick: 5, payloads: [[1, 0], [2, 0]] });
+    const most = [1, 0, 0, ...Array.from({ length: LIMITS.maxInputsPerMessage }, () => [0, 0])];
+    expect(validateInputEnvelope(most)).toEqual({ seq: 1, ackTick: 0, renderTick: 0, payloads: most.slice(3) });
+    const tooMany = [...most, [0, 0]];
+    const lastSeqTooBig = [0xffffffff, 0, 0, [0, 0], [0, 0]];
+    for (const bad of [[0, 0, 0, []], [1, -2, 0, []], [1, 0, -1, []], [1.5, 0, 0, []], [1, 0, 0], 'x', null, tooMany, lastSeqTooBig]) {
       expect(validateInputEnvelope(bad)).toBeInstanceOf(ValidationError);
     }
   });

@@ -183,21 +183,23 @@ export function validateClaimSeat(raw: unknown): Validated<ClaimSeatRequest> {
   return { ticket: body.ticket };
 }
 
-/** The envelope of an input; the game validates the payload itself. */
+/** The envelope of an input message; the game validates the payloads itself. */
 export interface InputEnvelope {
+  /** The first input's sequence number; payload i is input seq + i, chosen at renderTick + i. */
   readonly seq: number;
   readonly ackTick: number;
   readonly renderTick: number;
-  readonly payload: unknown;
+  /** One to LIMITS.maxInputsPerMessage consecutive inputs. */
+  readonly payloads: readonly unknown[];
 }
 
 const MAX_U32 = 0xffffffff;
 
 export function validateInputEnvelope(raw: unknown): Validated<InputEnvelope> {
-  if (!Array.isArray(raw) || raw.length !== 4) {
-    return new ValidationError('input: must be [seq, ackTick, renderTick, payload]');
+  if (!Array.isArray(raw) || raw.length < 4 || raw.length > 3 + LIMITS.maxInputsPerMessage) {
+    return new ValidationError(`input: must be [seq, ackTick, renderTick, payload] with up to ${LIMITS.maxInputsPerMessage - 1} more payloads`);
   }
-  const [seq, ackTick, renderTick, payload] = raw as unknown[];
+  const [seq, ackTick, renderTick] = raw as unknown[];
   if (!isSafeInt(seq) || seq < 1 || seq > MAX_U32) return new ValidationError('input: seq must be an integer >= 1');
   if (!isSafeInt(ackTick) || ackTick < -1 || ackTick > MAX_U32) {
     return new ValidationError('input: ackTick must be an integer >= -1');
@@ -205,5 +207,9 @@ export function validateInputEnvelope(raw: unknown): Validated<InputEnvelope> {
   if (!isSafeInt(renderTick) || renderTick < 0 || renderTick > MAX_U32) {
     return new ValidationError('input: renderTick must be an integer >= 0');
   }
-  return { seq, ackTick, renderTick, payload };
+  const payloads = (raw as unknown[]).slice(3);
+  if (seq + payloads.length - 1 > MAX_U32 || renderTick + payloads.length - 1 > MAX_U32) {
+    return new ValidationError('input: seq and renderTick of the last input must fit 32 bits');
+  }
+  return { seq, ackTick, renderTick, payloads };
 }

@@ -44,6 +44,8 @@ export const LIMITS = {
   maxTokenLength: 256,
   /** Largest legitimate client packet is a chat line: 200 chars x 4 UTF-8 bytes + envelope. */
   maxClientPacketBytes: 1024,
+  /** Inputs one input message may carry (InputMessage). */
+  maxInputsPerMessage: 4,
   /**
    * engine.io maxHttpBufferSize: one long-polling POST may batch a round trip's worth of inputs plus a
    * chat line, so it is a few packets, not one.
@@ -161,6 +163,11 @@ export interface JoinInfo {
   readonly name: string;
   readonly tickRate: number;
   readonly snapshotRate: number;
+  /**
+   * How many consecutive inputs the server asks the client to send per message (1: one message a tick;
+   * 2: every other tick, half the messages for a tick more of input delay). Absent: 1.
+   */
+  readonly inputsPerMessage?: number;
   /** Server tick at the moment of joining. */
   readonly tick: number;
   /** Lag compensation cap, in ticks. */
@@ -197,13 +204,16 @@ export type SendChatReply = Reply<{ readonly id: number }>;
 // ---- fire-and-forget ----
 
 /**
- * An input, as a tuple to keep it small: [seq, ackTick, renderTick, payload].
+ * One input or a few consecutive ones, as a tuple to keep it small: [seq, ackTick, renderTick, payload,
+ * ...laterPayloads].
  * - seq: strictly increasing per player (1, 2, ...), echoed back in snapshots once applied.
  * - ackTick: the newest snapshot tick the client has applied (-1 for none): the server's baseline.
  * - renderTick: the tick the player was looking at (remote entities), for lag compensation.
  * - payload: the game's own input, validated by GameDefinition.parseInput.
+ * - laterPayloads: the inputs of the next ticks, when the client batches (JoinInfo.inputsPerMessage):
+ *   input seq + i was chosen at renderTick + i. At most LIMITS.maxInputsPerMessage inputs in all.
  */
-export type InputMessage = readonly [seq: number, ackTick: number, renderTick: number, payload: unknown];
+export type InputMessage = readonly [seq: number, ackTick: number, renderTick: number, payload: unknown, ...laterPayloads: unknown[]];
 
 // ---- server -> client ----
 

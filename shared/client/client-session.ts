@@ -67,6 +67,7 @@ export interface ClientSessionEvents<State, Input> {
 interface Timing {
   readonly tickRate: number;
   readonly snapshotRate: number;
+  readonly inputsPerMessage: number;
   readonly tickMs: number;
   readonly snapshotIntervalMs: number;
 }
@@ -267,7 +268,11 @@ export class ClientSession<State, Input> extends Emitter<ClientSessionEvents<Sta
 
   private restart(join: JoinInfo): void {
     // Timing may differ in the new room: rebuild the machinery, then clear everything.
-    if (this.m !== null && (this.m.timing.tickRate !== join.tickRate || this.m.timing.snapshotRate !== join.snapshotRate)) {
+    const timing = this.m?.timing;
+    if (
+      timing !== undefined &&
+      (timing.tickRate !== join.tickRate || timing.snapshotRate !== join.snapshotRate || timing.inputsPerMessage !== (join.inputsPerMessage ?? 1))
+    ) {
       this.m = null;
     }
     this.reset();
@@ -280,6 +285,7 @@ export class ClientSession<State, Input> extends Emitter<ClientSessionEvents<Sta
     const timing: Timing = {
       tickRate: join.tickRate,
       snapshotRate: join.snapshotRate,
+      inputsPerMessage: join.inputsPerMessage ?? 1,
       tickMs,
       snapshotIntervalMs: snapshotIntervalTicks * tickMs,
     };
@@ -289,7 +295,7 @@ export class ClientSession<State, Input> extends Emitter<ClientSessionEvents<Sta
       jitter: new JitterEstimator(tickMs),
       loss: new LossEstimator(snapshotIntervalTicks, 10_000),
       rtt: new RttTracker(tickMs),
-      pacer: new InputPacer({ tickMs, maxAdjust: this.options.maxSendRateAdjust }),
+      pacer: new InputPacer({ tickMs, maxAdjust: this.options.maxSendRateAdjust, inputsPerMessage: timing.inputsPerMessage }),
       renderClock: new RenderClock({ tickMs }),
       buffer: new InterpolationBuffer(this.options.interpolation, {
         tickMs,

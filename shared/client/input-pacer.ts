@@ -15,6 +15,12 @@ export interface InputPacerOptions {
   readonly gain?: number;
   /** Inputs sent at once after the loop stalled, at most (default 3); older ones are skipped. */
   readonly maxCatchUp?: number;
+  /**
+   * Inputs per message (JoinInfo.inputsPerMessage, default 1). With k, they reach the server k at a time
+   * and the queue drains by k - 1 between two arrivals: the target depth is raised by (k - 1) / 2 so the
+   * queue's low point, not its mean, stays at the usual target.
+   */
+  readonly inputsPerMessage?: number;
 }
 
 export interface QueueReport {
@@ -29,6 +35,7 @@ export class InputPacer {
   private readonly maxAdjust: number;
   private readonly gain: number;
   private readonly maxCatchUp: number;
+  private readonly batchDepth: number;
   private nextAt: number | null = null;
   private depth: number | null = null;
   private adjustment = 0;
@@ -41,6 +48,7 @@ export class InputPacer {
     this.maxAdjust = options.maxAdjust ?? 0.05;
     this.gain = options.gain ?? 0.04;
     this.maxCatchUp = options.maxCatchUp ?? 3;
+    this.batchDepth = ((options.inputsPerMessage ?? 1) - 1) / 2;
   }
 
   /** Current send interval, ms. */
@@ -55,7 +63,7 @@ export class InputPacer {
 
   /** The queue depth the pacer aims for. */
   get targetDepth(): number {
-    return Math.min(4, 0.75 + (2.5 * this.jitterMs) / this.tickMs + this.boost);
+    return this.batchDepth + Math.min(4, 0.75 + (2.5 * this.jitterMs) / this.tickMs + this.boost);
   }
 
   get smoothedDepth(): number | null {

@@ -120,6 +120,11 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
   private mirrorState: SnapshotMirror;
   private joinInfo: JoinInfo | null = null;
   private seq = 0;
+  /**
+   * Inputs chosen but not sent yet, while the server asks for several per message (JoinInfo.inputsPerMessage):
+   * the first one's seq and render tick, and the payloads in order.
+   */
+  private readonly batch: { seq: number; renderTick: number; payloads: unknown[] } = { seq: 0, renderTick: 0, payloads: [] };
   /** Bumped whenever the mirror is replaced, so a snapshot held back by the gate cannot reach the new one. */
   private generation = 0;
   private readonly options: NetClientOptions<C>;
@@ -152,7 +157,7 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
   get connected(): boolean {
     return this.socket.connected;
   }
-  /** The last input sequence number sent. */
+  /** The last input sequence number given out by sendInput (sent, or held for the rest of its batch). */
   get lastSeq(): number {
     return this.seq;
   }
@@ -227,6 +232,7 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
   async leave(): Promise<void> {
     await this.request(EV.leaveRoom, {});
     this.joinInfo = null;
+    this.batch.payloads.length = 0;
     this.mirrorState = this.newMirror();
   }
 
@@ -263,23 +269,45 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
 
   /**
    * Sends one input (call once per tick). Carries the newest applied snapshot tick as the ack, so the
-   * server encodes the next deltas against it. Returns the input's sequence number.
+   * server encodes the next deltas against it. Returns the input's sequence number. When the server asks
+   * for several inputs per message (JoinInfo.inputsPerMessage), the input waits for the next ones and
+   * goes out with the last of them; a batch cut short by a leave or a reconnect is never sent (the
+   * inputs are lost, as those in flight on a dropped connection are).
    */
   sendInput(payload: unknown, renderTick: number = Math.max(0, this.mirrorState.latestTick)): number {
     const seq = ++this.seq;
-    const message: InputMessage = [seq, this.mirrorState.latestTick, renderTick, payload];
     this.stats.inputsSent++;
+    const perMessage = this.joinInfo?.inputsPerMessage ?? 1;
+    if (perMessage <= 1) {
+      this.emitInput([seq, this.mirrorState.latestTick, renderTick, payload], payload);
+      return seq;
+    }
+    const batch = this.batch;
+    if (batch.payloads.length === 0) {
+      batch.seq = seq;
+      batch.renderTick = renderTick;
+    }
+    batch.payloads.push(payload);
+    if (batch.payloads.length >= perMessage) {
+      const [first, ...later] = batch.payloads;
+      batch.payloads.length = 0;
+      this.emitInput([batch.seq, this.mirrorState.latestTick, batch.renderTick, first, ...later], payload);
+    }
+    return seq;
+  }
+
+  /** Emits an input message (`sized`: a payload, for the outgoing gate's bandwidth estimate). */
+  private emitInput(message: InputMessage, sized: unknown): void {
     const gate = this.options.outgoingGate;
     if (!gate) {
       this.socket.emit(EV.input, message);
-      return seq;
+      return;
     }
     const connection = this.socket.id;
     gate(() => {
       // Held back by the gate: if the connection it was sent on is gone, so is the message.
       if (this.socket.connected && this.socket.id === connection) this.socket.emit(EV.input, message);
-    }, 16 + estimateSize(payload));
-    return seq;
+    }, 16 + (message.length - 3) * estimateSize(sized));
   }
 
   // ---- internals ----
@@ -393,6 +421,7 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
     this.joinInfo = join;
     // Continue the sequence where the server is, so no input is applied twice or skipped as a duplicate.
     this.seq = Math.max(this.seq, join.lastInputSeq);
+    this.batch.payloads.length = 0;
     this.mirrorState = this.newMirror(game.schema);
   }
 

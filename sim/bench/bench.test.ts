@@ -61,7 +61,7 @@ it('runs every benchmark in quick mode and writes JSON, Markdown and SVG reports
     summary: { server: string; players: number; cleanRuns: number; medians: Record<string, number> | null; saturatedRuns: unknown[] }[];
   };
   expect(peers.loadAverageAtStart).toHaveLength(3);
-  expect(new Set(peers.runs.map((r) => r.server))).toEqual(new Set(['ours', 'ours15', 'naive', 'colyseus', 'sioFloor', 'floor']));
+  expect(new Set(peers.runs.map((r) => r.server))).toEqual(new Set(['ours', 'ours15', 'oursHalf', 'naive', 'colyseus', 'sioFloor', 'floor']));
   for (const r of peers.runs) {
     expect(r.connected, r.server).toBeGreaterThan(0);
     expect(r.cpuPercent > 0 && r.rssMb > 0 && r.heapUsedMb > 0 && r.heapCommittedMb >= r.heapUsedMb, r.server).toBe(true);

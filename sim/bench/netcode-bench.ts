@@ -5,6 +5,7 @@
 //   options: --seconds N  --parallel N (cells run at once, default 3)  --out DIR (default bench-results)
 //            --snapshot-rate N (snapshots per second, dividing the tick rate; default 30: the report of another
 //            rate is netcode-<N>hz.md, to compare the feel of a lower rate with the default's)
+//            --inputs-per-message N (INPUTS_PER_MESSAGE, 1-4; default 1: a report with N > 1 adds -inputs<N>)
 //
 // A real GameServer runs in this process on an ephemeral port. Each cell gets its own private room with
 // a predicted mover (random-walk inputs) behind a NetworkConditions layer with the cell's round trip
@@ -20,6 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Reconciliation } from '../../shared/client/client-session.js';
 import { arenaGame, MAX_SPEED, type PlayerMotion } from '../../shared/game/arena/index.js';
+import { LIMITS } from '../../shared/protocol.js';
 import { DEFAULT_CONFIG, type ServerConfig } from '../../server/config.js';
 import { GameServer } from '../../server/game-server.js';
 import { createLogger } from '../../server/logger.js';
@@ -36,6 +38,8 @@ interface Args {
   readonly out: string;
   /** Snapshots per second (SNAPSHOT_RATE); the default's report is netcode.md, another rate's netcode-<rate>hz.md. */
   readonly snapshotRate: number;
+  /** Inputs per message (INPUTS_PER_MESSAGE); a report with more than 1 is named with -inputs<N>. */
+  readonly inputsPerMessage: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -51,6 +55,7 @@ function parseArgs(argv: readonly string[]): Args {
     parallel: Math.max(1, Number(value('--parallel') ?? 3)),
     out: resolve(root, value('--out') ?? 'bench-results'),
     snapshotRate: Number(value('--snapshot-rate') ?? DEFAULT_CONFIG.snapshotRate),
+    inputsPerMessage: Number(value('--inputs-per-message') ?? DEFAULT_CONFIG.inputsPerMessage),
   };
 }
 
@@ -205,7 +210,7 @@ function markdown(results: readonly CellResult[], args: Args, started: Date, wal
   );
   return `# Netcode benchmark
 
-\`npx tsx sim/bench/netcode-bench.ts${args.quick ? ' --quick' : ''}${args.snapshotRate === DEFAULT_CONFIG.snapshotRate ? '' : ` --snapshot-rate ${args.snapshotRate}`}\` (${args.snapshotRate} snapshots/s)
+\`npx tsx sim/bench/netcode-bench.ts${args.quick ? ' --quick' : ''}${args.snapshotRate === DEFAULT_CONFIG.snapshotRate ? '' : ` --snapshot-rate ${args.snapshotRate}`}${args.inputsPerMessage === 1 ? '' : ` --inputs-per-message ${args.inputsPerMessage}`}\` (${args.snapshotRate} snapshots/s, ${args.inputsPerMessage === 1 ? 'one input per message' : `${args.inputsPerMessage} inputs per message`})
 
 | added RTT (ms) | snapshot loss | corrections/min | mean error (units) | correction rate | predicted ticks | server idle ticks/min | measured RTT (ms) | interp delay (ms) | snapshot jitter (ms) | measured loss | rewind (ticks) | beyond cap | input queue | worst remote move (steps) | extrapolated frames |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -271,18 +276,21 @@ async function main(): Promise<void> {
   const started = new Date();
   const t0 = performance.now();
   // Every simulated player connects from this machine: lift the per-address limits.
-  const { snapshotRate } = args;
+  const { snapshotRate, inputsPerMessage } = args;
   if (!Number.isInteger(snapshotRate) || snapshotRate < 1 || DEFAULT_CONFIG.tickRate % snapshotRate !== 0) {
     throw new Error(`--snapshot-rate must divide the tick rate (${DEFAULT_CONFIG.tickRate})`);
   }
-  const config: ServerConfig = { ...DEFAULT_CONFIG, botFill: 0, snapshotRate, port: 0, host: '127.0.0.1', logLevel: 'silent', maxRooms: 1000, exemptAddresses: ['127.0.0.1'] };
+  if (!Number.isInteger(inputsPerMessage) || inputsPerMessage < 1 || inputsPerMessage > LIMITS.maxInputsPerMessage) {
+    throw new Error(`--inputs-per-message must be an integer from 1 to ${LIMITS.maxInputsPerMessage}`);
+  }
+  const config: ServerConfig = { ...DEFAULT_CONFIG, botFill: 0, snapshotRate, inputsPerMessage, port: 0, host: '127.0.0.1', logLevel: 'silent', maxRooms: 1000, exemptAddresses: ['127.0.0.1'] };
   const server = new GameServer({ config, games: [arenaGame], logger: createLogger('silent') });
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   const cells = LATENCIES_MS.flatMap((rtt) => LOSSES.map((loss) => ({ rtt, loss })));
   console.log(
     `netcode bench: ${cells.length} cells (${LATENCIES_MS.join('/')} ms RTT x ${LOSSES.map((l) => pct(l, 0)).join('/')} loss), ` +
-      `${args.seconds} s each, ${args.parallel} at a time, ${snapshotRate} snapshots/s, server on :${port}`,
+      `${args.seconds} s each, ${args.parallel} at a time, ${snapshotRate} snapshots/s, ${inputsPerMessage} input(s) per message, server on :${port}`,
   );
   const results: CellResult[] = [];
   try {
@@ -306,13 +314,17 @@ async function main(): Promise<void> {
   results.sort((a, b) => a.rttMs - b.rttMs || a.loss - b.loss);
   const wallSeconds = (performance.now() - t0) / 1000;
   mkdirSync(args.out, { recursive: true });
-  const meta = { node: process.version, date: started.toISOString(), secondsPerCell: args.seconds, parallel: args.parallel, quick: args.quick, snapshotRate };
-  const name = snapshotRate === DEFAULT_CONFIG.snapshotRate ? 'netcode' : `netcode-${snapshotRate}hz`;
+  const meta = { node: process.version, date: started.toISOString(), secondsPerCell: args.seconds, parallel: args.parallel, quick: args.quick, snapshotRate, inputsPerMessage };
+  const name = `netcode${snapshotRate === DEFAULT_CONFIG.snapshotRate ? '' : `-${snapshotRate}hz`}${inputsPerMessage === 1 ? '' : `-inputs${inputsPerMessage}`}`;
   writeFileSync(join(args.out, `${name}.json`), `${JSON.stringify({ meta, results }, null, 2)}\n`);
   writeFileSync(join(args.out, `${name}.md`), markdown(results, args, started, wallSeconds));
   writeFileSync(
     join(args.out, `${name}.svg`),
-    chartGridSvg(charts(results), 3, `Client netcode vs added latency (jitter 10% of RTT each way), ${snapshotRate} snapshots/s, ${args.seconds} s per cell`),
+    chartGridSvg(
+      charts(results),
+      3,
+      `Client netcode vs added latency (jitter 10% of RTT each way), ${snapshotRate} snapshots/s, ${inputsPerMessage} input(s) per message, ${args.seconds} s per cell`,
+    ),
   );
   console.log(`wrote ${join(args.out, `${name}.md`)}, ${name}.json, ${name}.svg (${wallSeconds.toFixed(0)} s)`);
 }

@@ -132,6 +132,9 @@ function start(name: ServerName, floorMessageBytes: number): Promise<BenchServer
     case 'ours15':
       // The same server and bots with half the snapshots: the netcode report at 15/s shows what that does to the feel.
       return startOurs(false, { SNAPSHOT_RATE: '15' });
+    case 'oursHalf':
+      // Half the messages each way: the bots learn INPUTS_PER_MESSAGE from the join and send inputs in pairs.
+      return startOurs(false, { SNAPSHOT_RATE: '15', INPUTS_PER_MESSAGE: '2' });
     case 'naive':
       return startOurs(true);
     case 'colyseus':

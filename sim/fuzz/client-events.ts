@@ -110,9 +110,16 @@ function request(counters: ClientCounters, name: string, payload: unknown): Pack
 export function validPacket(kind: ClientPacketKind, rng: FuzzRng, counters: ClientCounters, knowledge: ServerKnowledge): PacketShape {
   switch (kind) {
     case EV.input: {
-      const keys = rng.chance(0.5) ? rng.pick(DIRECTION_KEYS) : rng.int(ALL_KEYS + 1);
+      // Mostly one input, sometimes a batch of up to LIMITS.maxInputsPerMessage consecutive ones.
+      const count = rng.chance(0.7) ? 1 : 2 + rng.int(LIMITS.maxInputsPerMessage - 1);
+      const payloads = Array.from({ length: count }, () => {
+        const keys = rng.chance(0.5) ? rng.pick(DIRECTION_KEYS) : rng.int(ALL_KEYS + 1);
+        return encodeArenaInput({ keys, aim: rng.int(AIM_STEPS) });
+      });
       const tick = rng.int(100_000);
-      const message = [++counters.seq, tick - 1, Math.max(0, tick - rng.int(8)), encodeArenaInput({ keys, aim: rng.int(AIM_STEPS) })];
+      const seq = counters.seq + 1;
+      counters.seq += count;
+      const message = [seq, tick - 1, Math.max(0, tick - rng.int(8)), ...payloads];
       return { type: 2, nsp: '/', data: [EV.input, message] };
     }
     case EV.listRooms:

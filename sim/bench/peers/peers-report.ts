@@ -5,12 +5,13 @@ import { cpus } from 'node:os';
 import { barChartSvg } from '../svg-bar-chart.js';
 import type { WORKLOAD } from './workload.js';
 
-export const SERVERS = ['ours', 'ours15', 'naive', 'colyseus', 'sioFloor', 'floor'] as const;
+export const SERVERS = ['ours', 'ours15', 'oursHalf', 'naive', 'colyseus', 'sioFloor', 'floor'] as const;
 export type ServerName = (typeof SERVERS)[number];
 
 const LABELS: Record<ServerName, string> = {
   ours: 'ours (npm start)',
   ours15: 'ours, SNAPSHOT_RATE=15 (an option: half the snapshots)',
+  oursHalf: 'ours, SNAPSHOT_RATE=15 INPUTS_PER_MESSAGE=2 (options: half the messages both ways)',
   naive: 'naive baseline on our server (full JSON state)',
   colyseus: 'Colyseus 0.18 (schema, setFixedTimestep)',
   sioFloor: 'bare socket.io floor (our parser, no state)',
@@ -117,7 +118,7 @@ export function peersMarkdown(report: PeersReport): string {
   const ratios = steps.flatMap((players) => {
     const pairs = [
       ['ours', 'colyseus'], ['ours', 'sioFloor'], ['ours', 'floor'], ['ours', 'naive'],
-      ['ours15', 'colyseus'], ['ours15', 'floor'], ['sioFloor', 'floor'],
+      ['ours15', 'colyseus'], ['ours15', 'floor'], ['oursHalf', 'colyseus'], ['oursHalf', 'floor'], ['sioFloor', 'floor'],
     ] as const;
     return pairs
       .filter(([mine, peer]) => find(mine, players) && find(peer, players))
