@@ -206,7 +206,7 @@ export class GameServer {
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.scheduler = new TickScheduler(
       { tickRate: config.tickRate },
-      () => this.tickRooms(),
+      (_tick, stale) => this.tickRooms(stale),
       (report) => {
         this.metrics.tickDuration.observe(report.durationMs / 1000);
         this.metrics.tickDurationRecent.observe(report.durationMs / 1000);
@@ -478,9 +478,11 @@ export class GameServer {
     });
   }
 
-  private tickRooms(): void {
-    const applied = this.rooms.step();
+  /** One scheduler tick of every room; a stale one (the next is already due) skips its snapshots. */
+  private tickRooms(stale: boolean): void {
+    const { applied, snapshotsSkipped } = this.rooms.step(stale ? 'skip' : 'send');
     if (applied > 0) this.metrics.inputsApplied.inc(applied);
+    if (snapshotsSkipped > 0) this.metrics.snapshotTicksSkipped.inc(snapshotsSkipped);
     if (this.rooms.size === 0) this.scheduler.stop();
   }
 

@@ -76,6 +76,11 @@ export class ServerMetrics {
     help: 'Snapshots not sent because the client\'s connection was backed up or between long-polling requests (the next delta covers them)',
     registers: [this.registry],
   });
+  readonly snapshotTicksSkipped = new Counter({
+    name: 'game_snapshot_ticks_skipped_total',
+    help: 'Room snapshot ticks skipped because the server was behind (the next tick was already due); the newest tick of the catch-up sends instead',
+    registers: [this.registry],
+  });
   readonly inputsApplied = new Counter({
     name: 'game_inputs_applied_total',
     help: 'Player inputs applied by the simulation',

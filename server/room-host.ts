@@ -61,13 +61,19 @@ export class RoomHost {
     return outcome;
   }
 
-  /** Steps every room; closes the ones that are done or broken. Returns the inputs applied. */
-  step(): number {
+  /**
+   * Steps every room (`snapshots`: see Room.step); closes the ones that are done or broken. Returns the
+   * inputs applied, and the snapshot ticks skipped as stale.
+   */
+  step(snapshots: 'send' | 'skip' = 'send'): { applied: number; snapshotsSkipped: number } {
     let applied = 0;
+    let snapshotsSkipped = 0;
     // Removing the current room while iterating is safe: Map iteration skips deleted entries.
     for (const room of this.rooms.values()) {
       try {
-        applied += room.step();
+        const skippedBefore = room.snapshotsSkipped;
+        applied += room.step(snapshots);
+        snapshotsSkipped += room.snapshotsSkipped - skippedBefore;
       } catch (err) {
         // A bug in one room's simulation must not stop the others.
         this.options.log.error('room step failed; closing room', { room: room.id, err });
@@ -82,7 +88,7 @@ export class RoomHost {
         this.options.log.info('room disposed', { room: room.id, reason: disposal });
       }
     }
-    return applied;
+    return { applied, snapshotsSkipped };
   }
 
   /** Seats taken in every room (connected or within their reconnect grace). */

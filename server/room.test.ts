@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { arenaGame } from '../shared/game/arena/index.js';
+import { SnapshotMirror } from '../shared/codec/index.js';
 import { Room, type PlayerLink, type RoomOptions } from './room.js';
 
 const link = (): PlayerLink => ({ sendSnapshot() {}, sendChat() {}, sendNotice() {}, sendRoomClosed() {} });
@@ -111,5 +112,48 @@ describe('Room input queue', () => {
     // ...through as many entry objects as were ever queued at once (3), not one per input (600).
     expect(seq).toBe(600);
     expect(entries.size).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('Room snapshots while the server is behind', () => {
+  /** A link whose client applies every snapshot to a mirror and acknowledges it, as a player's would. */
+  function mirroredPlayer(r: Room, name: string) {
+    const mirror = new SnapshotMirror(arenaGame.schema);
+    const ticks: number[] = [];
+    const seat = r.join(name, {
+      ...link(),
+      sendSnapshot(bytes) {
+        const applied = mirror.apply(bytes)!;
+        ticks.push(applied.tick);
+        r.acknowledgeSnapshot(seat, applied.tick);
+      },
+    });
+    return { ticks, mirror };
+  }
+
+  it('skips the snapshots of stale ticks and sends the newest once it may: deltas stay decodable', () => {
+    const { room: r } = room();
+    const ann = mirroredPlayer(r, 'ann');
+    for (let i = 0; i < 3; i++) r.step();
+    r.step('skip');
+    r.step('skip');
+    r.step();
+    r.step();
+    expect(ann.ticks).toEqual([1, 2, 3, 6, 7]);
+    expect(r.snapshotsSkipped).toBe(2);
+    expect(ann.mirror.latestTick).toBe(7);
+  });
+
+  it('at 15 snapshots/s, a snapshot skipped on a stale tick goes out on the next tick instead of two ticks later', () => {
+    const { room: r } = room({ snapshotRate: 15 });
+    const ann = mirroredPlayer(r, 'ann');
+    for (let i = 0; i < 5; i++) r.step(); // ticks 1-5: snapshots at 2 and 4
+    r.step('skip'); // tick 6: owed
+    r.step(); // tick 7: sent although odd
+    r.step(); // tick 8: on schedule again
+    r.step('skip'); // tick 9: not a snapshot tick, nothing owed
+    r.step(); // tick 10
+    expect(ann.ticks).toEqual([2, 4, 7, 8, 10]);
+    expect(r.snapshotsSkipped).toBe(1);
   });
 });

@@ -118,6 +118,9 @@ export class Room {
   readonly seed: number;
   readonly createdAt = Date.now();
   readonly snapshotInterval: number;
+  /** A snapshot was skipped on a stale tick: the next step that may send one does. */
+  private snapshotOwed = false;
+  private skippedSnapshots = 0;
   private readonly options: RoomOptions;
   private readonly world: unknown;
   private readonly replicator: Replicator;
@@ -195,6 +198,11 @@ export class Room {
   get settings(): Pick<RoomOptions, 'tickRate' | 'snapshotRate' | 'lagCompensationTicks' | 'reconnectGraceMs'> {
     const { tickRate, snapshotRate, lagCompensationTicks, reconnectGraceMs } = this.options;
     return { tickRate, snapshotRate, lagCompensationTicks, reconnectGraceMs };
+  }
+
+  /** Snapshot ticks whose snapshots were skipped because they were stale (see step). */
+  get snapshotsSkipped(): number {
+    return this.skippedSnapshots;
   }
 
   seat(playerId: number): Seat | undefined {
@@ -374,9 +382,12 @@ export class Room {
   /**
    * One fixed step: apply at most one input per player (seat order is join order, which recordings
    * capture, so re-simulation applies them identically), step the world, and snapshot on snapshot ticks.
+   * With `snapshots` 'skip' (a stale tick of a catch-up: the next one is already due) a snapshot due now
+   * is owed instead, and sent by the next step that may send: clients see one snapshot for the burst,
+   * the newest, and its deltas carry everything the skipped ones would have (events included).
    * Returns the number of inputs applied from queues.
    */
-  step(): number {
+  step(snapshots: 'send' | 'skip' = 'send'): number {
     if (this.closed) return 0;
     const tick = ++this.currentTick;
     const applied: AppliedInput[] = [];
@@ -405,7 +416,16 @@ export class Room {
     const events = stepTick(this.game, this.world, tick, applied);
     for (const event of events) this.pendingEvents.push({ tick, event });
     this.options.observer?.onTick?.(this, tick, applied, events);
-    if (tick % this.snapshotInterval === 0) this.broadcastSnapshot(tick);
+    const scheduled = tick % this.snapshotInterval === 0;
+    if (scheduled || this.snapshotOwed) {
+      if (snapshots === 'send') {
+        this.snapshotOwed = false;
+        this.broadcastSnapshot(tick);
+      } else {
+        if (scheduled) this.skippedSnapshots++;
+        this.snapshotOwed = true;
+      }
+    }
     this.expireSeats();
     return fromQueue;
   }

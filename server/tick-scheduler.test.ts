@@ -42,6 +42,19 @@ describe('TickScheduler', () => {
     expect(scheduler.dropped).toBe(0);
   });
 
+  it('marks the ticks of a catch-up stale, all but the last one', () => {
+    const runs: [number, boolean][] = [];
+    const scheduler = new TickScheduler({ tickRate: 30, now }, (t, stale) => {
+      runs.push([t, stale]);
+      if (t === 10) stall += 100; // 3 periods: ticks 11-13 are due at once when tick 10 returns
+    });
+    scheduler.start();
+    vi.advanceTimersByTime(1000);
+    scheduler.stop();
+    expect(runs.filter(([, stale]) => stale).map(([t]) => t)).toEqual([11, 12]);
+    expect(runs.slice(0, 10).every(([, stale]) => !stale)).toBe(true);
+  });
+
   it('skips ahead instead of spiralling when far behind, and counts dropped ticks', () => {
     const ticks: number[] = [];
     const scheduler = new TickScheduler({ tickRate: 30, maxCatchUpTicks: 5, now }, (t) => {

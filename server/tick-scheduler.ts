@@ -1,7 +1,9 @@
 // One drift-free scheduler drives every room. Tick n is due at start + n * period (absolute target
 // times, never "period after the last callback"), so setTimeout's lateness never accumulates. When the
 // process falls behind, it runs the missed ticks back to back, up to `maxCatchUpTicks`; beyond that it
-// skips ahead and reports how many ticks were dropped rather than spiralling.
+// skips ahead and reports how many ticks were dropped rather than spiralling. A tick run while the next one
+// is already due is marked stale: what it would send is out of date before it leaves (the rooms then skip
+// its snapshots, which sheds the largest per-tick cost exactly while the process cannot keep up).
 
 export interface TickReport {
   /** Scheduler tick number (0, 1, 2, ...). */
@@ -30,7 +32,8 @@ export class TickScheduler {
 
   constructor(
     options: TickSchedulerOptions,
-    private readonly onTick: (tick: number) => void,
+    /** `stale`: the next tick is already due (this one is part of a catch-up). */
+    private readonly onTick: (tick: number, stale: boolean) => void,
     private readonly onReport: (report: TickReport) => void = () => {},
   ) {
     if (!(options.tickRate > 0 && options.tickRate <= 240)) throw new RangeError('tickRate must be in (0, 240]');
@@ -81,7 +84,7 @@ export class TickScheduler {
       }
       const tick = this.nextTick++;
       const started = this.now();
-      this.onTick(tick);
+      this.onTick(tick, this.targetOf(this.nextTick) <= started);
       const ended = this.now();
       this.onReport({ tick, latenessMs: Math.max(0, started - this.targetOf(tick)), durationMs: ended - started });
       ran++;

@@ -31,6 +31,7 @@ const README_METRICS: Record<string, readonly string[]> = {
   connections: ['game_connections'],
   'TCP connections': ['game_tcp_connections'],
   'tick duration and lateness histograms': ['game_tick_duration_seconds', 'game_tick_lateness_seconds'],
+  'ticks dropped and snapshot ticks skipped while behind': ['game_ticks_dropped_total', 'game_snapshot_ticks_skipped_total'],
   'bytes sent/received': ['game_bytes_sent_total', 'game_bytes_received_total'],
   snapshots: ['game_snapshots_sent_total', 'game_snapshots_dropped_total'],
   'inputs applied/rejected by reason': ['game_inputs_applied_total', 'game_inputs_rejected_total'],
