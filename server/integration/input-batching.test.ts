@@ -6,28 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { connectPlayer, FrameLoop, randomWalk } from '../../sim/bench/netcode-harness.js';
 import { EV, type NoticeMessage } from '../../shared/protocol.js';
 import type { RoomObserver } from '../room.js';
+import { appliedInputs } from '../test-support/applied-inputs.js';
 import { netcodeFixture } from '../test-support/netcode-fixture.js';
 import { metricValue } from '../test-support/server-fixture.js';
 import { connectClient, sleep, waitFor } from '../test-support/test-client.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 
 const { servers, players, loops } = netcodeFixture();
-
-/** Every input seq the server applies, in tick order, per player (seq 0, the idle input, left out). */
-function appliedInputs(): { observer: RoomObserver; applied: Map<number, number[]> } {
-  const applied = new Map<number, number[]>();
-  const observer: RoomObserver = {
-    onTick(_room, _tick, inputs) {
-      for (const a of inputs) {
-        if (a.seq === 0) continue;
-        let list = applied.get(a.playerId);
-        if (!list) applied.set(a.playerId, (list = []));
-        list.push(a.seq);
-      }
-    },
-  };
-  return { observer, applied };
-}
 
 async function server(inputsPerMessage: number, observer?: RoomObserver): Promise<TestServer> {
   const s = await startTestServer({ inputsPerMessage }, observer ? { observeRoom: () => observer } : {});

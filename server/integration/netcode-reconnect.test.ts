@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { connectPlayer, FrameLoop, randomWalk } from '../../sim/bench/netcode-harness.js';
-import type { RoomObserver } from '../room.js';
+import { appliedInputs } from '../test-support/applied-inputs.js';
 import { sleep, waitFor } from '../test-support/test-client.js';
 import { netcodeFixture } from '../test-support/netcode-fixture.js';
 import { startTestServer } from '../test-support/test-server.js';
@@ -14,18 +14,7 @@ const { servers, players, loops } = netcodeFixture();
 
 describe('netcode: reconnect mid-match', () => {
   it('resets prediction cleanly, with no duplicated or lost inputs', { timeout: 60_000 }, async () => {
-    // Every input the server applies, in tick order, per player (seq 0 = the idle input).
-    const appliedSeqs = new Map<number, number[]>();
-    const observer: RoomObserver = {
-      onTick(_room, _tick, applied) {
-        for (const a of applied) {
-          if (a.seq === 0) continue;
-          let list = appliedSeqs.get(a.playerId);
-          if (!list) appliedSeqs.set(a.playerId, (list = []));
-          list.push(a.seq);
-        }
-      },
-    };
+    const { observer, applied: appliedSeqs } = appliedInputs();
     const server = await startTestServer({ reconnectGraceMs: 10_000 }, { observeRoom: () => observer });
     servers.push(server);
     const me = await connectPlayer(server.url, { name: 'flaky', brain: randomWalk(5, { changeEveryMs: 300, fire: 0.3 }), net: { reconnection: true } });

@@ -57,7 +57,7 @@ it('runs every benchmark in quick mode and writes JSON, Markdown and SVG reports
   // either a result (medians) or flagged as measuring a saturated load generator.
   const peers = JSON.parse(readFileSync(join(out, 'peers.json'), 'utf8')) as {
     loadAverageAtStart: number[];
-    runs: { server: string; connected: number; cpuPercent: number; rssMb: number; heapUsedMb: number; heapCommittedMb: number; loadCpuPercent: number; inputRatio: number; saturated: boolean }[];
+    runs: { server: string; connected: number; cpuPercent: number; rssMb: number; heapUsedMb: number; heapUsedLowMb: number; heapCommittedMb: number; loadCpuPercent: number; inputRatio: number; saturated: boolean }[];
     summary: { server: string; players: number; cleanRuns: number; medians: Record<string, number> | null; saturatedRuns: unknown[] }[];
   };
   expect(peers.loadAverageAtStart).toHaveLength(3);
@@ -65,6 +65,7 @@ it('runs every benchmark in quick mode and writes JSON, Markdown and SVG reports
   for (const r of peers.runs) {
     expect(r.connected, r.server).toBeGreaterThan(0);
     expect(r.cpuPercent > 0 && r.rssMb > 0 && r.heapUsedMb > 0 && r.heapCommittedMb >= r.heapUsedMb, r.server).toBe(true);
+    expect(r.heapUsedLowMb > 0 && r.heapUsedLowMb <= r.heapUsedMb, r.server).toBe(true);
     expect(r.loadCpuPercent > 0 && r.inputRatio > 0, r.server).toBe(true);
   }
   for (const s of peers.summary) expect(s.medians === null ? s.saturatedRuns.length > 0 : s.cleanRuns > 0).toBe(true);

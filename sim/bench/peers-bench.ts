@@ -38,6 +38,8 @@ const servers = args.servers!.split(',') as ServerName[];
 for (const s of servers) if (!SERVERS.includes(s)) throw new Error(`--servers: unknown server "${s}" (${SERVERS.join(', ')})`);
 const settleSec = quick ? 1 : 5;
 const measureSec = quick ? 2 : 10;
+/** How often RSS and heap are read during the measured window (medians and the lowest heap are reported). */
+const MEMORY_SAMPLE_MS = 1000;
 /** The floor's message size when ours has not been measured at that step: our average snapshot, ~1,440 B/s / 30. */
 const DEFAULT_FLOOR_MESSAGE_BYTES = 48;
 /** How long after its end a load generator may take to exit before it is killed (a saturated one may be very late). */
@@ -166,10 +168,16 @@ async function measure(name: ServerName, players: number, run: number, floorMess
     const before = await server.sample();
     const loadBefore = readProcStats(load.pid!);
     const t0 = performance.now();
-    await sleep(measureSec * 1000);
-    const after = await server.sample();
+    // Memory is sampled through the window: one reading lands anywhere between two collections.
+    const samples: ServerSample[] = [];
+    for (let left = measureSec * 1000; left > 0; left = measureSec * 1000 - (performance.now() - t0)) {
+      await sleep(Math.min(MEMORY_SAMPLE_MS, left));
+      samples.push(await server.sample());
+    }
+    const after = samples.at(-1) ?? (await server.sample());
     const loadAfter = readProcStats(load.pid!);
     const seconds = (performance.now() - t0) / 1000;
+    const mb = (f: (s: ServerSample) => number) => samples.map((s) => f(s) / 2 ** 20);
     const late = setTimeout(() => {
       log(`  the ${name} load generator did not finish within ${EXIT_GRACE_MS / 1000} s of its end: killed`);
       load.kill('SIGKILL');
@@ -186,9 +194,10 @@ async function measure(name: ServerName, players: number, run: number, floorMess
       run,
       connected: loadReport?.connected ?? 0,
       cpuPercent: cpuPercent(before, after, seconds),
-      rssMb: after.rssBytes / 2 ** 20,
-      heapUsedMb: after.heapUsedBytes / 2 ** 20,
-      heapCommittedMb: after.heapTotalBytes / 2 ** 20,
+      rssMb: median(mb((s) => s.rssBytes)),
+      heapUsedMb: median(mb((s) => s.heapUsedBytes)),
+      heapUsedLowMb: Math.min(...mb((s) => s.heapUsedBytes)),
+      heapCommittedMb: median(mb((s) => s.heapTotalBytes)),
       tickP50Ms: after.tickP50Ms,
       tickP99Ms: after.tickP99Ms,
       bytesOutPerClientPerSec: (after.bytesSent - before.bytesSent) / seconds / clients,

@@ -26,7 +26,10 @@ export interface PeerRun {
   readonly connected: number;
   readonly cpuPercent: number;
   readonly rssMb: number;
+  /** Medians of the samples taken through the measured window (RSS, heap used, heap committed)... */
   readonly heapUsedMb: number;
+  /** ...and the lowest heap used: read just after a collection, the nearest to what is live. */
+  readonly heapUsedLowMb: number;
   readonly heapCommittedMb: number;
   readonly tickP50Ms: number;
   readonly tickP99Ms: number;
@@ -39,7 +42,7 @@ export interface PeerRun {
   readonly floorMessageBytes?: number;
 }
 
-const FIGURES = ['cpuPercent', 'rssMb', 'heapUsedMb', 'heapCommittedMb', 'tickP50Ms', 'tickP99Ms', 'bytesOutPerClientPerSec', 'bytesInPerClientPerSec', 'loadCpuPercent', 'inputRatio'] as const;
+const FIGURES = ['cpuPercent', 'rssMb', 'heapUsedMb', 'heapUsedLowMb', 'heapCommittedMb', 'tickP50Ms', 'tickP99Ms', 'bytesOutPerClientPerSec', 'bytesInPerClientPerSec', 'loadCpuPercent', 'inputRatio'] as const;
 type Figure = (typeof FIGURES)[number];
 
 /** A server at a step: medians over its clean runs, or null figures when every run was saturated. */
@@ -108,10 +111,10 @@ export function peersMarkdown(report: PeersReport): string {
     const head = `| ${LABELS[s.server]} | ${s.players} | ${s.cleanRuns}/${s.runs} |`;
     if (!s.medians) {
       const why = s.saturatedRuns.map((r) => `${fmt(r.loadCpuPercent)} % CPU, ${fmt(r.inputRatio * 100)} % of inputs`).join('; ');
-      return `${head} **not a result: load generator saturated** (${why}) |||||||||`;
+      return `${head} **not a result: load generator saturated** (${why}) ||||||||||`;
     }
     const m = s.medians;
-    return `${head} ${fmt(m.cpuPercent)} | ${fmt(m.rssMb)} | ${fmt(m.heapUsedMb)} | ${fmt(m.heapCommittedMb)} | ${fmt(m.tickP50Ms, 2)} | ${fmt(m.tickP99Ms, 2)} | ${Math.round(m.bytesOutPerClientPerSec)} | ${Math.round(m.bytesInPerClientPerSec)} | ${fmt(m.loadCpuPercent)} % / ${fmt(m.inputRatio * 100)} % |`;
+    return `${head} ${fmt(m.cpuPercent)} | ${fmt(m.rssMb)} | ${fmt(m.heapUsedMb)} | ${fmt(m.heapUsedLowMb)} | ${fmt(m.heapCommittedMb)} | ${fmt(m.tickP50Ms, 2)} | ${fmt(m.tickP99Ms, 2)} | ${Math.round(m.bytesOutPerClientPerSec)} | ${Math.round(m.bytesInPerClientPerSec)} | ${fmt(m.loadCpuPercent)} % / ${fmt(m.inputRatio * 100)} % |`;
   });
   const steps = [...new Set(report.summary.map((s) => s.players))];
   const find = (server: ServerName, players: number) => report.summary.find((s) => s.server === server && s.players === players);
@@ -146,8 +149,8 @@ export function peersMarkdown(report: PeersReport): string {
       `Each server gets a fresh process per step and run; ${report.settleSec} s settle after all players joined, then ${report.measureSec} s measured. ` +
       'Figures are medians over the runs whose load generator kept up ("clean runs").',
     '',
-    '| server | players | clean runs | CPU % of a core | RSS MB | heap used MB | heap committed MB | tick p50 ms | tick p99 ms | B/s out per client | B/s in per client | load generator CPU / inputs sent |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| server | players | clean runs | CPU % of a core | RSS MB | heap used MB | heap used, lowest MB | heap committed MB | tick p50 ms | tick p99 ms | B/s out per client | B/s in per client | load generator CPU / inputs sent |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     'Ratios of the medians (below 1: ours costs less):',
@@ -156,8 +159,11 @@ export function peersMarkdown(report: PeersReport): string {
     '|---:|---|---:|---:|---:|---:|---:|',
     ...ratios,
     '',
-    'How each figure is taken: CPU and RSS from /proc of the server process over the measured window; heap from ' +
-      'the process itself (ours: /metrics; peers: process.memoryUsage() on their /bench-stats port). Tick: the work of ' +
+    ...heapPerPlayer(report.summary),
+    'How each figure is taken: CPU from /proc of the server process over the measured window; RSS (/proc) and heap ' +
+      '(from the process itself: ours /metrics, peers process.memoryUsage() on their /bench-stats port) read every ' +
+      'second through the window, medians reported, and the lowest heap used (read just after a collection: the ' +
+      'nearest to live data). Tick: the work of ' +
       'one 1/30 s tick over every room (ours: the scheduler tick from /metrics; Colyseus: each room\'s fixed step plus ' +
       'its patch broadcast, summed per tick period; floor: its send loop). Bytes: ours counts socket.io packet bytes ' +
       '(/metrics), the peers count TCP bytes of their connections (WebSocket framing included). The floor sends each ' +
@@ -169,6 +175,24 @@ export function peersMarkdown(report: PeersReport): string {
     '![server RSS per step](peers-rss.svg)',
     '',
   ].join('\n');
+}
+
+/**
+ * Heap per added player, between the smallest and the largest step with a result, from the lowest heap
+ * used (the medians carry the young generation's fill level, which says little about players).
+ */
+function heapPerPlayer(summary: readonly PeerSummary[]): string[] {
+  const steps = [...new Set(summary.map((s) => s.players))].sort((a, b) => a - b);
+  if (steps.length < 2) return [];
+  const [low, high] = [steps[0]!, steps.at(-1)!];
+  const rows = SERVERS.flatMap((server) => {
+    const a = summary.find((s) => s.server === server && s.players === low)?.medians;
+    const b = summary.find((s) => s.server === server && s.players === high)?.medians;
+    if (!a || !b) return [];
+    const kb = ((b.heapUsedLowMb - a.heapUsedLowMb) * 1024) / (high - low);
+    return [`| ${LABELS[server]} | ${kb.toFixed(0)} |`];
+  });
+  return [`Heap per added player, ${low} to ${high} players (lowest heap used):`, '', '| server | KB per player |', '|---|---:|', ...rows, ''];
 }
 
 /** The bar charts: CPU and RSS of every server at every step with a result. */
