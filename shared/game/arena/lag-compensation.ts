@@ -25,27 +25,50 @@ export const LAG_COMPENSATION_TICKS = 8;
 
 /** One player's hit volume at one tick. */
 export interface HitCircle {
-  readonly id: number;
-  readonly x: number;
-  readonly y: number;
-  readonly r: number;
-  readonly alive: boolean;
+  id: number;
+  x: number;
+  y: number;
+  r: number;
+  alive: boolean;
 }
 
-/** The hit circles of all players at the end of one tick, in player id order. */
+/** The hit circles of all players at the end of one tick, in player id order (recycled: see recordHistory). */
 export interface HistoryFrame {
-  readonly tick: number;
-  readonly circles: readonly HitCircle[];
+  tick: number;
+  readonly circles: HitCircle[];
 }
 
 function currentCircles(world: ArenaWorld): HitCircle[] {
   return world.players.map((p) => ({ id: p.id, x: p.x, y: p.y, r: PLAYER_RADIUS, alive: p.alive }));
 }
 
-/** Appends the frame of tick `world.tick` (end of step) and drops frames beyond the cap. */
+/**
+ * Appends the frame of tick `world.tick` (end of step) and drops frames beyond the cap. A frame lives
+ * LAG_COMPENSATION_TICKS ticks, long enough for V8 to promote it to the old generation, where a new frame
+ * per tick would pile up as garbage until the next full collection (it grew the heap with every room):
+ * the frame that falls out of the window is refilled in place instead, circle objects included.
+ */
 export function recordHistory(world: ArenaWorld): void {
-  world.history.push({ tick: world.tick, circles: currentCircles(world) });
-  while (world.history.length > LAG_COMPENSATION_TICKS) world.history.shift();
+  const history = world.history;
+  while (history.length > LAG_COMPENSATION_TICKS) history.shift();
+  const frame = history.length === LAG_COMPENSATION_TICKS ? history.shift()! : { tick: 0, circles: [] };
+  frame.tick = world.tick;
+  const circles = frame.circles;
+  const players = world.players;
+  for (let i = 0; i < players.length; i++) {
+    const p = players[i];
+    const circle = circles[i];
+    if (circle === undefined) circles.push({ id: p.id, x: p.x, y: p.y, r: PLAYER_RADIUS, alive: p.alive });
+    else {
+      circle.id = p.id;
+      circle.x = p.x;
+      circle.y = p.y;
+      circle.r = PLAYER_RADIUS;
+      circle.alive = p.alive;
+    }
+  }
+  circles.length = players.length;
+  history.push(frame);
 }
 
 /**

@@ -7,6 +7,8 @@
 //   [--node-flags="--max-semi-space-size=2" (extra node flags of the server; with =)] [--sample-every 2 (s between heap samples)]
 //   [--alloc-prof FILE (a sampling heap profile of every allocation over the window, collected objects included:
 //   the server runs with --inspect and is sampled through the DevTools protocol; read it with alloc-summary.mjs)]
+//   [--alloc-survivors (with --alloc-prof: leave out objects a scavenge collected: what is left was promoted to the
+//   old generation or is still live, the allocations that grow the heap between mark-compacts)]
 // Heap used/committed and RSS are also sampled every --sample-every seconds over the window (medians reported):
 // one scrape lands anywhere between two scavenges, so a single sample says as much about the young generation's
 // fill level as about the heap.
@@ -21,7 +23,7 @@ const { values } = parseArgs({ options: {
   'cpu-prof': { type: 'boolean', default: false }, 'heap-snapshot': { type: 'boolean', default: false },
   'bots-procs': { type: 'string', default: '1' }, measure: { type: 'string', default: '30' },
   settle: { type: 'string', default: '8' }, compiled: { type: 'boolean', default: false }, 'node-flags': { type: 'string', default: '' },
-  'sample-every': { type: 'string', default: '2' }, 'alloc-prof': { type: 'string' }, ramp: { type: 'string', default: '100' }, out: { type: 'string', default: '/tmp/prof/out' }, repo: { type: 'string', default: '.' }, 'bots-repo': { type: 'string', default: '.' },
+  'sample-every': { type: 'string', default: '2' }, 'alloc-prof': { type: 'string' }, 'alloc-survivors': { type: 'boolean', default: false }, ramp: { type: 'string', default: '100' }, out: { type: 'string', default: '/tmp/prof/out' }, repo: { type: 'string', default: '.' }, 'bots-repo': { type: 'string', default: '.' },
 } });
 const repo = values.repo; const botsRepo = values['bots-repo'];
 const ccu = Number(values.ccu), procs = Number(values['bots-procs']), measure = Number(values.measure), settle = Number(values.settle), ramp = Number(values.ramp);
@@ -90,7 +92,12 @@ const mc0 = machine();
 const m0 = await metrics(port); const s0 = proc(server.pid); const b0 = bots.map((b) => proc(b.pid)); const t0 = performance.now();
 log(`measuring ${measure}s`);
 const devtools = values['alloc-prof'] ? await inspector() : null;
-await devtools?.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+// --alloc-survivors leaves out what died young: what remains was promoted (or is still live).
+await devtools?.post('HeapProfiler.startSampling', {
+  samplingInterval: 4096,
+  includeObjectsCollectedByMajorGC: true,
+  includeObjectsCollectedByMinorGC: !values['alloc-survivors'],
+});
 const samples = { heapUsedMb: [], heapTotalMb: [], rssMb: [] };
 const sampleEvery = Number(values['sample-every']) * 1000;
 while (performance.now() - t0 < measure * 1000 - sampleEvery / 2) {
