@@ -6,6 +6,7 @@ import type { Socket } from 'socket.io';
 import type { ShortcutHandler } from '../shared/net/msgpack-parser.js';
 import {
   EV,
+  LIMITS,
   type ChatMessage,
   type ErrorBody,
   type ErrorCode,
@@ -88,8 +89,11 @@ export class PlayerConnection implements PlayerLink {
   /** A request that seats the player is being answered (matchmaking is asynchronous): one at a time. */
   private entering = false;
   private readonly inputBucket: TokenBucket;
-  /** The parsed payloads of the input message being handled (reused: no array per message). */
-  private readonly parsedInputs: unknown[] = [];
+  /**
+   * The parsed payloads of the input message being handled: written by index and cleared to null after,
+   * never resized (setting an array's length to 0 drops its storage, and the next push allocates anew).
+   */
+  private readonly parsedInputs: unknown[] = new Array<unknown>(LIMITS.maxInputsPerMessage).fill(null);
   private readonly requestBucket = new TokenBucket(10, 20);
   private readonly chatBucket = new TokenBucket(0.5, 5);
   private readonly floodTracker: AbuseTracker;
@@ -413,13 +417,13 @@ export class PlayerConnection implements PlayerLink {
     for (let i = 0; i < count; i++) {
       const payload = room.game.parseInput(envelope.payloads[i]);
       if (payload === null) {
-        parsed.length = 0;
+        parsed.fill(null);
         metrics.inputsRejected.inc({ reason: 'invalid_payload' }, count);
         const which = count === 1 ? 'payload' : `payload ${i + 1} of ${count}`;
         this.invalid('bad_input', `input: ${which} is not a valid input for this game`);
         return;
       }
-      parsed.push(payload);
+      parsed[i] = payload;
     }
     room.acknowledgeSnapshot(seat, envelope.ackTick);
     for (let i = 0; i < count; i++) {
@@ -427,7 +431,7 @@ export class PlayerConnection implements PlayerLink {
       if (outcome === 'duplicate') metrics.inputsRejected.inc({ reason: 'duplicate' });
       else if (outcome === 'overflow') metrics.inputsRejected.inc({ reason: 'queue_overflow' });
     }
-    parsed.length = 0;
+    parsed.fill(null, 0, count);
   }
 
   // ---- abuse handling ----
