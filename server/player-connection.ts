@@ -22,6 +22,8 @@ import {
   validateClaimSeat,
   validateCreateRoom,
   validateEmpty,
+  inputPayload,
+  inputRenderTick,
   validateInputEnvelope,
   validateJoinRoom,
   validateListRooms,
@@ -400,7 +402,7 @@ export class PlayerConnection implements PlayerLink {
     }
     // The rate limit counts inputs, not messages: a batch spends one token per input it carries. (A flood
     // of malformed messages spends none: the invalid-message tracker cuts it off sooner.)
-    const count = envelope.payloads.length;
+    const count = envelope.count;
     if (!this.inputBucket.take(count)) {
       metrics.inputsRejected.inc({ reason: 'rate_limited' }, count);
       this.flood('inputs');
@@ -415,7 +417,7 @@ export class PlayerConnection implements PlayerLink {
     // Every payload is checked before any is queued: a message is applied whole or not at all.
     const parsed = this.parsedInputs;
     for (let i = 0; i < count; i++) {
-      const payload = room.game.parseInput(envelope.payloads[i]);
+      const payload = room.game.parseInput(inputPayload(envelope, i));
       if (payload === null) {
         parsed.fill(null);
         metrics.inputsRejected.inc({ reason: 'invalid_payload' }, count);
@@ -427,7 +429,7 @@ export class PlayerConnection implements PlayerLink {
     }
     room.acknowledgeSnapshot(seat, envelope.ackTick);
     for (let i = 0; i < count; i++) {
-      const outcome = room.queueInput(seat, envelope.seq + i, envelope.renderTick + i, parsed[i]);
+      const outcome = room.queueInput(seat, envelope.seq + i, inputRenderTick(envelope, i), parsed[i]);
       if (outcome === 'duplicate') metrics.inputsRejected.inc({ reason: 'duplicate' });
       else if (outcome === 'overflow') metrics.inputsRejected.inc({ reason: 'queue_overflow' });
     }

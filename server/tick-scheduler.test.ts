@@ -55,6 +55,22 @@ describe('TickScheduler', () => {
     expect(runs.slice(0, 10).every(([, stale]) => !stale)).toBe(true);
   });
 
+  it('never marks the last tick a run may take stale, however far behind: every run sends a snapshot', () => {
+    const runs: [number, boolean][] = [];
+    const scheduler = new TickScheduler({ tickRate: 30, maxCatchUpTicks: 5, now }, (t, stale) => {
+      runs.push([t, stale]);
+      if (t === 3) stall += 1000; // 30 ticks behind: a catch-up of 5, then the rest dropped
+    });
+    scheduler.start();
+    vi.advanceTimersByTime(500);
+    scheduler.stop();
+    const stale = runs.filter(([, s]) => s).map(([t]) => t);
+    // The run that stalled on tick 3 takes 5 ticks (3-7): 4-6 are stale, 7 is the last it may take.
+    expect(stale).toEqual([4, 5, 6]);
+    expect(runs.find(([t]) => t === 7)).toEqual([7, false]);
+    expect(scheduler.dropped).toBeGreaterThan(20);
+  });
+
   it('skips ahead instead of spiralling when far behind, and counts dropped ticks', () => {
     const ticks: number[] = [];
     const scheduler = new TickScheduler({ tickRate: 30, maxCatchUpTicks: 5, now }, (t) => {

@@ -2,8 +2,9 @@
 // times, never "period after the last callback"), so setTimeout's lateness never accumulates. When the
 // process falls behind, it runs the missed ticks back to back, up to `maxCatchUpTicks`; beyond that it
 // skips ahead and reports how many ticks were dropped rather than spiralling. A tick run while the next one
-// is already due is marked stale: what it would send is out of date before it leaves (the rooms then skip
-// its snapshots, which sheds the largest per-tick cost exactly while the process cannot keep up).
+// is already due, and runs right after it, is marked stale: what it would send is out of date before it
+// leaves (the rooms then skip its snapshots, which sheds the largest per-tick cost exactly while the
+// process cannot keep up; the last tick of every run sends).
 
 export interface TickReport {
   /** Scheduler tick number (0, 1, 2, ...). */
@@ -84,7 +85,9 @@ export class TickScheduler {
       }
       const tick = this.nextTick++;
       const started = this.now();
-      this.onTick(tick, this.targetOf(this.nextTick) <= started);
+      // Stale: the next tick is due too and runs right after this one (the last tick a run may take is
+      // never stale, so a process that stays behind still sends a snapshot every run).
+      this.onTick(tick, ran + 1 < this.maxCatchUpTicks && this.targetOf(this.nextTick) <= started);
       const ended = this.now();
       this.onReport({ tick, latenessMs: Math.max(0, started - this.targetOf(tick)), durationMs: ended - started });
       ran++;

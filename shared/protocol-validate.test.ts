@@ -4,6 +4,8 @@ import {
   sanitizeName,
   validateChat,
   validateHandshake,
+  inputPayload,
+  inputRenderTick,
   validateInputEnvelope,
   validateJoinRoom,
 } from './protocol-validate.js';
@@ -27,15 +29,26 @@ describe('protocol validators', () => {
   });
 
   it('checks input envelopes strictly', () => {
-    expect(validateInputEnvelope([1, -1, 0, [0, 0]])).toEqual({ seq: 1, ackTick: -1, renderTick: 0, payloads: [[0, 0]] });
-    // A batch: consecutive inputs after the first payload, up to LIMITS.maxInputsPerMessage in all.
-    expect(validateInputEnvelope([7, 3, 5, [1, 0], [2, 0]])).toEqual({ seq: 7, ackTick: 3, renderTick: 5, payloads: [[1, 0], [2, 0]] });
-    const most = [1, 0, 0, ...Array.from({ length: LIMITS.maxInputsPerMessage }, () => [0, 0])];
-    expect(validateInputEnvelope(most)).toEqual({ seq: 1, ackTick: 0, renderTick: 0, payloads: most.slice(3) });
-    const tooMany = [...most, [0, 0]];
-    const lastSeqTooBig = [0xffffffff, 0, 0, [0, 0], [0, 0]];
-    for (const bad of [[0, 0, 0, []], [1, -2, 0, []], [1, 0, -1, []], [1.5, 0, 0, []], [1, 0, 0], 'x', null, tooMany, lastSeqTooBig]) {
-      expect(validateInputEnvelope(bad)).toBeInstanceOf(ValidationError);
+    const one = [1, -1, 0, [0, 0]];
+    expect(validateInputEnvelope(one)).toEqual({ seq: 1, ackTick: -1, count: 1, message: one });
+    // A batch: [renderTickOffset, payload] pairs after the first input, up to LIMITS.maxInputsPerMessage inputs.
+    const batch = validateInputEnvelope([7, 3, 5, [1, 0], 1, [2, 0], 1, [3, 0]]);
+    if (batch instanceof ValidationError) throw new Error(batch.message);
+    expect(batch.count).toBe(3);
+    expect([0, 1, 2].map((i) => [inputPayload(batch, i), inputRenderTick(batch, i)])).toEqual([
+      [[1, 0], 5],
+      [[2, 0], 6],
+      [[3, 0], 6],
+    ]);
+    const most = [1, 0, 9, [0, 0], ...Array.from({ length: LIMITS.maxInputsPerMessage - 1 }, (_, i) => [i - 1, [0, 0]]).flat()];
+    expect(validateInputEnvelope(most)).toMatchObject({ count: LIMITS.maxInputsPerMessage });
+    const tooMany = [...most, 0, [0, 0]];
+    const lastSeqTooBig = [0xffffffff, 0, 0, [0, 0], 1, [0, 0]];
+    const renderTickBelowZero = [1, 0, 2, [0, 0], -3, [0, 0]];
+    const offsetNotAnInteger = [1, 0, 2, [0, 0], 0.5, [0, 0]];
+    const pairCut = [1, 0, 2, [0, 0], [0, 0]];
+    for (const bad of [[0, 0, 0, []], [1, -2, 0, []], [1, 0, -1, []], [1.5, 0, 0, []], [1, 0, 0], 'x', null, tooMany, lastSeqTooBig, renderTickBelowZero, offsetNotAnInteger, pairCut]) {
+      expect(validateInputEnvelope(bad), JSON.stringify(bad)).toBeInstanceOf(ValidationError);
     }
   });
 

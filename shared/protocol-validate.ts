@@ -183,23 +183,39 @@ export function validateClaimSeat(raw: unknown): Validated<ClaimSeatRequest> {
   return { ticket: body.ticket };
 }
 
-/** The envelope of an input message; the game validates the payloads itself. */
+/**
+ * The envelope of an input message; the game validates the payloads itself. Input i of the message
+ * (0 <= i < count) is seq + i: read it with inputPayload and inputRenderTick (no array per message).
+ */
 export interface InputEnvelope {
-  /** The first input's sequence number; payload i is input seq + i, chosen at renderTick + i. */
   readonly seq: number;
   readonly ackTick: number;
-  readonly renderTick: number;
-  /** One to LIMITS.maxInputsPerMessage consecutive inputs. */
-  readonly payloads: readonly unknown[];
+  /** 1 to LIMITS.maxInputsPerMessage. */
+  readonly count: number;
+  /** The validated message itself (InputMessage). */
+  readonly message: readonly unknown[];
+}
+
+/** The game payload of input i of a validated message. */
+export function inputPayload(envelope: InputEnvelope, i: number): unknown {
+  return envelope.message[i === 0 ? 3 : 3 + 2 * i];
+}
+
+/** The render tick of input i of a validated message. */
+export function inputRenderTick(envelope: InputEnvelope, i: number): number {
+  const first = envelope.message[2] as number;
+  return i === 0 ? first : first + (envelope.message[2 + 2 * i] as number);
 }
 
 const MAX_U32 = 0xffffffff;
+const INPUT_SHAPE = `input: must be [seq, ackTick, renderTick, payload] followed by up to ${LIMITS.maxInputsPerMessage - 1} [renderTickOffset, payload] pairs`;
 
 export function validateInputEnvelope(raw: unknown): Validated<InputEnvelope> {
-  if (!Array.isArray(raw) || raw.length < 4 || raw.length > 3 + LIMITS.maxInputsPerMessage) {
-    return new ValidationError(`input: must be [seq, ackTick, renderTick, payload] with up to ${LIMITS.maxInputsPerMessage - 1} more payloads`);
+  if (!Array.isArray(raw) || raw.length < 4 || raw.length > 2 + 2 * LIMITS.maxInputsPerMessage || raw.length % 2 !== 0) {
+    return new ValidationError(INPUT_SHAPE);
   }
-  const [seq, ackTick, renderTick] = raw as unknown[];
+  const message = raw as unknown[];
+  const [seq, ackTick, renderTick] = message;
   if (!isSafeInt(seq) || seq < 1 || seq > MAX_U32) return new ValidationError('input: seq must be an integer >= 1');
   if (!isSafeInt(ackTick) || ackTick < -1 || ackTick > MAX_U32) {
     return new ValidationError('input: ackTick must be an integer >= -1');
@@ -207,9 +223,13 @@ export function validateInputEnvelope(raw: unknown): Validated<InputEnvelope> {
   if (!isSafeInt(renderTick) || renderTick < 0 || renderTick > MAX_U32) {
     return new ValidationError('input: renderTick must be an integer >= 0');
   }
-  const payloads = (raw as unknown[]).slice(3);
-  if (seq + payloads.length - 1 > MAX_U32 || renderTick + payloads.length - 1 > MAX_U32) {
-    return new ValidationError('input: seq and renderTick of the last input must fit 32 bits');
+  const count = (message.length - 2) / 2;
+  if (seq + count - 1 > MAX_U32) return new ValidationError("input: the last input's seq must fit 32 bits");
+  for (let at = 4; at < message.length; at += 2) {
+    const offset = message[at];
+    if (!isSafeInt(offset) || renderTick + offset < 0 || renderTick + offset > MAX_U32) {
+      return new ValidationError('input: a renderTickOffset must be an integer keeping the render tick within 0..2^32-1');
+    }
   }
-  return { seq, ackTick, renderTick, payloads };
+  return { seq, ackTick, count, message };
 }

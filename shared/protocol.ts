@@ -178,6 +178,13 @@ export interface JoinInfo {
   readonly reconnectToken: string;
   readonly reconnectGraceMs: number;
 }
+
+/** How many inputs a message should carry, as the server asked (JoinInfo.inputsPerMessage), within the protocol's bounds. */
+export function inputsPerMessageOf(join: Pick<JoinInfo, 'inputsPerMessage'> | null): number {
+  const asked = join?.inputsPerMessage;
+  if (typeof asked !== 'number' || !Number.isInteger(asked)) return 1;
+  return Math.min(LIMITS.maxInputsPerMessage, Math.max(1, asked));
+}
 /**
  * The room is on another node of the cluster: connect to `url` (socket.io path: the URL's path +
  * "socket.io/") and send room:claim with the ticket within expiresInMs, or, without a ticket (a rejoin),
@@ -205,15 +212,16 @@ export type SendChatReply = Reply<{ readonly id: number }>;
 
 /**
  * One input or a few consecutive ones, as a tuple to keep it small: [seq, ackTick, renderTick, payload,
- * ...laterPayloads].
+ * ...later], later being pairs [renderTickOffset, payload].
  * - seq: strictly increasing per player (1, 2, ...), echoed back in snapshots once applied.
  * - ackTick: the newest snapshot tick the client has applied (-1 for none): the server's baseline.
  * - renderTick: the tick the player was looking at (remote entities), for lag compensation.
  * - payload: the game's own input, validated by GameDefinition.parseInput.
- * - laterPayloads: the inputs of the next ticks, when the client batches (JoinInfo.inputsPerMessage):
- *   input seq + i was chosen at renderTick + i. At most LIMITS.maxInputsPerMessage inputs in all.
+ * - later: the inputs of the next ticks, when the client batches (JoinInfo.inputsPerMessage): the i-th
+ *   pair is input seq + i, chosen at renderTick + renderTickOffset. At most LIMITS.maxInputsPerMessage
+ *   inputs in all.
  */
-export type InputMessage = readonly [seq: number, ackTick: number, renderTick: number, payload: unknown, ...laterPayloads: unknown[]];
+export type InputMessage = readonly [seq: number, ackTick: number, renderTick: number, payload: unknown, ...later: unknown[]];
 
 // ---- server -> client ----
 

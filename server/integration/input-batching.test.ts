@@ -55,6 +55,34 @@ describe('inputs batched per message', () => {
     expect(await metricValue(s.url, 'game_inputs_rejected_total{reason="duplicate"}')).toBe(0);
   });
 
+  it('keeps each input on its own render tick, and sends a held input when asked', { timeout: 30_000 }, async () => {
+    const renderTicks = new Map<number, number>();
+    const observer: RoomObserver = {
+      onTick(_room, _tick, inputs) {
+        for (const a of inputs) if (a.seq > 0) renderTicks.set(a.seq, a.renderTick);
+      },
+    };
+    const s = await server(2, observer);
+    const c = await connectClient(s.url, { name: 'ticks' });
+    try {
+      await c.quickPlay();
+      await waitFor(() => c.mirror.latestTick > 20, 5000, 'snapshots');
+      let messages = 0;
+      c.socket.io.engine?.on('packetCreate', () => void messages++);
+      const r = c.mirror.latestTick;
+      const still = [0, 0];
+      c.sendInput(still, r); // held
+      c.sendInput(still, r); // the same render tick (a render clock that slowed down): the pair goes
+      c.sendInput(still, r + 2); // held (the render clock caught up)...
+      c.flushInputs(); // ...until flushed
+      await waitFor(() => renderTicks.size >= 3, 5000, 'three inputs applied');
+      expect(messages).toBe(2);
+      expect([1, 2, 3].map((seq) => renderTicks.get(seq))).toEqual([r, r, r + 2]);
+    } finally {
+      c.close();
+    }
+  });
+
   it('takes a batch from any client, applies it whole, and refuses it whole when one payload is bad', { timeout: 30_000 }, async () => {
     const { observer, applied } = appliedInputs();
     const s = await server(1, observer);
@@ -65,8 +93,8 @@ describe('inputs batched per message', () => {
       const notices: NoticeMessage[] = [];
       c.on('notice', (n) => notices.push(n));
       // Inputs 1-3 in one message (right, right, down), then 4-5 with a bad second payload.
-      c.socket.emit(EV.input, [1, -1, 0, [8, 0], [8, 0], [2, 0]]);
-      c.socket.emit(EV.input, [4, -1, 0, [8, 0], [1 << 20, 0]]);
+      c.socket.emit(EV.input, [1, -1, 0, [8, 0], 1, [8, 0], 2, [2, 0]]);
+      c.socket.emit(EV.input, [4, -1, 0, [8, 0], 1, [1 << 20, 0]]);
       await waitFor(() => notices.length > 0, 5000, 'a notice about the bad batch');
       expect(notices[0]).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/payload 2 of 2/) });
       await waitFor(() => (applied.get(join.playerId) ?? []).length >= 3, 5000, 'the first batch applied');
@@ -88,7 +116,7 @@ describe('inputs batched per message', () => {
       // 30 messages of 4 inputs at once: 120 inputs against a burst allowance of 2 ticks' worth a second (60).
       for (let m = 0; m < 30; m++) {
         const seq = 1 + m * 4;
-        c.socket.emit(EV.input, [seq, -1, 0, [0, 0], [0, 0], [0, 0], [0, 0]]);
+        c.socket.emit(EV.input, [seq, -1, 0, [0, 0], 1, [0, 0], 2, [0, 0], 3, [0, 0]]);
       }
       await waitFor(() => notices.some((n) => n.code === 'RATE_LIMITED'), 5000, 'a rate-limit notice');
       const limited = await metricValue(s.url, 'game_inputs_rejected_total{reason="rate_limited"}');

@@ -19,7 +19,7 @@
 
 import type { AppliedSnapshot } from '../codec/snapshot-mirror.js';
 import type { EntityState } from '../codec/schema.js';
-import type { JoinInfo } from '../protocol.js';
+import { inputsPerMessageOf, type JoinInfo } from '../protocol.js';
 import { Emitter } from '../util/emitter.js';
 import { ServerClock } from './clock-sync.js';
 import { ErrorSmoother } from './error-smoother.js';
@@ -126,6 +126,8 @@ export class ClientSession<State, Input> extends Emitter<ClientSessionEvents<Sta
   private input: Input;
   /** Between a disconnect and the seat being taken back: inputs would be refused, so none are sent. */
   private paused = false;
+  /** When the last input was handed to the connection. */
+  private lastInputAt = 0;
   /** The last input sequence sent before this epoch (join, rejoin or reset). */
   private epochSeq: number;
   private sentBeforeDrop: number | null = null;
@@ -205,6 +207,8 @@ export class ClientSession<State, Input> extends Emitter<ClientSessionEvents<Sta
     if (!this.paused && this.net.connected) {
       const due = m.pacer.due(nowMs);
       for (let i = 0; i < due; i++) this.sendInput(m, nowMs);
+      // Inputs held for a batch (INPUTS_PER_MESSAGE) go out once the next ones are overdue (frames stalled).
+      if (due === 0 && nowMs - this.lastInputAt >= 1.5 * m.pacer.intervalMs) this.net.flushInputs();
     }
 
     // 2. render clock
@@ -271,7 +275,7 @@ export class ClientSession<State, Input> extends Emitter<ClientSessionEvents<Sta
     const timing = this.m?.timing;
     if (
       timing !== undefined &&
-      (timing.tickRate !== join.tickRate || timing.snapshotRate !== join.snapshotRate || timing.inputsPerMessage !== (join.inputsPerMessage ?? 1))
+      (timing.tickRate !== join.tickRate || timing.snapshotRate !== join.snapshotRate || timing.inputsPerMessage !== inputsPerMessageOf(join))
     ) {
       this.m = null;
     }
@@ -285,7 +289,7 @@ export class ClientSession<State, Input> extends Emitter<ClientSessionEvents<Sta
     const timing: Timing = {
       tickRate: join.tickRate,
       snapshotRate: join.snapshotRate,
-      inputsPerMessage: join.inputsPerMessage ?? 1,
+      inputsPerMessage: inputsPerMessageOf(join),
       tickMs,
       snapshotIntervalMs: snapshotIntervalTicks * tickMs,
     };
@@ -317,6 +321,7 @@ export class ClientSession<State, Input> extends Emitter<ClientSessionEvents<Sta
     const seq = this.net.sendInput(this.options.encodeInput(input), renderTick);
     m.predictor.push(seq, input);
     m.rtt.onSent(seq, now);
+    this.lastInputAt = now;
     this.stats.inputsSent++;
     this.emit('input', { seq, input, renderTick, sentAt: now });
   }

@@ -53,6 +53,9 @@ export class LoopbackClient extends Emitter<NetClientEvents> implements SessionN
     return seq;
   }
 
+  /** Nothing is held: the loopback delivers every input on its own. */
+  flushInputs(): void {}
+
   /** Delivery of one snapshot from the server, through the downlink. */
   receive(bytes: Uint8Array): void {
     this.stats.bytesIn += bytes.length;

@@ -12,6 +12,7 @@ import type { ReplicationSchema } from '../codec/schema.js';
 import { clientParser } from '../net/msgpack-parser.js';
 import {
   EV,
+  inputsPerMessageOf,
   PROTOCOL_VERSION,
   type ChatMessage,
   type SeatRedirect,
@@ -122,9 +123,10 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
   private seq = 0;
   /**
    * Inputs chosen but not sent yet, while the server asks for several per message (JoinInfo.inputsPerMessage):
-   * the first one's seq and render tick, and the payloads in order.
+   * the message being built, [seq, ackTick, renderTick, payload, ...[renderTickOffset, payload]], and its input count.
    */
-  private readonly batch: { seq: number; renderTick: number; payloads: unknown[] } = { seq: 0, renderTick: 0, payloads: [] };
+  private batch: [seq: number, ackTick: number, renderTick: number, payload: unknown, ...later: unknown[]] = [0, 0, 0, null];
+  private batched = 0;
   /** Bumped whenever the mirror is replaced, so a snapshot held back by the gate cannot reach the new one. */
   private generation = 0;
   private readonly options: NetClientOptions<C>;
@@ -232,7 +234,7 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
   async leave(): Promise<void> {
     await this.request(EV.leaveRoom, {});
     this.joinInfo = null;
-    this.batch.payloads.length = 0;
+    this.dropHeldInputs();
     this.mirrorState = this.newMirror();
   }
 
@@ -277,23 +279,29 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
   sendInput(payload: unknown, renderTick: number = Math.max(0, this.mirrorState.latestTick)): number {
     const seq = ++this.seq;
     this.stats.inputsSent++;
-    const perMessage = this.joinInfo?.inputsPerMessage ?? 1;
-    if (perMessage <= 1) {
+    const perMessage = inputsPerMessageOf(this.joinInfo);
+    if (perMessage === 1) {
       this.emitInput([seq, this.mirrorState.latestTick, renderTick, payload], payload);
       return seq;
     }
-    const batch = this.batch;
-    if (batch.payloads.length === 0) {
-      batch.seq = seq;
-      batch.renderTick = renderTick;
-    }
-    batch.payloads.push(payload);
-    if (batch.payloads.length >= perMessage) {
-      const [first, ...later] = batch.payloads;
-      batch.payloads.length = 0;
-      this.emitInput([batch.seq, this.mirrorState.latestTick, batch.renderTick, first, ...later], payload);
-    }
+    if (this.batched === 0) this.batch = [seq, 0, renderTick, payload];
+    else this.batch.push(renderTick - this.batch[2], payload);
+    if (++this.batched >= perMessage) this.flushInputs();
     return seq;
+  }
+
+  /** Sends the inputs held for a batch now, however few (nothing when none is held). */
+  flushInputs(): void {
+    if (this.batched === 0) return;
+    // The ack is the newest applied snapshot when the message leaves.
+    this.batch[1] = this.mirrorState.latestTick;
+    this.batched = 0;
+    this.emitInput(this.batch, this.batch[3]);
+  }
+
+  /** A batch cut short by a leave or a new seat is never sent (the next input starts a new message). */
+  private dropHeldInputs(): void {
+    this.batched = 0;
   }
 
   /** Emits an input message (`sized`: a payload, for the outgoing gate's bandwidth estimate). */
@@ -307,7 +315,7 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
     gate(() => {
       // Held back by the gate: if the connection it was sent on is gone, so is the message.
       if (this.socket.connected && this.socket.id === connection) this.socket.emit(EV.input, message);
-    }, 16 + (message.length - 3) * estimateSize(sized));
+    }, 16 + (message.length / 2 - 1) * estimateSize(sized));
   }
 
   // ---- internals ----
@@ -421,7 +429,7 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
     this.joinInfo = join;
     // Continue the sequence where the server is, so no input is applied twice or skipped as a duplicate.
     this.seq = Math.max(this.seq, join.lastInputSeq);
-    this.batch.payloads.length = 0;
+    this.dropHeldInputs();
     this.mirrorState = this.newMirror(game.schema);
   }
 

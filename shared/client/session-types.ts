@@ -133,5 +133,7 @@ export interface SessionNet {
   readonly stats: { readonly bytesIn: number; readonly bytesOut: number };
   readonly lastSeq: number;
   sendInput(payload: unknown, renderTick?: number): number;
+  /** Sends inputs held back for a batch (JoinInfo.inputsPerMessage) now. */
+  flushInputs(): void;
   on<K extends keyof NetClientEvents>(event: K, listener: (value: NetClientEvents[K]) => void): () => void;
 }

@@ -119,7 +119,9 @@ export function validPacket(kind: ClientPacketKind, rng: FuzzRng, counters: Clie
       const tick = rng.int(100_000);
       const seq = counters.seq + 1;
       counters.seq += count;
-      const message = [seq, tick - 1, Math.max(0, tick - rng.int(8)), ...payloads];
+      const renderTick = Math.max(0, tick - rng.int(8));
+      const later = payloads.slice(1).flatMap((payload, i) => [i + rng.int(2), payload]);
+      const message = [seq, tick - 1, renderTick, payloads[0], ...later];
       return { type: 2, nsp: '/', data: [EV.input, message] };
     }
     case EV.listRooms:

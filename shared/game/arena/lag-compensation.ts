@@ -25,18 +25,21 @@ export const LAG_COMPENSATION_TICKS = 8;
 
 /** One player's hit volume at one tick. */
 export interface HitCircle {
-  id: number;
-  x: number;
-  y: number;
-  r: number;
-  alive: boolean;
+  readonly id: number;
+  readonly x: number;
+  readonly y: number;
+  readonly r: number;
+  readonly alive: boolean;
 }
 
-/** The hit circles of all players at the end of one tick, in player id order (recycled: see recordHistory). */
+/** The hit circles of all players at the end of one tick, in player id order. */
 export interface HistoryFrame {
-  tick: number;
-  readonly circles: HitCircle[];
+  readonly tick: number;
+  readonly circles: readonly HitCircle[];
 }
+
+/** A frame as recordHistory refills it: only this file writes to frames (readers get them read-only). */
+type RecycledFrame = { tick: number; circles: { -readonly [K in keyof HitCircle]: HitCircle[K] }[] };
 
 function currentCircles(world: ArenaWorld): HitCircle[] {
   return world.players.map((p) => ({ id: p.id, x: p.x, y: p.y, r: PLAYER_RADIUS, alive: p.alive }));
@@ -49,7 +52,8 @@ function currentCircles(world: ArenaWorld): HitCircle[] {
  * the frame that falls out of the window is refilled in place instead, circle objects included.
  */
 export function recordHistory(world: ArenaWorld): void {
-  const history = world.history;
+  // Every frame is a plain object made here or by deserializeArenaWorld: writable under its read-only type.
+  const history = world.history as RecycledFrame[];
   while (history.length > LAG_COMPENSATION_TICKS) history.shift();
   const frame = history.length === LAG_COMPENSATION_TICKS ? history.shift()! : { tick: 0, circles: [] };
   frame.tick = world.tick;
