@@ -6,6 +6,7 @@
 // as the Map the mirror used to build did: the baseline's order, dropped ids removed, new ids appended.
 
 import type { EntityState } from './schema.js';
+import { indexOfSorted } from './sorted-index.js';
 
 /** Which id each slot holds (insertion order) and an index by id. Immutable; shared between states. */
 export class EntityLayout {
@@ -26,17 +27,8 @@ export class EntityLayout {
 
   /** The slot of `id`, or -1 (binary search; anything that is not one of the ids is absent, NaN included). */
   slotOf(id: number): number {
-    const sorted = this.sortedIds;
-    let lo = 0;
-    let hi = sorted.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = sorted[mid];
-      if (at === id) return this.sortedSlots[mid];
-      if (at < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    const k = indexOfSorted(this.sortedIds, this.sortedIds.length, id);
+    return k < 0 ? -1 : this.sortedSlots[k];
   }
 
   /**

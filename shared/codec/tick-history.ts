@@ -10,6 +10,7 @@
 // commit is allocated once the arrays have grown to the room's size.
 
 import { MsgpackWriter } from './msgpack-writer.js';
+import { indexOfSorted } from './sorted-index.js';
 import type { EntityView, FieldValue, GameEvent } from './schema.js';
 
 export interface TickEvent {
@@ -102,17 +103,7 @@ export class CommittedTick {
 
   /** The index of entity `id`, or -1 (binary search: ids ascend). */
   indexOf(id: number): number {
-    const ids = this.ids;
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = ids[mid];
-      if (at === id) return mid;
-      if (at < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return indexOfSorted(this.ids, this.count, id);
   }
 }
 
