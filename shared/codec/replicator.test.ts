@@ -125,6 +125,41 @@ describe('baselines and acknowledgements', () => {
     expect(step(7, [player(1, 17, 10)]).baselineTick).toBe(6);
   });
 
+  it('keeps as many commits as its clients acknowledge behind: grows for a late client, shrinks after it leaves', () => {
+    const replicator = new Replicator(testSchema, { interestRadius: 100 });
+    const onTime = { client: replicator.addClient(), mirror: new SnapshotMirror(testSchema), lag: 2 };
+    const late = { client: replicator.addClient(), mirror: new SnapshotMirror(testSchema), lag: 40 };
+    const sent = new Map<object, number[]>([[onTime, []], [late, []]]);
+    let tick = 0;
+    const run = (ticks: number, clients: (typeof onTime)[]) => {
+      const baselines = new Map<object, (number | null)[]>(clients.map((c) => [c, []]));
+      for (let end = tick + ticks; tick < end; ) {
+        tick++;
+        replicator.commitTick(tick, [player(1, tick % 90, 10), matchClock(9, tick)], []);
+        for (const c of clients) {
+          const applied = c.mirror.apply(replicator.encodeFor(c.client, ORIGIN, H))!;
+          expect(applied.state.get(9)?.values[0]).toBe(tick);
+          baselines.get(c)!.push(applied.baselineTick);
+          // Acknowledges, `lag` commits late, what it applied.
+          sent.get(c)!.push(tick);
+          const acked = sent.get(c)!.at(-1 - c.lag);
+          if (acked !== undefined) replicator.acknowledge(c.client, acked);
+        }
+      }
+      return baselines;
+    };
+    expect(replicator.historyCapacity).toBe(16);
+    const both = run(200, [onTime, late]);
+    // The late client's baseline never left the ring: after its first acknowledgement, only deltas.
+    expect(both.get(late)!.slice(late.lag + 2).every((b) => b !== null)).toBe(true);
+    expect(both.get(onTime)!.slice(onTime.lag + 2).every((b) => b !== null)).toBe(true);
+    expect(replicator.historyCapacity).toBe(64);
+    replicator.removeClient(late.client);
+    const alone = run(700, [onTime]);
+    expect(alone.get(onTime)!.every((b) => b !== null)).toBe(true);
+    expect(replicator.historyCapacity).toBe(16);
+  });
+
   it('a client that never acks gets full snapshots', () => {
     const { step } = setup();
     for (let t = 1; t <= 5; t++) {

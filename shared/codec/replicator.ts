@@ -28,7 +28,10 @@ import { KIND_CHANGED, TickEncodingCache, type DeltaCache } from './tick-encodin
 import { TickHistory, type CommittedTick, type TickEvent } from './tick-history.js';
 
 export interface ReplicatorOptions {
-  /** Committed ticks kept as possible baselines (the ring size). Default 64. */
+  /**
+   * The most committed ticks kept as possible baselines. Default 64. The ring holds as many as the
+   * clients' acknowledgements lag behind (at least 16, or historyTicks if less): see sizeHistory.
+   */
   readonly historyTicks?: number;
   /** World units: every entity within this distance (per axis) of a client's focus is sent to it. */
   readonly interestRadius: number;
@@ -59,6 +62,10 @@ export interface ReplicationClient {
   readonly baselineTick: number;
 }
 
+/** Commits the tick ring holds at first and at least (when historyTicks allows): ~0.5 s at 30 snapshots/s. */
+const MIN_RING_TICKS = 16;
+/** Commits in a row that the clients must stay within a quarter of the ring before it is halved (~10 s at 30/s). */
+const SHRINK_AFTER_COMMITS = 300;
 /** The most rings of cells an interest area may span (keeps a per-cell interest query bounded). */
 const MAX_RINGS = 64;
 const NO_IDS: readonly number[] = [];
@@ -125,6 +132,10 @@ export class Replicator {
   private readonly hysteresis: boolean;
   private readonly isReliable: (event: GameEvent) => boolean;
   private nextClientId = 1;
+  /** Clients not removed: how far behind they acknowledge sizes the tick ring. */
+  private readonly clients = new Set<ClientState>();
+  /** Commits in a row during which every client stayed within a quarter of the ring. */
+  private roomyCommits = 0;
 
   // Scratch reused by every encodeFor call.
   private readonly output = (sharedOutput ??= { writer: new MsgpackWriter(16 * 1024), slab: new ByteSlab() });
@@ -159,7 +170,7 @@ export class Replicator {
     if (rings > MAX_RINGS) throw new RangeError(`interestRadius / cellSize must be <= ${MAX_RINGS}`);
     this.historyTicks = historyTicks;
     this.hysteresis = hysteresis > 0;
-    this.history = new TickHistory(historyTicks);
+    this.history = new TickHistory(Math.min(historyTicks, MIN_RING_TICKS));
     const isGlobal = schema.kinds.map((kind) => kind.global === true);
     this.grid = new InterestGrid(cellSize, rings, hysteresis, isGlobal, this.stats);
     this.cache = new TickEncodingCache(schema, velocityIndices(schema), this.stats);
@@ -191,6 +202,7 @@ export class Replicator {
       }
       checkEvent(event);
     }
+    this.sizeHistory();
     const committed = this.history.push(tick, sorted, events, this.isReliable);
     this.spareSortedViews = this.sortedViews;
     this.sortedViews = sorted;
@@ -201,7 +213,9 @@ export class Replicator {
   }
 
   addClient(): ReplicationClient {
-    return new ClientState(this, this.nextClientId++, this.historyTicks);
+    const client = new ClientState(this, this.nextClientId++, this.historyTicks);
+    this.clients.add(client);
+    return client;
   }
 
   /** Forgets a client; using it afterwards throws. */
@@ -209,6 +223,48 @@ export class Replicator {
     const state = this.own(client);
     state.removed = true;
     state.sent.clear();
+    this.clients.delete(state);
+  }
+
+  /** Commits the tick ring holds (for tests and memory accounting). */
+  get historyCapacity(): number {
+    return this.history.capacity;
+  }
+
+  /**
+   * Sizes the tick ring before a commit. A commit is still needed while some client may acknowledge it
+   * or holds it as its baseline: it is in that client's sent history, which starts at its baseline. The
+   * ring doubles (up to historyTicks) rather than evict such a commit, and halves (down to MIN_RING_TICKS)
+   * once every client has stayed within a quarter of it for SHRINK_AFTER_COMMITS commits. Clients on time
+   * acknowledge a round trip behind, a few commits: a room then keeps 16 commits, not 64 (most of the
+   * memory a room holds per player).
+   */
+  private sizeHistory(): void {
+    const history = this.history;
+    const latest = history.latest;
+    if (latest === undefined) return;
+    let oldestNeeded = Infinity;
+    for (const client of this.clients) {
+      const oldest = client.sent.oldestTick;
+      if (oldest >= 0 && oldest < oldestNeeded) oldestNeeded = oldest;
+    }
+    const capacity = history.capacity;
+    const evicted = history.evictedByNextPush;
+    if (evicted !== undefined && evicted.tick >= oldestNeeded && capacity < this.historyTicks) {
+      history.resize(Math.min(this.historyTicks, capacity * 2));
+      this.roomyCommits = 0;
+      return;
+    }
+    if (capacity <= MIN_RING_TICKS) return;
+    // Commits from the oldest needed one to the next (which the next push adds); all of the ring if the
+    // oldest needed one has left it already.
+    const oldest = oldestNeeded === Infinity ? latest : history.get(oldestNeeded);
+    const span = oldest === undefined ? capacity : latest.seq - oldest.seq + 2;
+    if (span > capacity / 4) this.roomyCommits = 0;
+    else if (++this.roomyCommits >= SHRINK_AFTER_COMMITS) {
+      history.resize(Math.max(MIN_RING_TICKS, capacity / 2));
+      this.roomyCommits = 0;
+    }
   }
 
   /**

@@ -31,6 +31,11 @@ export class SentHistory {
     return this.capacity;
   }
 
+  /** The oldest tick recorded (the acknowledged baseline, or the first sent after it), -1 when none. */
+  get oldestTick(): number {
+    return this.size === 0 ? -1 : this.ticks[this.head];
+  }
+
   get latestTick(): number {
     return this.size === 0 ? -1 : this.ticks[(this.head + this.size - 1) % this.capacity];
   }

@@ -65,3 +65,54 @@ describe('tick history', () => {
     expect(committed.eventBytes.slice(0, committed.eventEnds[1])).toEqual(bytes);
   });
 });
+
+describe('tick history resized', () => {
+  /** What the ring answers for every tick and seq around the `pushed` commits (tick = 10 * (seq + 1)). */
+  function held(history: TickHistory, pushed: number): number[] {
+    const found: number[] = [];
+    for (let seq = -1; seq <= pushed; seq++) {
+      const bySeq = history.bySeq(seq);
+      const byTick = history.get(10 * (seq + 1));
+      expect(byTick).toBe(bySeq);
+      if (bySeq === undefined) continue;
+      expect(bySeq.seq).toBe(seq);
+      expect(valuesOf(bySeq, 0)).toEqual(world(10 * (seq + 1))[0].values);
+      found.push(seq);
+    }
+    return found;
+  }
+  const push = (history: TickHistory, seq: number) => history.push(10 * (seq + 1), world(10 * (seq + 1)), [], everyEventReliable);
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  it('grown, keeps every commit and then fills the new slots before evicting', () => {
+    const history = new TickHistory(4);
+    for (let seq = 0; seq < 10; seq++) push(history, seq);
+    expect(held(history, 10)).toEqual(range(6, 9));
+    expect(history.evictedByNextPush?.seq).toBe(6);
+    history.resize(8);
+    expect(history.capacity).toBe(8);
+    expect(held(history, 10)).toEqual(range(6, 9));
+    expect(history.evictedByNextPush).toBeUndefined();
+    for (let seq = 10; seq < 14; seq++) push(history, seq);
+    expect(held(history, 14)).toEqual(range(6, 13));
+    expect(history.evictedByNextPush?.seq).toBe(6);
+    push(history, 14);
+    expect(held(history, 15)).toEqual(range(7, 14));
+  });
+
+  it('shrunk, keeps the newest commits that fit', () => {
+    const history = new TickHistory(8);
+    for (let seq = 0; seq < 13; seq++) push(history, seq);
+    history.resize(3);
+    expect(held(history, 13)).toEqual(range(10, 12));
+    expect(history.evictedByNextPush?.seq).toBe(10);
+    push(history, 13);
+    expect(held(history, 14)).toEqual(range(11, 13));
+    // Before the ring is full, shrinking keeps what there is.
+    const young = new TickHistory(8);
+    for (let seq = 0; seq < 2; seq++) push(young, seq);
+    young.resize(4);
+    expect(held(young, 2)).toEqual([0, 1]);
+    expect(young.evictedByNextPush).toBeUndefined();
+  });
+});

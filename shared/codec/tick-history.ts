@@ -2,8 +2,8 @@
 // against) and the game events of each, with the events pre-encoded once so they can be spliced into
 // every snapshot that carries them.
 //
-// Why flat and recycled: a commit lives ~2 s (the ring), long enough for V8 to promote whatever it holds
-// to the old generation. Kept as the game's view objects (an object and a values array per entity, a
+// Why flat and recycled: a commit lives as long as the ring keeps it (a few hundred ms to ~2 s), long
+// enough for V8 to promote whatever it holds to the old generation. Kept as the game's view objects (an object and a values array per entity, a
 // Map, three typed arrays per commit) that was ~7 KB of old-generation garbage per room per snapshot,
 // which made the committed heap grow to several times the live one. Each slot of the ring is one
 // CommittedTick whose arrays are overwritten by the commit that evicts it: nothing per entity or per
@@ -107,15 +107,33 @@ export class CommittedTick {
   }
 }
 
-/** Fixed-capacity ring of the last `capacity` commits, looked up by tick or sequence number. */
+/**
+ * Ring of the last `capacity` commits, looked up by tick or sequence number. Commit `seq` lives in slot
+ * `seq % capacity`; resize() changes the capacity (the replicator sizes it to how far behind its clients
+ * acknowledge), keeping the newest commits that fit.
+ */
 export class TickHistory {
-  private readonly ring: CommittedTick[] = [];
+  private ring: CommittedTick[] = [];
   private nextSeq = 0;
+  /** Sequence number of the oldest commit held (commits firstSeq..nextSeq-1 are in the ring). */
+  private firstSeq = 0;
 
-  constructor(readonly capacity: number) {}
+  constructor(private size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError('capacity must be an integer >= 1');
+  }
+
+  /** How many commits the ring holds once full. */
+  get capacity(): number {
+    return this.size;
+  }
 
   get latest(): CommittedTick | undefined {
-    return this.nextSeq === 0 ? undefined : this.ring[(this.nextSeq - 1) % this.capacity];
+    return this.nextSeq === 0 ? undefined : this.ring[(this.nextSeq - 1) % this.size];
+  }
+
+  /** The commit the next push() evicts (the oldest, once the ring is full), else undefined. */
+  get evictedByNextPush(): CommittedTick | undefined {
+    return this.nextSeq - this.firstSeq < this.size ? undefined : this.ring[this.firstSeq % this.size];
   }
 
   /** The sequence number the next committed tick will get. */
@@ -129,7 +147,7 @@ export class TickHistory {
    */
   push(tick: number, sortedViews: readonly EntityView[], events: readonly TickEvent[], isReliable: (event: GameEvent) => boolean): CommittedTick {
     const seq = this.nextSeq;
-    const slot = seq % this.capacity;
+    const slot = seq % this.size;
     let committed = this.ring[slot];
     if (committed === undefined) {
       committed = new CommittedTick();
@@ -137,16 +155,31 @@ export class TickHistory {
     }
     committed.fill(tick, seq, sortedViews, events, isReliable);
     this.nextSeq = seq + 1;
+    this.firstSeq = Math.max(this.firstSeq, this.nextSeq - this.size);
     return committed;
+  }
+
+  /**
+   * Holds up to `capacity` commits from now on. Growing keeps every commit; shrinking keeps the newest
+   * `capacity` and lets the older ones (and their slots' arrays) go.
+   */
+  resize(capacity: number): void {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be an integer >= 1');
+    const ring: CommittedTick[] = [];
+    const first = Math.max(this.firstSeq, this.nextSeq - capacity);
+    for (let seq = first; seq < this.nextSeq; seq++) ring[seq % capacity] = this.ring[seq % this.size];
+    this.ring = ring;
+    this.size = capacity;
+    this.firstSeq = first;
   }
 
   /** The commit of `tick`, if it is still in the ring (binary search: ticks ascend with seq). */
   get(tick: number): CommittedTick | undefined {
-    let lo = Math.max(0, this.nextSeq - this.capacity);
+    let lo = this.firstSeq;
     let hi = this.nextSeq - 1;
     while (lo <= hi) {
       const mid = lo + ((hi - lo) >>> 1);
-      const committed = this.ring[mid % this.capacity];
+      const committed = this.ring[mid % this.size];
       if (committed.tick === tick) return committed;
       if (committed.tick < tick) lo = mid + 1;
       else hi = mid - 1;
@@ -156,7 +189,7 @@ export class TickHistory {
 
   /** The commit with sequence number `seq`, if still in the ring. */
   bySeq(seq: number): CommittedTick | undefined {
-    if (seq < 0 || seq >= this.nextSeq || seq < this.nextSeq - this.capacity) return undefined;
-    return this.ring[seq % this.capacity];
+    if (seq < this.firstSeq || seq >= this.nextSeq) return undefined;
+    return this.ring[seq % this.size];
   }
 }

@@ -265,8 +265,23 @@ describe('shortcut events read from their fixed layout', () => {
     expect(outcome(serverParser, withAck, 'i')).toEqual({ decoded: { type: 2, nsp: '/', data: ['i', [1, 2, 3, [4]]], id: 9 } });
   });
 
-  // Tight limits: the reader must bound array lengths and depth exactly as the generic decoder does.
-  const tightParser = createParser({ ...SERVER_PARSER_LIMITS, maxArrayLength: 3, maxDepth: 4 });
+  it('reads snapshots (one bin argument, of every bin width) without the generic decoder, as views of the frame', () => {
+    const counts = { ...clientParser.shortcutCounts };
+    const sizes = [0, 1, 255, 256, 65_535, 65_536, 70_000];
+    for (const size of sizes) {
+      const snapshot = Uint8Array.from({ length: size }, (_, i) => (i * 7) & 0xff);
+      const frame = encodeWith(serverParser, { type: PacketType.EVENT, nsp: '/', data: ['s', snapshot] });
+      const result = outcome(clientParser, frame, 's');
+      expect(result).toEqual({ shortcut: ['s', snapshot] });
+      const bytes = ('shortcut' in result ? result.shortcut[1] : null) as Uint8Array;
+      expect(bytes.buffer).toBe(frame.buffer);
+    }
+    expect(clientParser.shortcutCounts.fixedLayout - counts.fixedLayout).toBe(sizes.length);
+    expect(clientParser.shortcutCounts.generic - counts.generic).toBe(0);
+  });
+
+  // Tight limits: the reader must bound array lengths, depth and bins exactly as the generic decoder does.
+  const tightParser = createParser({ ...SERVER_PARSER_LIMITS, maxArrayLength: 3, maxDepth: 4, maxBinLength: 40 });
 
   it.each([
     ['the server\'s limits', serverParser],
@@ -276,6 +291,8 @@ describe('shortcut events read from their fixed layout', () => {
       input.map((envelope) => inputFrame([envelope])),
       // More arguments, nested arrays beyond the depth limit, other event names.
       fc.array(fc.oneof(int32ish, fc.array(fc.oneof(int32ish, fc.array(int32ish, { maxLength: 4 })), { maxLength: 5 })), { maxLength: 5 }).map(inputFrame),
+      // Bins, alone or in arrays, around the limits (64 bytes on the server, 40 in the tight parser).
+      fc.array(fc.oneof(fc.uint8Array({ maxLength: 70 }), fc.array(fc.oneof(int32ish, fc.uint8Array({ maxLength: 70 })), { maxLength: 3 })), { maxLength: 3 }).map(inputFrame),
       fc.constantFrom('i', 'j', 'disconnect').map((name) => encodeWith(clientParser, { type: PacketType.EVENT, nsp: '/', data: [name, [1, 2]] })),
     );
     const edit = fc.oneof(

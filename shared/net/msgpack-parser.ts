@@ -13,6 +13,7 @@
 
 import { Decoder as MsgpackDecoder, Encoder as MsgpackEncoder, type ExtensionCodecType } from '@msgpack/msgpack';
 import { LIMITS, RESERVED_EVENTS } from '../protocol.js';
+import { writeEventPacket } from './event-packet-writer.js';
 
 /** socket.io packet types (protocol v5). The msgpack format has no BINARY_* types: bytes travel inline. */
 export const PacketType = {
@@ -189,6 +190,11 @@ const wireEncoder = new MsgpackEncoder({ ignoreUndefined: true, extensionCodec: 
 
 class MsgpackPacketEncoder implements PacketEncoder {
   encode(packet: OutgoingPacket): [Uint8Array] {
+    // Inputs and most requests: integer arguments, written without the generic Encoder.
+    if (packet.type === PacketType.EVENT && packet.nsp === '/' && Array.isArray(packet.data)) {
+      const bytes = writeEventPacket(packet.data, packet.id);
+      if (bytes !== null) return [bytes];
+    }
     // A fresh envelope rather than the packet itself: drops socket.io-client's `options` ({compress}, ~19
     // bytes) without mutating the packet, which the client Manager still reads after encoding.
     // `encode` (not `encodeSharedRef`): socket.io queues and broadcasts these bytes, they must not be reused.
@@ -345,6 +351,7 @@ interface ShortcutLayout {
   /** Array levels an argument may nest (the limits' maxDepth less the packet map and `data`). */
   readonly argLevels: number;
   readonly maxArrayLength: number;
+  readonly maxBinLength: number;
 }
 
 /**
@@ -369,6 +376,7 @@ function shortcutLayout(
     tail: Uint8Array.of(...wireEncoder.encode('nsp'), ...wireEncoder.encode('/')),
     argLevels: limits.maxDepth - 2,
     maxArrayLength: limits.maxArrayLength,
+    maxBinLength: limits.maxBinLength,
   };
 }
 
@@ -418,25 +426,49 @@ function readInteger(bytes: Uint8Array): number | undefined {
   }
 }
 
-/** An integer, or a fixarray of such values nested at most `levels` deep; undefined for anything else. */
-function readArgument(bytes: Uint8Array, levels: number, maxArrayLength: number): unknown {
+/**
+ * A bin value (bin 8/16/32) of at most `maxBinLength` bytes, as a view into `bytes` (the generic Decoder's
+ * bins are views too), or undefined when the next value is not one.
+ */
+function readBin(bytes: Uint8Array, maxBinLength: number): Uint8Array | undefined {
+  const at = readAt;
+  const b = bytes[at];
+  const size = b === 0xc4 ? 1 : b === 0xc5 ? 2 : b === 0xc6 ? 4 : 0;
+  if (size === 0 || at + 1 + size > bytes.length) return undefined;
+  const b1 = bytes[at + 1]!;
+  const length =
+    size === 1 ? b1 : size === 2 ? (b1 << 8) | bytes[at + 2]! : b1 * 0x1000000 + ((bytes[at + 2]! << 16) | (bytes[at + 3]! << 8) | bytes[at + 4]!);
+  const start = at + 1 + size;
+  if (length > maxBinLength || start + length > bytes.length) return undefined;
+  readAt = start + length;
+  return bytes.subarray(start, start + length);
+}
+
+/**
+ * An integer, a bin, or a fixarray of such values nested at most `levels` deep; undefined for anything
+ * else. Arrays are allocated at their final length (no growth while filling).
+ */
+function readArgument(bytes: Uint8Array, levels: number, layout: ShortcutLayout): unknown {
   const b = bytes[readAt];
-  if (b === undefined || b < 0x90 || b > 0x9f) return readInteger(bytes);
+  if (b === undefined) return undefined;
+  if (b >= 0xc4 && b <= 0xc6) return readBin(bytes, layout.maxBinLength);
+  if (b < 0x90 || b > 0x9f) return readInteger(bytes);
   const length = b & 0x0f;
-  if (levels === 0 || length > maxArrayLength) return undefined;
+  if (levels === 0 || length > layout.maxArrayLength) return undefined;
   readAt++;
-  const out: unknown[] = [];
+  const out: unknown[] = new Array(length);
   for (let i = 0; i < length; i++) {
-    const value = readArgument(bytes, levels - 1, maxArrayLength);
+    const value = readArgument(bytes, levels - 1, layout);
     if (value === undefined) return undefined;
-    out.push(value);
+    out[i] = value;
   }
   return out;
 }
 
 /**
  * The data ([name, ...args]) of a frame that is exactly a shortcut event in our Encoder's layout with
- * integer arguments (an input: [seq, ackTick, renderTick, [keys, aim]]), else null. Reading those bytes
+ * integer, bin or array-of-those arguments (an input: [seq, ackTick, renderTick, [keys, aim]]; a
+ * snapshot: its bytes), else null. Reading those bytes
  * directly costs a fraction of the generic msgpack Decoder plus validation. It only accepts frames that
  * the generic path decodes to equal data and accepts (same limits; the differential test checks it):
  * anything else, malformed or not, returns null and goes the generic way, which judges it.
@@ -448,11 +480,13 @@ function readShortcutFrame(bytes: Uint8Array, layout: ShortcutLayout): unknown[]
   if (header === undefined || header < 0x91 || header > 0x9f || (header & 0x0f) > layout.maxArrayLength) return null;
   readAt++;
   if (!matches(bytes, layout.name)) return null;
-  const data: unknown[] = [layout.nameString];
-  for (let i = (header & 0x0f) - 1; i > 0; i--) {
-    const value = readArgument(bytes, layout.argLevels, layout.maxArrayLength);
+  const length = header & 0x0f;
+  const data: unknown[] = new Array(length);
+  data[0] = layout.nameString;
+  for (let i = 1; i < length; i++) {
+    const value = readArgument(bytes, layout.argLevels, layout);
     if (value === undefined) return null;
-    data.push(value);
+    data[i] = value;
   }
   if (!matches(bytes, layout.tail) || readAt !== bytes.length) return null;
   return data;
@@ -540,7 +574,8 @@ export function createParser(limits: ParserLimits): SocketIoParser {
      * event that arrives thirty times a second from every client (inputs), socket.io's dispatch (a packet
      * object, namespace lookup, packet switch, catch-all listeners, middleware, EventEmitter, two
      * nextTicks) costs more than handling it. The packet is validated exactly as any other; a frame in
-     * our Encoder's own layout with integer arguments is read without the generic msgpack Decoder.
+     * our Encoder's own layout with integer and bin arguments is read without the generic msgpack
+     * Decoder. Clients use it too (the bots' lean socket, for snapshots).
      */
     setShortcut(name: string, handler: ShortcutHandler): void {
       if (!layouts.has(name)) layouts.set(name, shortcutLayout(name, limits, accepted, namespaces));

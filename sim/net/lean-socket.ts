@@ -11,6 +11,7 @@
 import { EventEmitter } from 'node:events';
 import type { ClientConnection, ConnectionOptions } from '../../shared/client/client-connection.js';
 import { clientParser, PacketRejected, PacketType, type DecodedPacket, type PacketDecoder, type PacketEncoder } from '../../shared/net/msgpack-parser.js';
+import { EV } from '../../shared/protocol.js';
 import { engineUrl, type EngineCloseReason } from './lean-engine.js';
 import { LeanManager } from './lean-manager.js';
 
@@ -70,6 +71,8 @@ export class LeanSocket implements ClientConnection {
       },
     });
     this.decoder.on('decoded', (packet) => this.onPacket(packet));
+    // Snapshots, 30 a second, are read from their fixed layout straight to the event (see setShortcut).
+    this.decoder.setShortcut(EV.snapshot, (data) => this.onEvent(data));
     if (options.autoConnect !== false) this.connect();
   }
 
@@ -158,14 +161,8 @@ export class LeanSocket implements ClientConnection {
 
   private onPacket(packet: DecodedPacket): void {
     switch (packet.type) {
-      case PacketType.EVENT: {
-        if (!this.isConnected) return;
-        const data = packet.data as unknown[]; // the parser checked: a non-empty array, a string name first
-        // One argument (snapshots, chat, notices) without copying the array.
-        if (data.length === 2) this.events.emit(data[0] as string, data[1]);
-        else this.events.emit(data[0] as string, ...data.slice(1));
-        return;
-      }
+      case PacketType.EVENT:
+        return this.onEvent(packet.data as unknown[]); // the parser checked: a non-empty array, a string name first
       case PacketType.ACK: {
         const ack = packet.id === undefined ? undefined : this.pending.get(packet.id);
         if (ack === undefined) return;
@@ -185,6 +182,13 @@ export class LeanSocket implements ClientConnection {
         if (this.isConnected) this.onClose('io server disconnect');
         return;
     }
+  }
+
+  private onEvent(data: readonly unknown[]): void {
+    if (!this.isConnected) return;
+    // One argument (snapshots, chat, notices) without copying the array.
+    if (data.length === 2) this.events.emit(data[0] as string, data[1]);
+    else this.events.emit(data[0] as string, ...data.slice(1));
   }
 
   private onConnect(data: unknown): void {
