@@ -1,8 +1,9 @@
 // Prometheus metrics (prom-client): one registry per GameServer so tests can run several servers in one
 // process. Served as text at GET /metrics.
 
-import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DIRECTORY_OPS, type DirectoryOp, type RoomDirectory } from './cluster/room-directory.js';
+import { RecentQuantiles } from './recent-quantiles.js';
 import type { SnapshotCounts } from './snapshot-sender.js';
 
 export class ServerMetrics {
@@ -26,20 +27,18 @@ export class ServerMetrics {
     registers: [this.registry],
   });
   /** Exact recent quantiles of the same durations (the histogram's buckets are too coarse for benchmarks). */
-  readonly tickDurationRecent = new Summary({
+  readonly tickDurationRecent = new RecentQuantiles({
     name: 'game_tick_duration_recent_seconds',
     help: 'Scheduler tick duration quantiles over the last 10 seconds',
     percentiles: [0.5, 0.9, 0.99, 1],
     maxAgeSeconds: 10,
-    ageBuckets: 5,
     registers: [this.registry],
   });
-  readonly tickLatenessRecent = new Summary({
+  readonly tickLatenessRecent = new RecentQuantiles({
     name: 'game_tick_lateness_recent_seconds',
     help: 'Scheduler tick lateness quantiles over the last 10 seconds',
     percentiles: [0.5, 0.99, 1],
     maxAgeSeconds: 10,
-    ageBuckets: 5,
     registers: [this.registry],
   });
   readonly tickLateness = new Histogram({
