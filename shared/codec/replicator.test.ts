@@ -160,6 +160,26 @@ describe('baselines and acknowledgements', () => {
     expect(replicator.historyCapacity).toBe(16);
   });
 
+  it('sizes a ring whose historyTicks is not a power of two: up to it, and back down to 16', () => {
+    const replicator = new Replicator(testSchema, { interestRadius: 100, historyTicks: 35 });
+    const late = replicator.addClient();
+    const onTime = replicator.addClient();
+    for (let tick = 1; tick <= 1000; tick++) {
+      replicator.commitTick(tick, [player(1, tick % 90, 10)], []);
+      replicator.encodeFor(onTime, ORIGIN, H);
+      replicator.acknowledge(onTime, tick);
+      if (tick <= 100) {
+        replicator.encodeFor(late, ORIGIN, H);
+        if (tick > 34) replicator.acknowledge(late, tick - 34);
+      }
+      if (tick === 100) {
+        expect(replicator.historyCapacity).toBe(35);
+        replicator.removeClient(late);
+      }
+    }
+    expect(replicator.historyCapacity).toBe(16);
+  });
+
   it('a client that never acks gets full snapshots', () => {
     const { step } = setup();
     for (let t = 1; t <= 5; t++) {

@@ -262,7 +262,7 @@ export class Replicator {
     const span = oldest === undefined ? capacity : latest.seq - oldest.seq + 2;
     if (span > capacity / 4) this.roomyCommits = 0;
     else if (++this.roomyCommits >= SHRINK_AFTER_COMMITS) {
-      history.resize(Math.max(MIN_RING_TICKS, capacity / 2));
+      history.resize(Math.max(MIN_RING_TICKS, Math.floor(capacity / 2)));
       this.roomyCommits = 0;
     }
   }

@@ -22,7 +22,12 @@ const other = fc.oneof(fc.string(), fc.double(), fc.constant(null), fc.constant(
 const { value } = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, integer, integer, bin, other, fc.array(tie('value'), { maxLength: 18 })),
 }));
-const name = fc.oneof(fc.constantFrom('i', 's', 'room:list', 'chat:send'), fc.string({ maxLength: 40 }), fc.string({ minLength: 250, maxLength: 300 }));
+const name = fc.oneof(
+  fc.constantFrom('i', 's', 'room:list', 'chat:send', '\uD800', 'a\uDC00b', 'é', 'ü'.repeat(60)),
+  fc.string({ maxLength: 40 }),
+  fc.string({ minLength: 250, maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 10 }),
+);
 
 describe('event packet writer', () => {
   it('property: writes the generic Encoder\'s bytes for any integer, bin and array arguments, or declines', () => {
@@ -56,5 +61,7 @@ describe('event packet writer', () => {
       expect(writeEventPacket(data, undefined), JSON.stringify(data)).toBeNull();
     }
     expect(writeEventPacket(['x', 1], -1)).toBeNull();
+    // A lone surrogate: the generic Encoder writes its 3-byte form, a TextEncoder U+FFFD.
+    expect(writeEventPacket(['\uD800', 1], undefined)).toBeNull();
   });
 });

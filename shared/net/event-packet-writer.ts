@@ -2,8 +2,9 @@
 // (, id)}, straight into a reused buffer when its arguments are integers, bins and arrays of those (an
 // input, a snapshot, most requests' ids). Byte for byte what the generic @msgpack/msgpack Encoder writes
 // for the same packet (the differential test checks it), without walking the packet map and its keys for
-// each of the 30 inputs a second every client sends. Anything else (strings, maps, floats, integers
-// beyond 32 bits) returns null: the generic Encoder writes it.
+// each of the 30 inputs a second every client sends. Anything else (string arguments, maps, floats,
+// integers beyond 32 bits, an event name that is not printable ASCII) returns null: the generic Encoder
+// writes it.
 //
 // Runs unchanged in Node and the browser: no Buffer.
 
@@ -38,12 +39,15 @@ function encodeString(text: string): Uint8Array {
   return out;
 }
 
-function encodedName(name: string): Uint8Array {
+/** An event name of printable ASCII only: other names go the generic way (it encodes lone surrogates its own way). */
+const ASCII_NAME = /^[\x20-\x7e]*$/;
+
+function encodedName(name: string): Uint8Array | null {
   let bytes = names.get(name);
-  if (bytes === undefined) {
-    bytes = encodeString(name);
-    if (names.size < MAX_CACHED_NAMES) names.set(name, bytes);
-  }
+  if (bytes !== undefined) return bytes;
+  if (!ASCII_NAME.test(name)) return null;
+  bytes = encodeString(name);
+  if (names.size < MAX_CACHED_NAMES) names.set(name, bytes);
   return bytes;
 }
 
@@ -132,12 +136,14 @@ function writeValue(value: unknown, depth: number): boolean {
 export function writeEventPacket(data: readonly unknown[], id: number | undefined): Uint8Array | null {
   const name = data[0];
   if (typeof name !== 'string' || (id !== undefined && !(Number.isSafeInteger(id) && id >= 0))) return null;
+  const nameBytes = encodedName(name);
+  if (nameBytes === null) return null;
   pos = 0;
   ensure(1);
   buffer[pos++] = id === undefined ? 0x83 : 0x84;
   writeBytes(TYPE_DATA);
   writeArrayHeader(data.length);
-  writeBytes(encodedName(name));
+  writeBytes(nameBytes);
   for (let i = 1; i < data.length; i++) if (!writeValue(data[i], 2)) return null;
   writeBytes(NSP_MAIN);
   if (id !== undefined) {
