@@ -1,4 +1,5 @@
-// A minimal msgpack writer for what snapshots contain: nil, integers, strings and array headers.
+// A minimal msgpack writer for what snapshots contain (nil, integers, strings and array headers), and the
+// map headers and bins of the socket.io packets of integer-only events (shared/net/event-packet-writer.ts).
 //
 // Why not @msgpack/msgpack's Encoder: snapshots are spliced from pre-encoded pieces, so the hot path
 // writes single integers and array headers into a shared buffer and copies byte ranges; the general
@@ -43,18 +44,11 @@ export class MsgpackWriter {
   }
 
   writeArrayHeader(length: number): void {
-    this.ensure(5);
-    const b = this.bytes;
-    if (length < 16) {
-      b[this.pos++] = 0x90 | length;
-    } else if (length < 0x10000) {
-      b[this.pos++] = 0xdc;
-      b[this.pos++] = length >>> 8;
-      b[this.pos++] = length & 0xff;
-    } else {
-      b[this.pos++] = 0xdd;
-      this.writeU32(length);
-    }
+    this.writeContainerHeader(length, 0x90, 0xdc, 0xdd);
+  }
+
+  writeMapHeader(size: number): void {
+    this.writeContainerHeader(size, 0x80, 0xde, 0xdf);
   }
 
   /** Writes a safe integer in its smallest msgpack format (callers validate integer-ness). */
@@ -101,19 +95,8 @@ export class MsgpackWriter {
     const byteLength = utf8Length(value);
     this.ensure(5 + byteLength);
     const b = this.bytes;
-    if (byteLength < 32) {
-      b[this.pos++] = 0xa0 | byteLength;
-    } else if (byteLength < 0x100) {
-      b[this.pos++] = 0xd9;
-      b[this.pos++] = byteLength;
-    } else if (byteLength < 0x10000) {
-      b[this.pos++] = 0xda;
-      b[this.pos++] = byteLength >>> 8;
-      b[this.pos++] = byteLength & 0xff;
-    } else {
-      b[this.pos++] = 0xdb;
-      this.writeU32(byteLength);
-    }
+    if (byteLength < 32) b[this.pos++] = 0xa0 | byteLength;
+    else this.writeLengthHeader(byteLength, 0xd9, 0xda, 0xdb);
     if (byteLength === value.length) {
       // ASCII fast path: every UTF-16 unit is one byte.
       let p = this.pos;
@@ -122,6 +105,14 @@ export class MsgpackWriter {
     } else {
       this.pos = writeUtf8(value, b, this.pos);
     }
+  }
+
+  /** Writes a bin (bin 8, 16 or 32) holding `value`'s bytes. */
+  writeBin(value: Uint8Array): void {
+    const length = value.byteLength;
+    this.ensure(5 + length);
+    this.writeLengthHeader(length, 0xc4, 0xc5, 0xc6);
+    this.writeRaw(value, 0, length);
   }
 
   writeValue(value: FieldValue): void {
@@ -141,6 +132,34 @@ export class MsgpackWriter {
     } else {
       b.set(source.subarray(start, start + length), this.pos);
       this.pos += length;
+    }
+  }
+
+  /** An array or map header: fix form (`fix | n`) under 16, else the 16- or 32-bit form. */
+  private writeContainerHeader(n: number, fix: number, type16: number, type32: number): void {
+    this.ensure(5);
+    if (n < 16) this.bytes[this.pos++] = fix | n;
+    else this.writeWideHeader(n, type16, type32);
+  }
+
+  /** A str or bin header: the 8-, 16- or 32-bit length form (room ensured by the caller). */
+  private writeLengthHeader(n: number, type8: number, type16: number, type32: number): void {
+    if (n < 0x100) {
+      this.bytes[this.pos++] = type8;
+      this.bytes[this.pos++] = n;
+    } else this.writeWideHeader(n, type16, type32);
+  }
+
+  /** `type16` and a 16-bit `n` under 2^16, else `type32` and a 32-bit `n`. */
+  private writeWideHeader(n: number, type16: number, type32: number): void {
+    const b = this.bytes;
+    if (n < 0x10000) {
+      b[this.pos++] = type16;
+      b[this.pos++] = n >>> 8;
+      b[this.pos++] = n & 0xff;
+    } else {
+      b[this.pos++] = type32;
+      this.writeU32(n);
     }
   }
 

@@ -25,6 +25,19 @@ describe('MsgpackWriter', () => {
     }
   });
 
+  it('writes map headers and bins of every width in the same format as @msgpack/msgpack', () => {
+    for (const size of [0, 15, 16, 65_535, 65_536]) {
+      const map = Object.fromEntries(Array.from({ length: size }, (_, i) => [`k${i}`, 0]));
+      const expected = encode(map);
+      const header = written((w) => w.writeMapHeader(size));
+      expect([...header]).toEqual([...expected.subarray(0, header.length)]);
+    }
+    for (const size of [0, 255, 256, 65_535, 65_536]) {
+      const bin = Uint8Array.from({ length: size }, (_, i) => i & 0xff);
+      expect(written((w) => w.writeBin(bin))).toEqual(encode(bin));
+    }
+  });
+
   it('round-trips any safe integer through @msgpack/msgpack and its own reader', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.integer({ min: -300, max: 300 })), (n) => {
