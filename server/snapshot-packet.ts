@@ -6,30 +6,12 @@
 // of socket.io-msgpack-parser.
 
 import { Encoder } from '@msgpack/msgpack';
+import { EVENT_PACKET_HEAD, MAIN_NAMESPACE_TAIL } from '../shared/net/event-packet-writer.js';
 import { EV } from '../shared/protocol.js';
 
-const EVENT = 2;
-const encoder = new Encoder();
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
 // fixmap(3) "type" 2 "data" fixarray(2) <event name>   ...   "nsp" "/"
-const HEAD = concat(
-  new Uint8Array([0x83]),
-  encoder.encode('type'),
-  encoder.encode(EVENT),
-  encoder.encode('data'),
-  new Uint8Array([0x92]),
-  encoder.encode(EV.snapshot),
-);
-const TAIL = concat(encoder.encode('nsp'), encoder.encode('/'));
+const HEAD = Uint8Array.of(...EVENT_PACKET_HEAD, 0x92, ...new Encoder().encode(EV.snapshot));
+const TAIL = MAIN_NAMESPACE_TAIL;
 
 /** Bytes of the socket.io packet that carries a snapshot of `n` bytes. */
 export function snapshotPacketLength(n: number): number {

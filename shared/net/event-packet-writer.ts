@@ -32,9 +32,11 @@ const typeAndData = (size: number) =>
     w.writeInt(EVENT);
     w.writeString('data');
   });
-const HEAD = typeAndData(3);
+/** Bytes before the data array of an event packet without ack id: fixmap(3) "type" 2 "data". */
+export const EVENT_PACKET_HEAD = typeAndData(3);
 const HEAD_WITH_ID = typeAndData(4);
-const NSP = encoded((w) => {
+/** Bytes after the data array of a main-namespace packet: "nsp" "/". */
+export const MAIN_NAMESPACE_TAIL = encoded((w) => {
   w.writeString('nsp');
   w.writeString('/');
 });
@@ -66,12 +68,12 @@ export function writeEventPacket(data: readonly unknown[], id: number | undefine
   if (typeof name !== 'string' || !ASCII_NAME.test(name)) return null;
   if (id !== undefined && !(Number.isSafeInteger(id) && id >= 0)) return null;
   writer.reset();
-  const head = id === undefined ? HEAD : HEAD_WITH_ID;
+  const head = id === undefined ? EVENT_PACKET_HEAD : HEAD_WITH_ID;
   writer.writeRaw(head, 0, head.length);
   writer.writeArrayHeader(data.length);
   writer.writeString(name);
   for (let i = 1; i < data.length; i++) if (!writeArgument(data[i], 2)) return null;
-  writer.writeRaw(NSP, 0, NSP.length);
+  writer.writeRaw(MAIN_NAMESPACE_TAIL, 0, MAIN_NAMESPACE_TAIL.length);
   if (id !== undefined) {
     writer.writeRaw(ID_KEY, 0, ID_KEY.length);
     writer.writeInt(id);

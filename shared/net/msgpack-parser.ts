@@ -13,7 +13,7 @@
 
 import { Decoder as MsgpackDecoder, Encoder as MsgpackEncoder, type ExtensionCodecType } from '@msgpack/msgpack';
 import { LIMITS, RESERVED_EVENTS } from '../protocol.js';
-import { writeEventPacket } from './event-packet-writer.js';
+import { EVENT_PACKET_HEAD, MAIN_NAMESPACE_TAIL, writeEventPacket } from './event-packet-writer.js';
 
 /** socket.io packet types (protocol v5). The msgpack format has no BINARY_* types: bytes travel inline. */
 export const PacketType = {
@@ -371,9 +371,9 @@ function shortcutLayout(
   if (limits.maxMapLength < 3 || limits.maxArrayLength < 1) return null;
   return {
     nameString: name,
-    head: Uint8Array.of(0x83, ...wireEncoder.encode('type'), ...wireEncoder.encode(PacketType.EVENT), ...wireEncoder.encode('data')),
+    head: EVENT_PACKET_HEAD,
     name: encodedName,
-    tail: Uint8Array.of(...wireEncoder.encode('nsp'), ...wireEncoder.encode('/')),
+    tail: MAIN_NAMESPACE_TAIL,
     argLevels: limits.maxDepth - 2,
     maxArrayLength: limits.maxArrayLength,
     maxBinLength: limits.maxBinLength,
