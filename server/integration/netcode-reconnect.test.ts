@@ -27,6 +27,10 @@ describe('netcode: reconnect mid-match', () => {
     me.session.on('input', (i) => sentSeqs.push(i.seq));
     const atReset: { pending: number; predicted: boolean }[] = [];
     me.session.on('reset', () => atReset.push({ pending: me.session.pendingInputs, predicted: me.session.predictedState !== null }));
+    const corrections: string[] = [];
+    me.session.on('reconcile', (r) => {
+      if (r.corrected) corrections.push(`tick ${r.tick} seq ${r.lastInputSeq} idle ${r.idleTicks} expected ${JSON.stringify(r.expected)} got ${JSON.stringify(r.authoritative)} resets ${atReset.length}`);
+    });
 
     const loop = new FrameLoop(16);
     loops.push(loop);
@@ -68,6 +72,7 @@ describe('netcode: reconnect mid-match', () => {
     expect(s.reconnects).toBe(1);
     expect(s.inputsLostOnReconnect).toBe(0);
     // The prediction was right before the drop and is right again after it.
+    expect(corrections).toEqual([]);
     expect(s.corrections).toBe(0);
     expect(me.session.predictedState).not.toBeNull();
   });

@@ -200,6 +200,30 @@ describe('ClientSession (loopback, virtual time)', () => {
     expect(me.client.lastSeq - lastAcked).toBeLessThan(8);
   });
 
+  it('ignores snapshots that arrive on the new connection before the rejoin reply: the prediction starts over after it', () => {
+    // Over a socket the reply and the first snapshots can be read together, and the snapshots handled
+    // first. They show the ticks the server ran while the player was away (the idle input of a player
+    // with no connection), which no prediction made before the drop could know.
+    const { time, me } = setup({}, 1, 3, () => ({ keys: KEY_RIGHT, aim: 0 }));
+    time.runUntil(3000);
+    expect(me.session.stats.corrections).toBe(0);
+    me.client.drop();
+    time.runUntil(4000);
+    let resets = 0;
+    me.session.on('reset', () => resets++);
+    const reconciledBeforeReply: number[] = [];
+    me.session.on('reconcile', (r) => {
+      if (resets === 0) reconciledBeforeReply.push(r.tick);
+    });
+    const snapshotsBefore = me.client.stats.snapshots;
+    me.client.rejoin(200);
+    expect(me.client.stats.snapshots).toBeGreaterThan(snapshotsBefore); // they did arrive first
+    expect(reconciledBeforeReply).toEqual([]);
+    time.runUntil(8000);
+    expect(me.session.stats.corrections).toBe(0);
+    expect(me.session.stats.predictedTicks).toBeGreaterThan(150);
+  });
+
   it('snaps the local player on respawn and never draws it while dead', () => {
     const { time, world, me } = setup({ latencyMs: 40 }, 0);
     time.runUntil(2000);

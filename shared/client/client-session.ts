@@ -336,6 +336,10 @@ export class ClientSession<State, Input> extends Emitter<ClientSessionEvents<Sta
   private onSnapshot(snapshot: AppliedSnapshot): void {
     const join = this.net.join;
     if (this.disposed || join === null) return;
+    // Between a drop and the rejoin reply: snapshots of the new connection, read before the reply, show
+    // ticks the server ran with no link to this player (its idle input for an absent player), which no
+    // prediction from before the drop can match. The rejoin resets the session; prediction restarts there.
+    if (this.paused) return;
     const m = this.machinery(join);
     const now = this.now();
 

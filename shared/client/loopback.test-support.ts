@@ -75,12 +75,17 @@ export class LoopbackClient extends Emitter<NetClientEvents> implements SessionN
     this.emit('disconnected', 'transport close');
   }
 
-  /** The connection comes back and the seat is taken back (NetClient does this on its own). */
-  rejoin(): JoinInfo {
+  /**
+   * The connection comes back and the seat is taken back (NetClient does this on its own). With
+   * `replyAfterMs`, the room's snapshots to the new connection arrive for that long before the reply
+   * does, as they can over a socket when the reply and a snapshot are read together.
+   */
+  rejoin(replyAfterMs = 0): JoinInfo {
     if (!this.seat || !this.join) throw new Error('loopback: nothing to rejoin');
     this.connected = true;
     this.mirror = new SnapshotMirror(this.server.game.schema);
     this.server.room.reattach(this.seat.playerId, this.server.linkFor(this));
+    if (replyAfterMs > 0) this.server.time.runUntil(this.server.time.now() + replyAfterMs);
     const join = { ...this.server.joinInfo(this.seat), lastInputSeq: this.seat.lastQueuedSeq };
     this.seq = Math.max(this.seq, join.lastInputSeq);
     this.join = join;
