@@ -93,7 +93,7 @@ async function startOurs(naive: boolean, env: Record<string, string> = {}): Prom
     loadCommand: (players, durationSec, jsonFile) => [
       'sim/bots/cli.ts', '--url', `http://127.0.0.1:${server.port}`,
       '--rooms', String(Math.ceil(players / WORKLOAD.playersPerRoom)), '--bots-per-room', String(Math.min(players, WORKLOAD.playersPerRoom)),
-      '--ramp', String(WORKLOAD.rampPerSec), '--duration', String(durationSec), '--light', '--behaviour', 'wander',
+      '--ramp', String(WORKLOAD.rampPerSec), '--duration', String(durationSec), '--light', '--behaviour', 'steady',
       '--max-failure-rate', '1', '--json', jsonFile, ...(naive ? ['--naive'] : []),
     ],
     readLoad(jsonFile) {

@@ -31,7 +31,7 @@ export const HELP = `usage: npm run bots -- [options]
   --ramp N                bots started per second, above 0 (default 50)
   --duration S            seconds to measure after the ramp, above 0 (default 30)
   --game NAME             the game to play: ${TOOL_GAME_NAMES} (default ${TOOL_GAMES[0]!.rules.name})
-  --behaviour B           how the bots play, one of the game's behaviours (the arena: fight | wander | idle;
+  --behaviour B           how the bots play, one of the game's behaviours (the arena: fight | wander | steady | idle;
                           default: the game's first); --behavior works too
   --latency MS            added one-way latency, 0 to 10,000 (default 0)
   --jitter MS             added jitter, +/- MS, 0 to 10,000 (default 0)

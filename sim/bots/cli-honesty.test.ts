@@ -172,7 +172,7 @@ describe('parseBotsArgs', () => {
       [['--seed', '1.5'], /^--seed must be/],
       [['--workers', '0'], /^--workers must be a whole number from 1 to 256, or auto, got "0"/],
       [['--workers', 'all'], /^--workers must be/],
-      [['--behaviour', 'run'], /^--behaviour for arena must be one of fight, wander, idle, got "run"/],
+      [['--behaviour', 'run'], /^--behaviour for arena must be one of fight, wander, steady, idle, got "run"/],
       [['--game', 'chess'], /^--game must be one of arena, blobs, got "chess"/],
     ];
     for (const [args, message] of refused) expect(refusal(...args), args.join(' ')).toMatch(message);

@@ -1,6 +1,7 @@
 // How a bot plays the arena, from what it can see: wander (change direction now and then, turn away
-// from walls it is pushing against) and fight (aim at the nearest visible enemy, fire the rifle when
-// in range, a rocket now and then). Pure and seeded, so a load run or benchmark is reproducible. The
+// from walls it is pushing against), fight (aim at the nearest visible enemy, fire the rifle when
+// in range, a rocket now and then) and steady (a new direction and aim exactly once a second, walls or
+// not: the load the peers benchmark gives every server, ours and the others alike). Pure and seeded, so a load run or benchmark is reproducible. The
 // arena's GameDefinition.createBot: server-hosted bots and the bots CLI both play with it.
 
 import type { EntityState } from '../../codec/schema.js';
@@ -12,8 +13,11 @@ import { DIRECTION_KEYS, KEY_FIRE_PRIMARY, KEY_FIRE_SECONDARY, type ArenaInput }
 import { AIM_STEPS } from './units.js';
 import { KIND_MATCH, KIND_PLAYER, MATCH_FIELD, PHASE_INTERMISSION, PLAYER_FIELD, PLAYER_FLAG_ALIVE } from './view.js';
 
-export const ARENA_BOT_BEHAVIOURS = ['fight', 'wander', 'idle'] as const;
+export const ARENA_BOT_BEHAVIOURS = ['fight', 'wander', 'steady', 'idle'] as const;
 export type BotBehaviour = (typeof ARENA_BOT_BEHAVIOURS)[number];
+
+/** A steady bot's ticks between two changes of direction and aim: once a second at 30 ticks/s. */
+export const STEADY_TURN_TICKS = 30;
 
 export interface BotView {
   readonly self: { readonly x: number; readonly y: number; readonly alive: boolean } | null;
@@ -42,6 +46,14 @@ export class ArenaBrain {
   /** The input for this tick. */
   think(view: BotView): ArenaInput {
     if (this.behaviour === 'idle' || !view.self || !view.self.alive || view.intermission) return { keys: 0, aim: this.aim };
+    if (this.behaviour === 'steady') {
+      if (--this.ticksUntilTurn <= 0) {
+        this.moveKeys = DIRECTIONS[this.next(DIRECTIONS.length)]!;
+        this.aim = this.next(AIM_STEPS);
+        this.ticksUntilTurn = STEADY_TURN_TICKS;
+      }
+      return { keys: this.moveKeys, aim: this.aim };
+    }
     const self = view.self;
     const stuck = this.lastPosition !== null && this.lastPosition.x === self.x && this.lastPosition.y === self.y;
     this.lastPosition = { x: self.x, y: self.y };

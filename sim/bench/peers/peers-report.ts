@@ -141,9 +141,9 @@ export function peersMarkdown(report: PeersReport): string {
     '',
     `Workload (sim/bench/peers/workload.ts): rooms of ${report.workload.playersPerRoom} players moving continuously, ` +
       `${report.workload.inputsPerSec} inputs/s in and ${report.workload.snapshotsPerSec} snapshots/s out per player, ` +
-      `${report.workload.rampPerSec} players joining per second. Colyseus and floor players change direction and aim every ` +
-      `${report.workload.inputsPerTurn} inputs (once a second); our bots (\`npm run bots -- --light --behaviour wander\`) ` +
-      'turn every 0.5-2.5 s and re-aim about once a second. ' +
+      `${report.workload.rampPerSec} players joining per second. Every player changes direction and aim every ` +
+      `${report.workload.inputsPerTurn} inputs (once a second), by the same rule for every server: our bots ` +
+      '(`npm run bots -- --light --behaviour steady`) and the peers\' load generators play the same bot brain. ' +
       `Server ${report.pinned ? 'pinned to core 0 and load generator to core 1 (taskset)' : 'and load generator unpinned (taskset or a second core missing)'}, ` +
       `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}. ` +
       `Each server gets a fresh process per step and run; ${report.settleSec} s settle after all players joined, then ${report.measureSec} s measured. ` +

@@ -2,40 +2,38 @@
 // through @colyseus/sdk, the bare ws floor through ws): rooms of 16 players moving continuously, their
 // direction and aim changing once a second, 30 inputs/s in and 30 snapshots/s out per player.
 
-import { AIM_STEPS, DIRECTION_KEYS, type ArenaInput } from '../../../shared/game/arena/index.js';
-import { createPrng, nextInt, type PrngState } from '../../../shared/game/prng.js';
+import { ArenaBrain, STEADY_TURN_TICKS, type BotView } from '../../../shared/game/arena/bot-brain.js';
+import type { ArenaInput } from '../../../shared/game/arena/index.js';
 
 export const WORKLOAD = {
   playersPerRoom: 16,
   inputsPerSec: 30,
   snapshotsPerSec: 30,
-  /** Inputs between changes of direction and aim: once a second. */
-  inputsPerTurn: 30,
+  /** Inputs between changes of direction and aim: once a second (the arena's steady bots). */
+  inputsPerTurn: STEADY_TURN_TICKS,
   /** Players started per second while filling the rooms. */
   rampPerSec: 100,
   steps: [128, 512, 1024],
   runs: 3,
 } as const;
 
-/** A player's inputs: one per call, a new direction and aim every WORKLOAD.inputsPerTurn calls. Seeded, so runs repeat. */
+/** What a peer's player "sees": itself, always alive and playing (the peers have no game to say otherwise). */
+const PLAYING: BotView = { self: { x: 0, y: 0, alive: true }, enemies: [] };
+
+/**
+ * A peer's player: one input per call, a new direction and aim every WORKLOAD.inputsPerTurn calls. It is the
+ * arena's steady bot brain, which our bots play with (`--behaviour steady`), so every server gets the same
+ * inputs. Seeded, so runs repeat.
+ */
 export class WorkloadPlayer {
-  private readonly rng: PrngState;
-  private sent = 0;
-  private input: ArenaInput = { keys: 0, aim: 0 };
+  private readonly brain: ArenaBrain;
 
   constructor(seed: number) {
-    this.rng = createPrng(seed);
+    this.brain = new ArenaBrain('steady', seed);
   }
 
   nextInput(): ArenaInput {
-    if (this.sent++ % WORKLOAD.inputsPerTurn === 0) {
-      this.input = { keys: DIRECTION_KEYS[this.next(DIRECTION_KEYS.length)]!, aim: this.next(AIM_STEPS) };
-    }
-    return this.input;
-  }
-
-  private next(n: number): number {
-    return nextInt(this.rng, n);
+    return this.brain.think(PLAYING);
   }
 }
 
