@@ -1,8 +1,9 @@
 // How a bot plays the arena, from what it can see: wander (change direction now and then, turn away
-// from walls it is pushing against), fight (aim at the nearest visible enemy, fire the rifle when
-// in range, a rocket now and then) and steady (a new direction and aim exactly once a second, walls or
-// not: the load the peers benchmark gives every server, ours and the others alike). Pure and seeded, so a load run or benchmark is reproducible. The
-// arena's GameDefinition.createBot: server-hosted bots and the bots CLI both play with it.
+// from walls it is pushing against), fight (aim at the nearest visible enemy, fire the rifle when in
+// range, a rocket now and then) and steady (a new direction and aim exactly once a second, walls or not:
+// the load the peers benchmark gives every server, ours and the others alike). Pure and seeded, so a
+// load run or benchmark is reproducible. The arena's GameDefinition.createBot: server-hosted bots and
+// the bots CLI both play with it.
 
 import type { EntityState } from '../../codec/schema.js';
 import type { BotSight, GameBot } from '../game-definition.js';

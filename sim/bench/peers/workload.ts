@@ -22,8 +22,8 @@ const PLAYING: BotView = { self: { x: 0, y: 0, alive: true }, enemies: [] };
 
 /**
  * A peer's player: one input per call, a new direction and aim every WORKLOAD.inputsPerTurn calls. It is the
- * arena's steady bot brain, which our bots play with (`--behaviour steady`), so every server gets the same
- * inputs. Seeded, so runs repeat.
+ * arena's steady bot brain, which our bots play with (`--behaviour steady`), so every server gets inputs of
+ * the same pattern. Seeded, so runs repeat.
  */
 export class WorkloadPlayer {
   private readonly brain: ArenaBrain;
