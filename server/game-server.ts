@@ -20,7 +20,7 @@ import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { DirectoryMatchmaker, type Matchmaker } from './matchmaker.js';
 import { ServerMetrics } from './metrics.js';
-import { PlayerConnection } from './player-connection.js';
+import { type ConnectionDeps, PlayerConnection } from './player-connection.js';
 import { ReconnectTokens } from './reconnect-token.js';
 import { Room, type RoomObserver, type RoomSnapshotSender } from './room.js';
 import { handleRecordingApi } from './recording/http-api.js';
@@ -127,6 +127,12 @@ export class GameServer {
   private droppedReported = 0;
   private readonly wireBytes = { sent: 0, received: 0 };
   private readonly countReceivedBytes = (bytes: number): void => void (this.wireBytes.received += bytes);
+  // Listeners every connection shares (one function each per server, not per connection).
+  private readonly countSentBytes = (bytes: number): void => void (this.wireBytes.sent += bytes);
+  private readonly countPacketSent = (packet: { type: string; data?: unknown }): void => this.countSentBytes(byteSize(packet.data));
+  private readonly countPacketReceived = (packet: { data?: unknown }): void => this.countReceivedBytes(byteSize(packet.data));
+  /** What every PlayerConnection is given: the same object for all of them (built at the first one). */
+  private connectionDeps: ConnectionDeps | null = null;
   /** Snapshots sent by a room snapshot strategy since the last scrape (the default path's: snapshot-sender.ts). */
   private strategySnapshotsSent = 0;
   private readonly startedAt = Date.now();
@@ -404,7 +410,7 @@ export class GameServer {
 
   private onConnection(socket: Socket): void {
     const identity = socket.data.identity as Identity;
-    const connection = new PlayerConnection(socket, identity, socket.data.address as string, {
+    this.connectionDeps ??= {
       matchmaker: this.matchmaker,
       games: this.games,
       maxPlayersPerRoom: this.options.config.maxPlayersPerRoom,
@@ -415,21 +421,18 @@ export class GameServer {
       log: this.log,
       tickRate: this.options.config.tickRate,
       inputsPerMessage: this.options.config.inputsPerMessage,
-      countDirectBytes: (bytes) => void (this.wireBytes.sent += bytes),
-    });
+      countDirectBytes: this.countSentBytes,
+    };
+    const connection = new PlayerConnection(socket, identity, socket.data.address as string, this.connectionDeps);
     this.connections.add(connection);
     this.metrics.connections.inc();
     // Exact bytes on the wire, per engine.io packet (snapshots, chat, acks, pings). Summed in plain
     // numbers here and moved into the Prometheus counters at scrape time: a labelled counter increment
     // per packet costs more than the packet's encoding.
-    socket.conn.on('packetCreate', (packet: { type: string; data?: unknown }) => {
-      this.wireBytes.sent += byteSize(packet.data);
-    });
+    socket.conn.on('packetCreate', this.countPacketSent);
     // Binary WebSocket frames (inputs above all) skip engine.io: counted here, the others by 'packet'.
     receiveFramesDirectly(socket, this.countReceivedBytes);
-    socket.conn.on('packet', (packet: { data?: unknown }) => {
-      this.wireBytes.received += byteSize(packet.data);
-    });
+    socket.conn.on('packet', this.countPacketReceived);
     socket.on('disconnect', (reason) => {
       this.connections.delete(connection);
       this.metrics.connections.dec();

@@ -33,7 +33,7 @@ export function createLogger(level: LogLevel, base: LogFields = {}, output: Logg
     level,
     messageKey: MESSAGE_KEY,
     errorKey: ERROR_KEY,
-    // No pid and hostname on every line: bindings are ours (see wrap).
+    // No pid and hostname on every line: bindings are ours (see BoundLogger).
     base: null,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }), log: serializeErrors },
@@ -42,7 +42,7 @@ export function createLogger(level: LogLevel, base: LogFields = {}, output: Logg
   // before process.exit() are not lost. The pretty form is made in the same write, so it is not lost either.
   const to = (stream: NodeJS.WriteStream) => pino(options, pretty ? prettyTo(stream) : stream);
   // Two loggers rather than pino's multistream: a line goes straight to its stream.
-  return wrap({ out: to(process.stdout), err: to(process.stderr) }, base);
+  return new BoundLogger({ out: to(process.stdout), err: to(process.stderr) }, base);
 }
 
 /** Turns each JSON line into pino-pretty's lines (colored on a terminal) and writes them to `stream`. */
@@ -62,21 +62,38 @@ function prettyTo(stream: NodeJS.WriteStream): DestinationStream {
  * Bindings (the base fields and every child's) are merged here rather than by pino's child loggers, so a
  * field named like a binding replaces it instead of appearing twice in the line. The message goes first:
  * lines read `..."msg":"listening",...,"port":3000}` (a fixed order some readers match on). Below the
- * level, nothing is built.
+ * level, nothing is built. A class rather than closures: every connection has a child logger, and
+ * methods on the prototype cost it one small object.
  */
-function wrap(loggers: { readonly out: pino.Logger; readonly err: pino.Logger }, bindings: LogFields): Logger {
-  const method = (level: 'debug' | 'info' | 'warn' | 'error') => {
-    const logger = level === 'warn' || level === 'error' ? loggers.err : loggers.out;
-    if (!logger.isLevelEnabled(level)) return () => {};
-    return (msg: string, fields?: LogFields) => logger[level]({ [MESSAGE_KEY]: msg, ...bindings, ...fields });
-  };
-  return {
-    debug: method('debug'),
-    info: method('info'),
-    warn: method('warn'),
-    error: method('error'),
-    child: (fields) => wrap(loggers, { ...bindings, ...fields }),
-  };
+class BoundLogger implements Logger {
+  constructor(
+    private readonly loggers: { readonly out: pino.Logger; readonly err: pino.Logger },
+    private readonly bindings: LogFields,
+  ) {}
+
+  debug(msg: string, fields?: LogFields): void {
+    this.write(this.loggers.out, 'debug', msg, fields);
+  }
+
+  info(msg: string, fields?: LogFields): void {
+    this.write(this.loggers.out, 'info', msg, fields);
+  }
+
+  warn(msg: string, fields?: LogFields): void {
+    this.write(this.loggers.err, 'warn', msg, fields);
+  }
+
+  error(msg: string, fields?: LogFields): void {
+    this.write(this.loggers.err, 'error', msg, fields);
+  }
+
+  child(fields: LogFields): Logger {
+    return new BoundLogger(this.loggers, { ...this.bindings, ...fields });
+  }
+
+  private write(logger: pino.Logger, level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: LogFields | undefined): void {
+    if (logger.isLevelEnabled(level)) logger[level]({ [MESSAGE_KEY]: msg, ...this.bindings, ...fields });
+  }
 }
 
 /**

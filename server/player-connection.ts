@@ -67,24 +67,28 @@ export interface ConnectionDeps {
 /** Every request answers with one of these; the payload type per event is documented in protocol.ts. */
 type AnyReply = Reply<Record<string, unknown>>;
 type Ack = (reply: AnyReply) => void;
-type RequestHandler = (payload: unknown) => AnyReply | Promise<AnyReply>;
-
-const REQUEST_EVENTS = new Set<string>([
-  EV.listRooms,
-  EV.quickPlay,
-  EV.createRoom,
-  EV.joinRoom,
-  EV.rejoinRoom,
-  EV.claimSeat,
-  EV.leaveRoom,
-  EV.sendChat,
-]);
+type RequestHandler = (connection: PlayerConnection, payload: unknown) => AnyReply | Promise<AnyReply>;
 
 function fail(code: ErrorCode, message: string): { ok: false; error: ErrorBody } {
   return { ok: false, error: { code, message } };
 }
 
 export class PlayerConnection implements PlayerLink {
+  /**
+   * The acknowledged requests a client may send, and what answers each. One table for every connection,
+   * dispatched by one listener per connection (onEvent), not a listener per request per connection.
+   */
+  private static readonly requests = new Map<string, RequestHandler>([
+    [EV.listRooms, (c, p) => c.listRooms(p)],
+    [EV.quickPlay, (c, p) => c.quickPlay(p)],
+    [EV.createRoom, (c, p) => c.createRoom(p)],
+    [EV.joinRoom, (c, p) => c.joinRoom(p)],
+    [EV.rejoinRoom, (c, p) => c.rejoinRoom(p)],
+    [EV.claimSeat, (c, p) => c.claimSeat(p)],
+    [EV.leaveRoom, (c, p) => c.leaveRoom(p)],
+    [EV.sendChat, (c, p) => c.sendChatLine(p)],
+  ]);
+
   private room: Room | null = null;
   private seat: Seat | null = null;
   private closed = false;
@@ -150,27 +154,14 @@ export class PlayerConnection implements PlayerLink {
 
   private bind(): void {
     const s = this.socket;
-    s.on(EV.input, (...args: unknown[]) => this.onInput(args, 0));
+    // Every event of the client, requests and inputs that took socket.io's dispatch included.
+    s.onAny(this.onEvent);
     // With our parser, inputs skip socket.io's event dispatch (see setShortcut) and are handled as they
     // are decoded. Order among the client's packets: socket.io dispatches its events two ticks after
     // decoding, so inputs were always handled before requests that arrived in the same read, and after
     // those of earlier reads; it is the same now.
     const decoder = (s.client as unknown as { decoder?: { setShortcut?: (name: string, handler: ShortcutHandler) => void } }).decoder;
     if (typeof decoder?.setShortcut === 'function') decoder.setShortcut(EV.input, this.onShortcutInput);
-    this.request(EV.listRooms, (p) => this.listRooms(p));
-    this.request(EV.quickPlay, (p) => this.quickPlay(p));
-    this.request(EV.createRoom, (p) => this.createRoom(p));
-    this.request(EV.joinRoom, (p) => this.joinRoom(p));
-    this.request(EV.rejoinRoom, (p) => this.rejoinRoom(p));
-    this.request(EV.claimSeat, (p) => this.claimSeat(p));
-    this.request(EV.leaveRoom, (p) => this.leaveRoom(p));
-    this.request(EV.sendChat, (p) => this.sendChatLine(p));
-    s.onAny((event: string, ...args: unknown[]) => {
-      if (event === EV.input || REQUEST_EVENTS.has(event)) return;
-      const ack = args[args.length - 1];
-      if (typeof ack === 'function') (ack as Ack)(fail('UNKNOWN_EVENT', `unknown event "${event.slice(0, 40)}"`));
-      this.invalid('unknown_event', `unknown event "${event.slice(0, 40)}"`);
-    });
     s.on('error', (err: unknown) => {
       // Only our parser raises this (engine.io transport failures arrive as a disconnect): the client
       // sent what no client of ours sends, and socket.io is closing the connection.
@@ -182,16 +173,28 @@ export class PlayerConnection implements PlayerLink {
     s.on('disconnect', (reason) => this.onDisconnect(reason));
   }
 
-  /** Registers an acknowledged request: rate limit, validate, answer exactly once, never throw. */
-  private request(event: string, handler: RequestHandler): void {
-    this.socket.on(event, (...args: unknown[]) => {
-      const ack = args[args.length - 1];
-      const payloadArgs = typeof ack === 'function' ? args.slice(0, -1) : args;
-      if (typeof ack !== 'function') this.invalid('missing_ack', `${event} must be sent with an acknowledgement callback`);
-      void this.runRequest(event, payloadArgs, handler).then((reply) => {
-        this.deps.metrics.requests.inc({ event, outcome: reply.ok ? 'ok' : reply.error.code });
-        if (typeof ack === 'function') (ack as Ack)(reply);
-      });
+  private readonly onEvent = (event: string, ...args: unknown[]): void => {
+    if (event === EV.input) {
+      this.onInput(args, 0);
+      return;
+    }
+    const ack = args[args.length - 1];
+    const handler = PlayerConnection.requests.get(event);
+    if (handler !== undefined) {
+      this.request(event, args, ack, handler);
+      return;
+    }
+    if (typeof ack === 'function') (ack as Ack)(fail('UNKNOWN_EVENT', `unknown event "${event.slice(0, 40)}"`));
+    this.invalid('unknown_event', `unknown event "${event.slice(0, 40)}"`);
+  };
+
+  /** An acknowledged request: rate limit, validate, answer exactly once, never throw. */
+  private request(event: string, args: unknown[], ack: unknown, handler: RequestHandler): void {
+    const payloadArgs = typeof ack === 'function' ? args.slice(0, -1) : args;
+    if (typeof ack !== 'function') this.invalid('missing_ack', `${event} must be sent with an acknowledgement callback`);
+    void this.runRequest(event, payloadArgs, handler).then((reply) => {
+      this.deps.metrics.requests.inc({ event, outcome: reply.ok ? 'ok' : reply.error.code });
+      if (typeof ack === 'function') (ack as Ack)(reply);
     });
   }
 
@@ -206,7 +209,7 @@ export class PlayerConnection implements PlayerLink {
       return fail('BAD_REQUEST', `${event}: expected one payload argument`);
     }
     try {
-      const reply = await handler(payloadArgs[0]);
+      const reply = await handler(this, payloadArgs[0]);
       if (!reply.ok && reply.error.code === 'BAD_REQUEST') this.invalid('bad_request', reply.error.message);
       return reply;
     } catch (err) {

@@ -1,5 +1,8 @@
 // Token bucket: `ratePerSec` tokens refill continuously up to `burst`. take() spends one token.
 
+/** The default clock: one function for every bucket and tracker (a closure each would be per connection). */
+const monotonicNow = (): number => performance.now();
+
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -7,7 +10,7 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSec: number,
     private readonly burst: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicNow,
   ) {
     this.tokens = burst;
     this.last = now();
@@ -40,7 +43,7 @@ export class AbuseTracker {
   constructor(
     private readonly maxViolations: number,
     private readonly windowMs: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicNow,
   ) {
     this.windowStart = now();
   }

@@ -106,7 +106,9 @@ export function superviseWorkers(options: SuperviseWorkersOptions): WorkerSuperv
   const exited = (worker: Worker, how: { pid: number | undefined; code: number | null; signal: NodeJS.Signals | null; err?: Error }): void => {
     if (stopping) {
       worker.stoppedCleanly = how.code === 0;
-      (worker.stoppedCleanly ? log.info : log.warn)('worker exited', { worker: worker.index, ...how });
+      const fields = { worker: worker.index, ...how };
+      if (worker.stoppedCleanly) log.info('worker exited', fields);
+      else log.warn('worker exited', fields);
       finishIfAllDown();
       return;
     }

@@ -148,19 +148,20 @@ describe('baselines and acknowledgements', () => {
       }
       return baselines;
     };
-    expect(replicator.historyCapacity).toBe(16);
+    expect(replicator.historyCapacity).toBe(8);
     const both = run(200, [onTime, late]);
     // The late client's baseline never left the ring: after its first acknowledgement, only deltas.
     expect(both.get(late)!.slice(late.lag + 2).every((b) => b !== null)).toBe(true);
     expect(both.get(onTime)!.slice(onTime.lag + 2).every((b) => b !== null)).toBe(true);
     expect(replicator.historyCapacity).toBe(64);
     replicator.removeClient(late.client);
-    const alone = run(700, [onTime]);
+    // Halved after every 300 commits within a quarter of the ring: 64 -> 32 -> 16 -> 8.
+    const alone = run(1000, [onTime]);
     expect(alone.get(onTime)!.every((b) => b !== null)).toBe(true);
-    expect(replicator.historyCapacity).toBe(16);
+    expect(replicator.historyCapacity).toBe(8);
   });
 
-  it('sizes a ring whose historyTicks is not a power of two: up to it, and back down to 16', () => {
+  it('sizes a ring whose historyTicks is not a power of two: up to it, and back down to 8', () => {
     const replicator = new Replicator(testSchema, { interestRadius: 100, historyTicks: 35 });
     const late = replicator.addClient();
     const onTime = replicator.addClient();
@@ -177,7 +178,7 @@ describe('baselines and acknowledgements', () => {
         replicator.removeClient(late);
       }
     }
-    expect(replicator.historyCapacity).toBe(16);
+    expect(replicator.historyCapacity).toBe(8); // 35 -> 17 -> 8
   });
 
   it('a client that never acks gets full snapshots', () => {

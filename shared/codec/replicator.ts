@@ -30,7 +30,7 @@ import { TickHistory, type CommittedTick, type TickEvent } from './tick-history.
 export interface ReplicatorOptions {
   /**
    * The most committed ticks kept as possible baselines. Default 64. The ring holds as many as the
-   * clients' acknowledgements lag behind (at least 16, or historyTicks if less): see sizeHistory.
+   * clients' acknowledgements lag behind (at least 8, or historyTicks if less): see sizeHistory.
    */
   readonly historyTicks?: number;
   /** World units: every entity within this distance (per axis) of a client's focus is sent to it. */
@@ -62,8 +62,11 @@ export interface ReplicationClient {
   readonly baselineTick: number;
 }
 
-/** Commits the tick ring holds at first and at least (when historyTicks allows): ~0.5 s at 30 snapshots/s. */
-const MIN_RING_TICKS = 16;
+/**
+ * Commits the tick ring holds at first and at least (when historyTicks allows): ~0.27 s at 30 snapshots/s,
+ * more than the round trip of a client on time (acknowledgements 2-6 commits behind); a later one grows it.
+ */
+const MIN_RING_TICKS = 8;
 /** Commits in a row that the clients must stay within a quarter of the ring before it is halved (~10 s at 30/s). */
 const SHRINK_AFTER_COMMITS = 300;
 /** The most rings of cells an interest area may span (keeps a per-cell interest query bounded). */
@@ -236,7 +239,7 @@ export class Replicator {
    * or holds it as its baseline: it is in that client's sent history, which starts at its baseline. The
    * ring doubles (up to historyTicks) rather than evict such a commit, and halves (down to MIN_RING_TICKS)
    * once every client has stayed within a quarter of it for SHRINK_AFTER_COMMITS commits. Clients on time
-   * acknowledge a round trip behind, a few commits: a room then keeps 16 commits, not 64 (most of the
+   * acknowledge a round trip behind, a few commits: a room then keeps 8 commits, not 64 (most of the
    * memory a room holds per player).
    */
   private sizeHistory(): void {
