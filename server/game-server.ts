@@ -129,10 +129,10 @@ export class GameServer {
   private readonly countReceivedBytes = (bytes: number): void => void (this.wireBytes.received += bytes);
   // Listeners every connection shares (one function each per server, not per connection).
   private readonly countSentBytes = (bytes: number): void => void (this.wireBytes.sent += bytes);
-  private readonly countPacketSent = (packet: { type: string; data?: unknown }): void => this.countSentBytes(byteSize(packet.data));
+  private readonly countPacketSent = (packet: { data?: unknown }): void => this.countSentBytes(byteSize(packet.data));
   private readonly countPacketReceived = (packet: { data?: unknown }): void => this.countReceivedBytes(byteSize(packet.data));
-  /** What every PlayerConnection is given: the same object for all of them (built at the first one). */
-  private connectionDeps: ConnectionDeps | null = null;
+  /** What every PlayerConnection is given: one object for all of them. */
+  private connectionDeps!: ConnectionDeps;
   /** Snapshots sent by a room snapshot strategy since the last scrape (the default path's: snapshot-sender.ts). */
   private strategySnapshotsSent = 0;
   private readonly startedAt = Date.now();
@@ -295,6 +295,19 @@ export class GameServer {
       isShuttingDown: () => this.shuttingDown,
       metrics: this.metrics,
     });
+    this.connectionDeps = {
+      matchmaker: this.matchmaker,
+      games: this.games,
+      maxPlayersPerRoom: config.maxPlayersPerRoom,
+      rooms: this.rooms,
+      nodeId: this.directory.nodeId,
+      tokens: this.tokens,
+      metrics: this.metrics,
+      log: this.log,
+      tickRate: config.tickRate,
+      inputsPerMessage: config.inputsPerMessage,
+      countDirectBytes: this.countSentBytes,
+    };
   }
 
   /**
@@ -410,19 +423,6 @@ export class GameServer {
 
   private onConnection(socket: Socket): void {
     const identity = socket.data.identity as Identity;
-    this.connectionDeps ??= {
-      matchmaker: this.matchmaker,
-      games: this.games,
-      maxPlayersPerRoom: this.options.config.maxPlayersPerRoom,
-      rooms: this.rooms,
-      nodeId: this.directory.nodeId,
-      tokens: this.tokens,
-      metrics: this.metrics,
-      log: this.log,
-      tickRate: this.options.config.tickRate,
-      inputsPerMessage: this.options.config.inputsPerMessage,
-      countDirectBytes: this.countSentBytes,
-    };
     const connection = new PlayerConnection(socket, identity, socket.data.address as string, this.connectionDeps);
     this.connections.add(connection);
     this.metrics.connections.inc();
