@@ -144,6 +144,9 @@ export class Room {
   private readonly spareInputs: QueuedInput[] = [];
   /** The header of the snapshot being encoded, refilled per client (encodeFor reads it and keeps nothing). */
   private readonly snapshotHeader = { lastInputSeq: 0, lastInputTick: 0, inputQueueDepth: 0 };
+  /** A tick's encoded snapshots and the seats they are for, between encoding them all and sending them all. */
+  private readonly outgoing: (Uint8Array | undefined)[] = [];
+  private readonly outgoingSeats: (Seat | undefined)[] = [];
 
   constructor(options: RoomOptions) {
     this.options = options;
@@ -467,14 +470,28 @@ export class Room {
     this.replicator.commitTick(tick, views, this.pendingEvents);
     this.pendingEvents.length = 0;
     this.options.observer?.onSnapshot?.(this, tick, views);
+    // Every snapshot is encoded before any is sent: each send is a system call that evicts the replicator's
+    // per-tick caches (the tick, its encoded pieces, the interest lists), which the next encoding would
+    // otherwise read back from memory. The encodings are copies (byte-slab.ts), safe to hold meanwhile.
+    // The scratch arrays keep their length (emptying an array drops its storage) and hold no references after.
+    const outgoing = this.outgoing;
+    const outgoingSeats = this.outgoingSeats;
+    const header = this.snapshotHeader;
+    let count = 0;
     for (const seat of this.seats.values()) {
       if (!seat.link || !seat.replication) continue;
-      const header = this.snapshotHeader;
       header.lastInputSeq = seat.lastAppliedSeq;
       header.lastInputTick = seat.lastAppliedTick;
       header.inputQueueDepth = seat.queue.length;
-      const bytes = this.replicator.encodeFor(seat.replication, this.game.focusOf(this.world, seat.playerId), header);
-      seat.link.sendSnapshot(bytes);
+      outgoing[count] = this.replicator.encodeFor(seat.replication, this.game.focusOf(this.world, seat.playerId), header);
+      outgoingSeats[count++] = seat;
+    }
+    for (let i = 0; i < count; i++) {
+      const bytes = outgoing[i]!;
+      const seat = outgoingSeats[i]!;
+      outgoing[i] = undefined;
+      outgoingSeats[i] = undefined;
+      seat.link?.sendSnapshot(bytes);
     }
   }
 

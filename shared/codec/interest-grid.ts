@@ -59,6 +59,9 @@ export class InterestGrid {
   private readonly cells = new Map<number, number[]>();
   private readonly globals: number[] = [];
   private views: readonly EntityView[] = [];
+  /** The tick's ids by view index, and whether each is of a global kind: scans read these, not the views. */
+  private ids = new Float64Array(0);
+  private isGlobal = new Uint8Array(0);
   /**
    * The list of each focus cell, by cell key, kept from tick to tick (never cleared: clearing a Map
    * allocates a new table, and refilling it grows one, every tick): current when built at this
@@ -94,16 +97,21 @@ export class InterestGrid {
     if (this.cellX.length < views.length) {
       this.cellX = new Int32Array(views.length * 2);
       this.cellY = new Int32Array(views.length * 2);
+      this.ids = new Float64Array(views.length * 2);
+      this.isGlobal = new Uint8Array(views.length * 2);
     }
     const indexCells = views.length > this.scanLimit;
     for (let i = 0; i < views.length; i++) {
       const view = views[i];
+      this.ids[i] = view.id;
       if (this.isGlobalKind[view.kind]) {
         this.globals.push(i);
+        this.isGlobal[i] = 1;
         this.cellX[i] = 0;
         this.cellY[i] = 0;
         continue;
       }
+      this.isGlobal[i] = 0;
       const cx = this.cellOf(view.x);
       const cy = this.cellOf(view.y);
       this.cellX[i] = cx;
@@ -153,23 +161,21 @@ export class InterestGrid {
    * tick's list of the same cell when it has the same entities at the same indices.
    */
   private scan(globalsOnly: boolean, cx: number, cy: number, prior: InterestList | undefined): InterestList {
-    const views = this.views;
+    const n = this.views.length;
     const r = this.rings;
-    if (this.gather.length < views.length) this.gather = new Int32Array(views.length * 2);
+    if (this.gather.length < n) this.gather = new Int32Array(n * 2);
     const gather = this.gather;
+    const { isGlobal, cellX, cellY } = this;
     let count = 0;
-    for (let i = 0; i < views.length; i++) {
-      const visible =
-        this.isGlobalKind[views[i].kind] ||
-        (!globalsOnly && Math.abs(this.cellX[i] - cx) <= r && Math.abs(this.cellY[i] - cy) <= r);
-      if (visible) gather[count++] = i;
+    for (let i = 0; i < n; i++) {
+      if (isGlobal[i] === 1 || (!globalsOnly && Math.abs(cellX[i] - cx) <= r && Math.abs(cellY[i] - cy) <= r)) gather[count++] = i;
     }
-    if (prior !== undefined && sameList(prior, gather, count, views)) return prior;
+    if (prior !== undefined && sameList(prior, gather, count, this.ids)) return prior;
     const ids: number[] = [];
     const indices: number[] = [];
     for (let k = 0; k < count; k++) {
       indices.push(gather[k]);
-      ids.push(views[gather[k]].id);
+      ids.push(this.ids[gather[k]]);
     }
     return { ids, indices };
   }
@@ -192,7 +198,7 @@ export class InterestGrid {
     const ids: number[] = [];
     for (let i = 0; i < count; i++) {
       indices.push(sorted[i]);
-      ids.push(this.views[sorted[i]].id);
+      ids.push(this.ids[sorted[i]]);
     }
     return { ids, indices };
   }
@@ -218,11 +224,11 @@ export class InterestGrid {
   }
 }
 
-/** Whether `list` holds exactly the entities at gather[0, count) of `views` (same indices, same ids). */
-function sameList(list: InterestList, gather: Int32Array, count: number, views: readonly EntityView[]): boolean {
+/** Whether `list` holds exactly the entities at gather[0, count) (same indices, same ids: `ids` by view index). */
+function sameList(list: InterestList, gather: Int32Array, count: number, ids: Float64Array): boolean {
   if (list.indices.length !== count) return false;
   for (let k = 0; k < count; k++) {
-    if (list.indices[k] !== gather[k] || list.ids[k] !== views[gather[k]].id) return false;
+    if (list.indices[k] !== gather[k] || list.ids[k] !== ids[gather[k]]) return false;
   }
   return true;
 }

@@ -7,6 +7,7 @@
 //   [--node-flags="--max-semi-space-size=2" (extra node flags of the server; with =)] [--sample-every 2 (s between heap samples)]
 //   [--alloc-prof FILE (a sampling heap profile of every allocation over the window, collected objects included:
 //   the server runs with --inspect and is sampled through the DevTools protocol; read it with alloc-summary.mjs)]
+//   [BOTS_BEHAVIOUR=steady (env: the bots' behaviour, default wander; steady is the peers bench's workload)]
 //   [--alloc-survivors (with --alloc-prof: leave out objects a scavenge collected: what is left was promoted to the
 //   old generation or is still live, the allocations that grow the heap between mark-compacts)]
 // Heap used/committed and RSS are also sampled every --sample-every seconds over the window (medians reported):
@@ -83,7 +84,7 @@ for (let p = 0; p < procs; p++) {
   const duration = settle + measure + 4;
   // --max-semi-space-size=64: the bots' node flags (sim/bots/bots-command.ts; this plain .mjs cannot import it).
   bots.push(spawn('taskset', ['-c', '1', process.execPath, '--max-semi-space-size=64', '--import', 'tsx', 'sim/bots/cli.ts', '--url', `http://127.0.0.1:${port}`, '--rooms', String(r),
-    '--bots-per-room', '16', '--ramp', String(ramp / procs), '--duration', String(duration), '--light', '--behaviour', 'wander', '--max-failure-rate', '1',
+    '--bots-per-room', '16', '--ramp', String(ramp / procs), '--duration', String(duration), '--light', '--behaviour', process.env.BOTS_BEHAVIOUR ?? 'wander', '--max-failure-rate', '1',
     '--seed', String(p + 1), '--json', join(outDir, `bots-${p}.json`)], { cwd: botsRepo, stdio: ['ignore', 'ignore', 'inherit'] }));
 }
 await sleep((ccu / ramp + settle) * 1000);
