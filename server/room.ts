@@ -96,6 +96,8 @@ export interface Seat {
   readonly name: string;
   link: PlayerLink | null;
   replication: ReplicationClient | null;
+  /** The newest snapshot tick the connection acknowledged since the last snapshot was encoded, or -1. */
+  pendingAck: number;
   readonly queue: QueuedInput[];
   /** Highest sequence accepted into the queue (duplicates and replays are dropped). */
   lastQueuedSeq: number;
@@ -254,6 +256,7 @@ export class Room {
       name,
       link,
       replication: this.replicator.addClient(),
+      pendingAck: -1,
       queue: [],
       lastQueuedSeq: 0,
       lastAppliedSeq: 0,
@@ -279,6 +282,7 @@ export class Room {
     if (seat.replication) this.replicator.removeClient(seat.replication);
     seat.link = link;
     seat.replication = this.replicator.addClient();
+    seat.pendingAck = -1;
     seat.disconnectedAt = null;
     // Inputs still queued from before the drop stay: they are applied in order, exactly once (the seat's
     // input stream continues across connections; JoinInfo.lastInputSeq counts them as received).
@@ -366,8 +370,16 @@ export class Room {
     this.spareInputs.push(entry);
   }
 
+  /**
+   * Notes the newest snapshot the connection acknowledged. The replicator hears of it at the next snapshot
+   * tick, before the commit, the first thing that reads it (the client's baseline sizes the ring and is
+   * what the next delta is encoded against). An input carries the ack and arrives on its own between two
+   * ticks: applied there, it would read the client's replication state from memory once per input as well
+   * as once per snapshot. Only the newest counts: if the replicator refuses it (a bogus tick), the baseline
+   * stays where it was and the client gets deltas against that, as correct, a little larger.
+   */
   acknowledgeSnapshot(seat: Seat, tick: number): void {
-    if (seat.replication && tick >= 0) this.replicator.acknowledge(seat.replication, tick);
+    if (tick > seat.pendingAck) seat.pendingAck = tick;
   }
 
   chat(seat: Seat, text: string): ChatMessage {
@@ -466,6 +478,12 @@ export class Room {
       this.options.observer?.onSnapshot?.(this, tick, views);
       this.snapshotSender(tick, views);
       return;
+    }
+    // Acknowledgements first: the commit sizes the tick ring by the clients' baselines.
+    for (const seat of this.seats.values()) {
+      if (seat.pendingAck < 0) continue;
+      if (seat.replication) this.replicator.acknowledge(seat.replication, seat.pendingAck);
+      seat.pendingAck = -1;
     }
     this.replicator.commitTick(tick, views, this.pendingEvents);
     this.pendingEvents.length = 0;
