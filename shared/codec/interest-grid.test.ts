@@ -74,7 +74,32 @@ describe('InterestGrid', () => {
       expect(grid.listFor(foci[0]!)).toBe(first[0]); // a second client in the cell
     }
     expect(grid.cachedCells).toBe(foci.length);
-    expect(stats.interestBuilt).toBe(foci.length * 101);
-    expect(stats.interestReused).toBe(100);
+    // Built once: no entity changed cell since, so no tick scanned again.
+    expect(stats.interestBuilt).toBe(foci.length);
+    expect(stats.interestReused).toBe((foci.length + 1) * 100);
+  });
+
+  it('builds the lists again after an entity moves to another cell, enters or leaves, and only then', () => {
+    const stats = emptyStats();
+    const grid = new InterestGrid(CELL, 1, 1, IS_GLOBAL, stats);
+    const at = (x: number): EntityView => ({ id: 1, kind: 0, x, y: 0, values: [] });
+    const other: EntityView = { id: 2, kind: 0, x: 0, y: 0, values: [] };
+    const focus = { x: 0, y: 0 };
+    grid.rebuild([at(0), other]);
+    expect(grid.listFor(focus).ids).toEqual([1, 2]);
+    grid.rebuild([at(CELL / 2), other]); // moved within its cell
+    expect(grid.listFor(focus).ids).toEqual([1, 2]);
+    expect(stats.interestBuilt).toBe(1);
+    grid.rebuild([at(CELL * 5), other]); // out of sight
+    expect(grid.listFor(focus).ids).toEqual([2]);
+    grid.rebuild([other]); // left
+    expect(grid.listFor(focus).ids).toEqual([2]);
+    grid.rebuild([other, { id: 3, kind: 0, x: 1, y: 1, values: [] }]); // entered
+    const far = { x: CELL * 9, y: 0 };
+    expect(grid.listFor(focus).ids).toEqual([2, 3]);
+    expect(grid.listFor(far).ids).toEqual([]);
+    grid.rebuild([other, { id: 3, kind: 2, x: 1, y: 1, values: [] }]); // same id and place, now of a global kind
+    expect(grid.listFor(far).ids).toEqual([3]);
+    expect(stats.interestBuilt).toBe(6);
   });
 });

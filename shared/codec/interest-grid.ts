@@ -13,7 +13,7 @@
 //
 // Lists are immutable and shared (clients' sent histories keep them): a list that comes out the same as
 // the one of the previous tick for the same cell is that list, not a new one, so a steady room allocates
-// no lists at all.
+// no lists at all. A tick whose entities are the previous tick's in the same cells builds none either.
 //
 // Hysteresis: an entity the client already has is kept (not sent a leave) while it stays within
 // R + keepCells cells of the focus cell, so a player wobbling across a cell border does not make a whole
@@ -28,9 +28,9 @@ export interface InterestList {
   readonly indices: readonly number[];
 }
 
-/** A focus cell's interest list and the generation (commit) it was built for. */
+/** A focus cell's interest list and the last generation (commit) it is known current at. */
 interface CellList {
-  builtAt: number;
+  currentAt: number;
   list: InterestList;
 }
 
@@ -62,14 +62,22 @@ export class InterestGrid {
   /** The tick's ids by view index, and whether each is of a global kind: scans read these, not the views. */
   private ids = new Float64Array(0);
   private isGlobal = new Uint8Array(0);
+  /** Entities of the current tick. */
+  private count = 0;
   /**
    * The list of each focus cell, by cell key, kept from tick to tick (never cleared: clearing a Map
-   * allocates a new table, and refilling it grows one, every tick): current when built at this
-   * generation; the previous generation's is reused when the cell's list has not changed.
+   * allocates a new table, and refilling it grows one, every tick): current when built at or after
+   * layoutChangedAt; the previous generation's is reused when the cell's list comes out the same.
    */
   private readonly lists = new Map<number, CellList>();
   /** Commits seen (rebuild calls). */
   private generation = 0;
+  /**
+   * The last generation whose entities (ids by index, cells, global or not) differ from the one before:
+   * every list depends on those alone, so a list built since is still exact. Entities cross cells now
+   * and then, so most ticks of a room need no list rebuilt at all.
+   */
+  private layoutChangedAt = 0;
   /** Scratch for gathering and sorting a list's indices (no typed-array allocation per list). */
   private gather = new Int32Array(256);
 
@@ -84,44 +92,49 @@ export class InterestGrid {
     private readonly scanLimit = DEFAULT_SCAN_LIMIT,
   ) {}
 
-  /** Indexes the views (sorted by id) of a newly committed tick; the previous tick's lists become stale. */
+  /** Indexes the views (sorted by id) of a newly committed tick; lists stay current unless its entities moved cell. */
   rebuild(views: readonly EntityView[]): void {
     this.views = views;
     this.generation++;
     if (this.lists.size > LIST_CACHE_PRUNE_SIZE) {
-      for (const [key, cell] of this.lists) if (cell.builtAt < this.generation - 1) this.lists.delete(key);
+      for (const [key, cell] of this.lists) if (cell.currentAt < this.generation - 1) this.lists.delete(key);
     }
     // Emptied, not replaced (lists copy what they need from them); an empty Map is not cleared (that allocates).
     if (this.cells.size > 0) this.cells.clear();
     this.globals.length = 0;
+    let changed = views.length !== this.count;
     if (this.cellX.length < views.length) {
       this.cellX = new Int32Array(views.length * 2);
       this.cellY = new Int32Array(views.length * 2);
       this.ids = new Float64Array(views.length * 2);
       this.isGlobal = new Uint8Array(views.length * 2);
+      changed = true;
     }
+    this.count = views.length;
     const indexCells = views.length > this.scanLimit;
+    // Each entry is compared with the previous tick's before it is overwritten.
     for (let i = 0; i < views.length; i++) {
       const view = views[i];
+      if (this.ids[i] !== view.id) changed = true;
       this.ids[i] = view.id;
-      if (this.isGlobalKind[view.kind]) {
-        this.globals.push(i);
-        this.isGlobal[i] = 1;
-        this.cellX[i] = 0;
-        this.cellY[i] = 0;
-        continue;
-      }
-      this.isGlobal[i] = 0;
-      const cx = this.cellOf(view.x);
-      const cy = this.cellOf(view.y);
+      const global = this.isGlobalKind[view.kind] ? 1 : 0;
+      const cx = global ? 0 : this.cellOf(view.x);
+      const cy = global ? 0 : this.cellOf(view.y);
+      if (this.isGlobal[i] !== global || this.cellX[i] !== cx || this.cellY[i] !== cy) changed = true;
+      this.isGlobal[i] = global;
       this.cellX[i] = cx;
       this.cellY[i] = cy;
+      if (global) {
+        this.globals.push(i);
+        continue;
+      }
       if (!indexCells) continue;
       const key = cellKey(cx, cy);
       const cell = this.cells.get(key);
       if (cell === undefined) this.cells.set(key, [i]);
       else cell.push(i);
     }
+    if (changed) this.layoutChangedAt = this.generation;
   }
 
   /** Focus cells whose lists are cached (for tests: bounded by the cells in focus, not by ticks). */
@@ -140,17 +153,18 @@ export class InterestGrid {
     const cy = focus === null ? 0 : this.cellOf(focus.y);
     const key = focus === null ? GLOBALS_ONLY_KEY : cellKey(cx, cy);
     const cached = this.lists.get(key);
-    if (cached !== undefined && cached.builtAt === this.generation) {
+    if (cached !== undefined && cached.currentAt >= this.layoutChangedAt) {
+      cached.currentAt = this.generation;
       this.stats.interestReused++;
       return cached.list;
     }
     this.stats.interestBuilt++;
-    const prior = cached !== undefined && cached.builtAt === this.generation - 1 ? cached.list : undefined;
+    const prior = cached !== undefined && cached.currentAt === this.generation - 1 ? cached.list : undefined;
     const list =
       this.views.length <= this.scanLimit ? this.scan(focus === null, cx, cy, prior) : this.lookUp(focus === null, cx, cy);
-    if (cached === undefined) this.lists.set(key, { builtAt: this.generation, list });
+    if (cached === undefined) this.lists.set(key, { currentAt: this.generation, list });
     else {
-      cached.builtAt = this.generation;
+      cached.currentAt = this.generation;
       cached.list = list;
     }
     return list;
