@@ -157,3 +157,28 @@ describe('Room snapshots while the server is behind', () => {
     expect(r.snapshotsSkipped).toBe(1);
   });
 });
+
+describe('Room acknowledgements', () => {
+  it('hands an input ack to the replicator at the next snapshot: the newest counts, a refused one keeps the baseline', () => {
+    const { room: r } = room();
+    const mirror = new SnapshotMirror(arenaGame.schema);
+    const baselines: (number | null)[] = [];
+    const seat = r.join('ann', {
+      ...link(),
+      sendSnapshot(bytes) {
+        baselines.push(mirror.apply(bytes)!.baselineTick);
+      },
+    });
+    r.step(); // tick 1: full
+    r.acknowledgeSnapshot(seat, 1);
+    r.step(); // tick 2: against 1
+    r.acknowledgeSnapshot(seat, 2);
+    r.acknowledgeSnapshot(seat, 99); // never sent: refused at the snapshot, and it was the newest
+    r.step(); // tick 3: still against 1, which the client holds
+    r.acknowledgeSnapshot(seat, 3);
+    r.acknowledgeSnapshot(seat, 2); // older than one already held: ignored
+    r.step(); // tick 4: against 3
+    expect(baselines).toEqual([null, 1, 1, 3]);
+    expect(mirror.latestTick).toBe(4);
+  });
+});
