@@ -11,9 +11,9 @@
 // which costs less than looking up nine cells (keys above 2^31 are hashed as heap numbers) and sorting.
 // Both ways give the same list.
 //
-// Lists are immutable and shared (clients' sent histories keep them): a list that comes out the same as
-// the one of the previous tick for the same cell is that list, not a new one, so a steady room allocates
-// no lists at all. A tick whose entities are the previous tick's in the same cells builds none either.
+// A list's ids are immutable and shared (clients' sent histories keep them): a cell that sees the same
+// ids as before hands out the same array, so a steady room allocates no lists at all, and a tick whose
+// entities are the previous tick's in the same cells does not even scan.
 //
 // Hysteresis: an entity the client already has is kept (not sent a leave) while it stays within
 // R + keepCells cells of the focus cell, so a player wobbling across a cell border does not make a whole
@@ -22,7 +22,11 @@
 import type { EntityView } from './schema.js';
 import type { ReplicatorStats } from './replicator-stats.js';
 
-/** The entities visible from one focus cell: ids ascending, with their indices in the tick's views. */
+/**
+ * The entities visible from one focus cell: ids ascending, with their indices in the tick's views. `ids`
+ * is immutable (clients' sent histories keep it) and the same array for as long as the cell sees the same
+ * ids; `indices` are the current tick's, valid until the next commit (the cell's list object is reused).
+ */
 export interface InterestList {
   readonly ids: readonly number[];
   readonly indices: readonly number[];
@@ -31,7 +35,7 @@ export interface InterestList {
 /** A focus cell's interest list and the last generation (commit) it is known current at. */
 interface CellList {
   currentAt: number;
-  list: InterestList;
+  readonly list: { ids: readonly number[]; readonly indices: number[] };
 }
 
 /** Past this many cells in the list cache, cells not in focus at the last two commits are forgotten. */
@@ -159,22 +163,33 @@ export class InterestGrid {
       return cached.list;
     }
     this.stats.interestBuilt++;
-    const prior = cached !== undefined && cached.currentAt === this.generation - 1 ? cached.list : undefined;
-    const list =
-      this.views.length <= this.scanLimit ? this.scan(focus === null, cx, cy, prior) : this.lookUp(focus === null, cx, cy);
-    if (cached === undefined) this.lists.set(key, { currentAt: this.generation, list });
-    else {
-      cached.currentAt = this.generation;
-      cached.list = list;
+    const count = this.views.length <= this.scanLimit ? this.scan(focus === null, cx, cy) : this.lookUp(focus === null, cx, cy);
+    const gather = this.gather;
+    if (cached === undefined) {
+      const list = { ids: this.idsAt(gather, count), indices: Array.from(gather.subarray(0, count)) };
+      this.lists.set(key, { currentAt: this.generation, list });
+      return list;
     }
+    cached.currentAt = this.generation;
+    // A new ids array only when the cell sees other ids: an array kept by sent histories for a few ticks
+    // outlives the young generation, so each new one ends up as old-generation garbage.
+    const list = cached.list;
+    if (!sameIds(list.ids, gather, count, this.ids)) list.ids = this.idsAt(gather, count);
+    const indices = list.indices;
+    for (let k = 0; k < count; k++) indices[k] = gather[k];
+    indices.length = count;
     return list;
   }
 
-  /**
-   * The list by testing every entity (views are sorted by id, so the list comes out sorted); the previous
-   * tick's list of the same cell when it has the same entities at the same indices.
-   */
-  private scan(globalsOnly: boolean, cx: number, cy: number, prior: InterestList | undefined): InterestList {
+  /** The ids of the entities at gather[0, count), in a new array. */
+  private idsAt(gather: Int32Array, count: number): number[] {
+    const ids: number[] = [];
+    for (let k = 0; k < count; k++) ids.push(this.ids[gather[k]]);
+    return ids;
+  }
+
+  /** Gathers the list's indices by testing every entity (views are sorted by id, so they come out sorted); returns their count. */
+  private scan(globalsOnly: boolean, cx: number, cy: number): number {
     const n = this.views.length;
     const r = this.rings;
     if (this.gather.length < n) this.gather = new Int32Array(n * 2);
@@ -184,18 +199,11 @@ export class InterestGrid {
     for (let i = 0; i < n; i++) {
       if (isGlobal[i] === 1 || (!globalsOnly && Math.abs(cellX[i] - cx) <= r && Math.abs(cellY[i] - cy) <= r)) gather[count++] = i;
     }
-    if (prior !== undefined && sameList(prior, gather, count, this.ids)) return prior;
-    const ids: number[] = [];
-    const indices: number[] = [];
-    for (let k = 0; k < count; k++) {
-      indices.push(gather[k]);
-      ids.push(this.ids[gather[k]]);
-    }
-    return { ids, indices };
+    return count;
   }
 
-  /** The list from the cells around the focus cell. */
-  private lookUp(globalsOnly: boolean, cx: number, cy: number): InterestList {
+  /** Gathers the list's indices from the cells around the focus cell, sorted; returns their count. */
+  private lookUp(globalsOnly: boolean, cx: number, cy: number): number {
     let count = this.append(0, this.globals);
     if (!globalsOnly) {
       const r = this.rings;
@@ -206,15 +214,9 @@ export class InterestGrid {
         }
       }
     }
-    // Views are sorted by id, so sorting indices numerically sorts by id (native numeric sort).
-    const sorted = this.gather.subarray(0, count).sort();
-    const indices: number[] = [];
-    const ids: number[] = [];
-    for (let i = 0; i < count; i++) {
-      indices.push(sorted[i]);
-      ids.push(this.ids[sorted[i]]);
-    }
-    return { ids, indices };
+    // Views are sorted by id, so sorting indices numerically sorts by id (native numeric sort, in place).
+    this.gather.subarray(0, count).sort();
+    return count;
   }
 
   /** Appends `indices` to the gather scratch at `count`; returns the new count. */
@@ -238,12 +240,10 @@ export class InterestGrid {
   }
 }
 
-/** Whether `list` holds exactly the entities at gather[0, count) (same indices, same ids: `ids` by view index). */
-function sameList(list: InterestList, gather: Int32Array, count: number, ids: Float64Array): boolean {
-  if (list.indices.length !== count) return false;
-  for (let k = 0; k < count; k++) {
-    if (list.indices[k] !== gather[k] || list.ids[k] !== ids[gather[k]]) return false;
-  }
+/** Whether `listIds` are exactly the ids of the entities at gather[0, count) (`ids` by view index). */
+function sameIds(listIds: readonly number[], gather: Int32Array, count: number, ids: Float64Array): boolean {
+  if (listIds.length !== count) return false;
+  for (let k = 0; k < count; k++) if (listIds[k] !== ids[gather[k]]) return false;
   return true;
 }
 
