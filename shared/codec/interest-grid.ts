@@ -62,7 +62,6 @@ export class InterestGrid {
   private cellY = new Int32Array(0);
   private readonly cells = new Map<number, number[]>();
   private readonly globals: number[] = [];
-  private views: readonly EntityView[] = [];
   /** The tick's ids by view index, and whether each is of a global kind: scans read these, not the views. */
   private ids = new Float64Array(0);
   private isGlobal = new Uint8Array(0);
@@ -71,7 +70,7 @@ export class InterestGrid {
   /**
    * The list of each focus cell, by cell key, kept from tick to tick (never cleared: clearing a Map
    * allocates a new table, and refilling it grows one, every tick): current when built at or after
-   * layoutChangedAt; the previous generation's is reused when the cell's list comes out the same.
+   * layoutChangedAt; rebuilt otherwise, keeping its ids array when the cell sees the same ids.
    */
   private readonly lists = new Map<number, CellList>();
   /** Commits seen (rebuild calls). */
@@ -98,7 +97,6 @@ export class InterestGrid {
 
   /** Indexes the views (sorted by id) of a newly committed tick; lists stay current unless its entities moved cell. */
   rebuild(views: readonly EntityView[]): void {
-    this.views = views;
     this.generation++;
     if (this.lists.size > LIST_CACHE_PRUNE_SIZE) {
       for (const [key, cell] of this.lists) if (cell.currentAt < this.generation - 1) this.lists.delete(key);
@@ -163,7 +161,7 @@ export class InterestGrid {
       return cached.list;
     }
     this.stats.interestBuilt++;
-    const count = this.views.length <= this.scanLimit ? this.scan(focus === null, cx, cy) : this.lookUp(focus === null, cx, cy);
+    const count = this.count <= this.scanLimit ? this.scan(focus === null, cx, cy) : this.lookUp(focus === null, cx, cy);
     const gather = this.gather;
     if (cached === undefined) {
       const list = { ids: this.idsAt(gather, count), indices: Array.from(gather.subarray(0, count)) };
@@ -190,7 +188,7 @@ export class InterestGrid {
 
   /** Gathers the list's indices by testing every entity (views are sorted by id, so they come out sorted); returns their count. */
   private scan(globalsOnly: boolean, cx: number, cy: number): number {
-    const n = this.views.length;
+    const n = this.count;
     const r = this.rings;
     if (this.gather.length < n) this.gather = new Int32Array(n * 2);
     const gather = this.gather;
