@@ -7,7 +7,7 @@
 
 import { io, type Socket } from 'socket.io-client';
 import type { ClientConnection, OpenConnection } from './client-connection.js';
-import { SnapshotMirror, type AppliedSnapshot } from '../codec/index.js';
+import { SightMirror, SnapshotMirror, type AppliedSnapshot, type SnapshotApplier } from '../codec/index.js';
 import type { ReplicationSchema } from '../codec/schema.js';
 import { clientParser } from '../net/msgpack-parser.js';
 import {
@@ -48,6 +48,11 @@ export interface NetClientOptions<C extends ClientConnection = Socket> {
   readonly reconnection?: boolean;
   /** Snapshot states kept as possible delta baselines. */
   readonly historyTicks?: number;
+  /**
+   * The only entity ids this client reads once seated (GameBot.reads), when it reads only a few: its mirror
+   * then keeps just those (a SightMirror). For load-testing bots; absent, it mirrors everything it receives.
+   */
+  readonly sight?: (join: JoinInfo) => readonly number[] | undefined;
   /**
    * Sees every incoming snapshot before it is applied and decides when (or whether) to deliver it:
    * the hook the network-conditions layer uses to add latency or drop snapshots as a skipped volatile
@@ -118,7 +123,7 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
   /** Pending connect() calls, told when their socket is replaced. */
   private switchWaiters: (() => void)[] = [];
   readonly stats: NetClientStats = { bytesIn: 0, bytesOut: 0, snapshots: 0, fullSnapshots: 0, decodeErrors: 0, inputsSent: 0 };
-  private mirrorState: SnapshotMirror;
+  private mirrorState: SnapshotApplier;
   private joinInfo: JoinInfo | null = null;
   private seq = 0;
   /**
@@ -150,7 +155,7 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
     return this.currentUrl;
   }
 
-  get mirror(): SnapshotMirror {
+  get mirror(): SnapshotApplier {
     return this.mirrorState;
   }
   get join(): JoinInfo | null {
@@ -430,13 +435,17 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
     // Continue the sequence where the server is, so no input is applied twice or skipped as a duplicate.
     this.seq = Math.max(this.seq, join.lastInputSeq);
     this.dropHeldInputs();
-    this.mirrorState = this.newMirror(game.schema);
+    this.mirrorState = this.newMirror(game.schema, this.options.sight?.(join));
   }
 
-  /** A fresh mirror for the joined game's schema (before a join, the first game's: it receives nothing then). */
-  private newMirror(schema: ReplicationSchema = this.options.games[0]!.schema): SnapshotMirror {
+  /**
+   * A fresh mirror for the joined game's schema (before a join, the first game's: it receives nothing then),
+   * of the `sight` ids only when given.
+   */
+  private newMirror(schema: ReplicationSchema = this.options.games[0]!.schema, sight?: readonly number[]): SnapshotApplier {
     this.generation++;
-    return new SnapshotMirror(schema, { historyTicks: this.options.historyTicks ?? 64 });
+    const historyTicks = this.options.historyTicks ?? 64;
+    return sight ? new SightMirror(schema, new Set(sight), historyTicks) : new SnapshotMirror(schema, { historyTicks });
   }
 
   private bind(s: ClientConnection): void {

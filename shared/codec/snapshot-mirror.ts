@@ -9,22 +9,20 @@
 // when no id entered or left. Bytes are untrusted: everything is validated while decoding into the new
 // state, and nothing is committed unless the whole snapshot is valid.
 
-import {
-  DEFAULT_HISTORY_TICKS,
-  HEADER_LENGTH,
-  MAX_KIND,
-  MAX_SNAPSHOT_LENGTH,
-  popcount,
-  predictValue,
-  SECTION_CHANGES,
-  SECTION_ENTERS,
-  SECTION_EVENTS,
-  SECTION_LEAVES,
-} from './format.js';
+import { DEFAULT_HISTORY_TICKS, MAX_KIND, popcount, SECTION_CHANGES, SECTION_ENTERS, SECTION_EVENTS, SECTION_LEAVES } from './format.js';
 import { MsgpackReader } from './msgpack-reader.js';
 import { checkSchema, velocityIndices } from './schema-check.js';
 import type { EntityState, FieldValue, GameEvent, ReplicationSchema } from './schema.js';
 import { SnapshotError } from './snapshot-error.js';
+import {
+  consume,
+  fieldNames,
+  predictEntity,
+  readChangedValues,
+  readChangeMask,
+  readEnteredValues,
+  readHeader,
+} from './snapshot-decoding.js';
 import { EntityLayout, MirrorState } from './snapshot-mirror-state.js';
 
 export interface AppliedSnapshot {
@@ -51,6 +49,17 @@ export interface AppliedSnapshot {
   readonly bytes: number;
 }
 
+/** What a client needs of a mirror: SnapshotMirror, or a SightMirror (sight-mirror.ts) of a few entities. */
+export interface SnapshotApplier {
+  /** Tick of the newest applied snapshot, -1 before the first. */
+  readonly latestTick: number;
+  /** The entities at latestTick. */
+  readonly entities: ReadonlyMap<number, EntityState>;
+  /** The entities at `tick` if it is one of the kept received ticks. */
+  stateAt(tick: number): ReadonlyMap<number, EntityState> | undefined;
+  apply(bytes: Uint8Array): AppliedSnapshot | null;
+}
+
 export interface SnapshotMirrorOptions {
   /** Received states kept as possible baselines; at least the server's historyTicks. Default 64. */
   readonly historyTicks?: number;
@@ -70,7 +79,7 @@ interface Enters {
   readonly replaced: Map<number, boolean> | undefined;
 }
 
-export class SnapshotMirror {
+export class SnapshotMirror implements SnapshotApplier {
   private readonly capacity: number;
   /** Per kind, per field: index of its velocity field or -1; empty for a kind that predicts nothing. */
   private readonly velocityOf: readonly Int8Array[];
@@ -95,7 +104,7 @@ export class SnapshotMirror {
     if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError('historyTicks must be >= 1');
     this.velocityOf = velocityIndices(schema);
     this.predicts = this.velocityOf.some((table) => table.length > 0);
-    this.fieldNames = schema.kinds.map((kind) => kind.fields.map((field) => `${field.type} field ${field.name}`));
+    this.fieldNames = fieldNames(schema.kinds);
   }
 
   /** Tick of the newest applied snapshot, -1 before the first. */
@@ -121,19 +130,9 @@ export class SnapshotMirror {
    */
   apply(bytes: Uint8Array): AppliedSnapshot | null {
     const r = new MsgpackReader(bytes);
-    const length = r.readArrayHeader('snapshot array');
-    if (length < HEADER_LENGTH || length > MAX_SNAPSHOT_LENGTH) {
-      throw new SnapshotError('malformed', `snapshot array has ${length} elements, expected 5..9`);
-    }
-    const tick = r.readUint('tick');
-    const baselineOffset = r.readNil() ? null : r.readUint('baseline offset', tick);
-    const seqField = r.readInt('lastInputSeq');
-    const lastInputTick = tick - r.readInt('lastInputTick offset');
-    const inputQueueDepth = r.readUint('inputQueueDepth');
-    if (!Number.isSafeInteger(lastInputTick)) throw new SnapshotError('malformed', 'lastInputTick out of range');
+    const { length, tick, baselineTick, seqField, lastInputTick, inputQueueDepth } = readHeader(r);
     if (tick <= this.latestTick) return null;
 
-    const baselineTick = baselineOffset === null ? null : tick - baselineOffset;
     let baseline = MirrorState.EMPTY;
     let lastInputSeq = seqField;
     if (baselineTick !== null) {
@@ -228,17 +227,8 @@ export class SnapshotMirror {
       const before = baseline[s];
       const velocity = this.velocityOf[before.kind];
       if (velocity.length === 0) continue;
-      let values: FieldValue[] | null = null;
-      for (let f = 0; f < velocity.length; f++) {
-        const v = velocity[f];
-        if (v < 0) continue;
-        const base = before.values[f] as number;
-        const predicted = predictValue(base, before.values[v] as number, dt);
-        if (predicted === base) continue;
-        values ??= before.values.slice();
-        values[f] = predicted;
-      }
-      if (values !== null) next[s] = { id: before.id, kind: before.kind, values };
+      const predicted = predictEntity(velocity, before, dt);
+      if (predicted !== null) next[s] = predicted;
     }
   }
 
@@ -254,42 +244,13 @@ export class SnapshotMirror {
       touched.add(id);
       const before = baseline.slots[slot];
       const fields = this.schema.kinds[before.kind].fields;
-      const mask = r.readUint('change mask', 0xffffffff);
-      if (mask === 0 || mask >= 2 ** fields.length) {
-        const message = `change mask ${mask} of entity ${id} does not fit its ${fields.length} fields`;
-        throw new SnapshotError('malformed', message);
-      }
+      const mask = readChangeMask(r, fields, id);
       elements = consume('changes', elements, 2 + popcount(mask));
       // Start from the prediction (the baseline values where nothing is predicted). A predicted entity is
       // this apply's own new object: finished in place rather than copied again.
       const predicted = next[slot] as EntityState;
       const values = predicted === before ? before.values.slice() : (predicted.values as FieldValue[]);
-      const names = this.fieldNames[before.kind];
-      let same = true;
-      let f = 0;
-      try {
-        for (; f < fields.length; f++) {
-          if ((mask & (1 << f)) === 0) {
-            if (values[f] !== before.values[f]) same = false;
-            continue;
-          }
-          const field = fields[f];
-          if (field.type === 'string') {
-            values[f] = r.readString(names[f]);
-          } else {
-            const value = r.readInt(names[f]);
-            // Delta: the difference from the baseline value, or from the prediction for a velocity field.
-            values[f] = field.delta ? (values[f] as number) + value : value;
-            if (!Number.isSafeInteger(values[f])) {
-              const message = `delta of ${field.name} of entity ${id} leaves the safe integer range`;
-              throw new SnapshotError('malformed', message);
-            }
-          }
-          if (values[f] !== before.values[f]) same = false;
-        }
-      } catch (err) {
-        throw naming(err, names[f], id);
-      }
+      const same = readChangedValues(r, fields, this.fieldNames[before.kind], id, mask, before, values);
       // A residual that cancels the prediction leaves the entity as it was: keep sharing the baseline object.
       next[slot] = same ? before : predicted === before ? { id, kind: before.kind, values } : predicted;
     }
@@ -315,16 +276,7 @@ export class SnapshotMirror {
         replaced.set(id, false);
       }
       elements = consume('enters', elements, 2 + schema.fields.length);
-      const names = this.fieldNames[kind];
-      const values: FieldValue[] = new Array<FieldValue>(schema.fields.length);
-      let f = 0;
-      try {
-        for (; f < schema.fields.length; f++) {
-          values[f] = schema.fields[f].type === 'string' ? r.readString(names[f]) : r.readInt(names[f]);
-        }
-      } catch (err) {
-        throw naming(err, names[f], id);
-      }
+      const values = readEnteredValues(r, schema.fields, this.fieldNames[kind], id);
       const entity: EntityState = { id, kind, values };
       // A kind change keeps the id where it was (as Map.set of a present key does); a new id is appended.
       if (slot >= 0) next[slot] = entity;
@@ -408,22 +360,4 @@ function changedIds(baseline: MirrorState, next: readonly (EntityState | undefin
     (changed ??= []).push(sortedIds[k]);
   }
   return changed ?? NONE;
-}
-
-/**
- * Counts down a flat section's elements by whole entities, so that a wrong field count is reported as
- * such instead of as a misread of whatever follows the section.
- */
-function consume(section: string, elements: number, count: number): number {
-  if (count > elements) throw new SnapshotError('malformed', `${section} section ends in the middle of an entity`);
-  return elements - count;
-}
-
-/**
- * The reader's error about field `name`, with the entity it belongs to: the reader is given the field's
- * name alone, so that no message is built for each value read.
- */
-function naming(err: unknown, name: string | undefined, id: number): unknown {
-  if (!(err instanceof SnapshotError) || name === undefined || !err.message.includes(name)) return err;
-  return new SnapshotError(err.reason, err.message.replace(name, () => `${name} of entity ${id}`));
 }

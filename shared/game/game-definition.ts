@@ -123,6 +123,11 @@ export interface BotSight {
 export interface GameBot<Input> {
   /** The input for this tick. */
   think(sight: BotSight): Input;
+  /**
+   * The only entities think() reads for player `playerId`, when it reads just a few (itself, a match clock):
+   * light bots of the bots CLI then mirror only those. Absent: it may read any entity.
+   */
+  reads?(playerId: number): readonly number[];
 }
 
 /** A scoreboard column: `key` names the value in PlayerScore.values, `label` is what players read. */

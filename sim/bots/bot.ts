@@ -60,15 +60,18 @@ export class Bot {
     const game = toolGame(options.game);
     if (!game?.rules.createBot) throw new Error(`bots: no bots for game "${options.game}"`);
     this.game = game.rules;
+    const brain = game.rules.createBot.call(game.rules, options.seed, options.behaviour);
+    this.brain = brain;
     this.net = new NetClient({
       url: options.url,
       games: TOOL_GAMES.map((g) => g.rules),
       name: options.name,
       reconnection: true,
       openConnection: openLeanSocket,
+      // A light bot's brain sees the mirror itself: when it reads only a few entities, only those are kept.
+      ...(options.light && brain.reads ? { sight: (join: JoinInfo) => brain.reads!(join.playerId) } : {}),
       ...(conditions ? { snapshotGate: conditions.snapshotGate, outgoingGate: conditions.outgoingGate } : {}),
     });
-    this.brain = game.rules.createBot.call(game.rules, options.seed, options.behaviour);
     if (!options.light && !game.createSession) throw new Error(`bots: the ${options.game} game has no predicting client for bots here; use --light`);
     this.session = options.light ? null : game.createSession!(this.net);
     this.session?.on('input', (sent) => this.sentAt.record(sent.seq, sent.sentAt));

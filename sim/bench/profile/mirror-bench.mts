@@ -133,10 +133,6 @@ async function child(checkout: string, streamsFile: string, passes: number): Pro
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run the child with --expose-gc');
 
-  // Results first (not timed): every apply's output, digested.
-  const check = mirrors();
-  const digest = digestOf(streams.map((s) => check[s.seat].apply(s.bytes)));
-
   let scavenges = 0;
   let collections = 0;
   const observer = new PerformanceObserver((list) => {
@@ -182,6 +178,11 @@ async function child(checkout: string, streamsFile: string, passes: number): Pro
   }
   await settle();
   observer.disconnect();
+  // Results last (not timed): every apply's output, digested. Holding all of them first would teach V8
+  // that what apply allocates survives, and it would then allocate it straight in the old generation
+  // (allocation-site pretenuring) during the timed passes: a run of full collections, not apply's cost.
+  const check = mirrors();
+  const digest = digestOf(streams.map((s) => check[s.seat].apply(s.bytes)));
   return {
     checkout,
     applies: streams.length,
