@@ -11,6 +11,7 @@
 
 import { DEFAULT_HISTORY_TICKS, MAX_KIND, popcount, SECTION_CHANGES, SECTION_ENTERS, SECTION_EVENTS, SECTION_LEAVES } from './format.js';
 import { MsgpackReader } from './msgpack-reader.js';
+import { ReceivedTicks } from './received-ticks.js';
 import { checkSchema, velocityIndices } from './schema-check.js';
 import type { EntityState, ReplicationSchema } from './schema.js';
 import { SnapshotError } from './snapshot-error.js';
@@ -27,61 +28,52 @@ import {
 import type { AppliedSnapshot, SnapshotApplier } from './snapshot-mirror.js';
 
 const NONE: readonly never[] = Object.freeze([]);
-const EMPTY: ReadonlyMap<number, EntityState> = new Map();
 
 export class SightMirror implements SnapshotApplier {
   private readonly velocityOf: readonly Int8Array[];
   private readonly fieldNames: readonly (readonly string[])[];
-  /** Received ticks ascending, the kept entities at each and the lastInputSeq each carried. */
-  private readonly ticks: number[] = [];
-  private readonly states: Map<number, EntityState>[] = [];
-  private readonly seqs: number[] = [];
+  /** Received ticks and the kept entities at each: the possible baselines. */
+  private readonly received: ReceivedTicks<SightState>;
 
   constructor(
     private readonly schema: ReplicationSchema,
     /** The ids it keeps. */
     private readonly kept: ReadonlySet<number>,
-    private readonly historyTicks: number = DEFAULT_HISTORY_TICKS,
+    historyTicks: number = DEFAULT_HISTORY_TICKS,
   ) {
     checkSchema(schema);
-    if (!Number.isInteger(historyTicks) || historyTicks < 1) throw new RangeError('historyTicks must be >= 1');
+    this.received = new ReceivedTicks(historyTicks, SightState.EMPTY);
     this.velocityOf = velocityIndices(schema);
     this.fieldNames = fieldNames(schema.kinds);
   }
 
   get latestTick(): number {
-    return this.ticks.length === 0 ? -1 : this.ticks[this.ticks.length - 1];
+    return this.received.latestTick;
   }
 
   /** The kept entities at latestTick. */
   get entities(): ReadonlyMap<number, EntityState> {
-    return this.states.length === 0 ? EMPTY : this.states[this.states.length - 1];
+    return this.received.latest;
   }
 
   stateAt(tick: number): ReadonlyMap<number, EntityState> | undefined {
-    const i = this.ticks.lastIndexOf(tick);
-    return i < 0 ? undefined : this.states[i];
+    return this.received.stateAt(tick);
   }
 
   apply(bytes: Uint8Array): AppliedSnapshot | null {
     const r = new MsgpackReader(bytes);
     const { length, tick, baselineTick, seqField, lastInputTick, inputQueueDepth } = readHeader(r);
     if (tick <= this.latestTick) return null;
-    let baseline = EMPTY;
+    let baseline = SightState.EMPTY;
     let lastInputSeq = seqField;
+    if (baselineTick !== null) ({ state: baseline, lastInputSeq } = this.received.baseline(tick, baselineTick, seqField));
+    // The baseline's entities, moved by prediction; changes, enters and leaves then edit the list in place.
+    const next = baseline.list.slice();
     if (baselineTick !== null) {
-      const i = this.ticks.lastIndexOf(baselineTick);
-      if (i < 0) throw new SnapshotError('missing-baseline', `snapshot ${tick} is a delta against tick ${baselineTick}, which this mirror does not hold`);
-      baseline = this.states[i];
-      lastInputSeq = this.seqs[i] + seqField;
-      if (!Number.isSafeInteger(lastInputSeq)) throw new SnapshotError('malformed', 'lastInputSeq out of range');
-    }
-    const next = new Map<number, EntityState>();
-    const changed: number[] = [];
-    for (const [id, before] of baseline) {
-      const velocity = this.velocityOf[before.kind];
-      const predicted = baselineTick !== null && velocity.length > 0 ? predictEntity(velocity, before, tick - baselineTick) : null;
-      next.set(id, predicted ?? before);
+      for (let i = 0; i < next.length; i++) {
+        const velocity = this.velocityOf[next[i].kind];
+        if (velocity.length > 0) next[i] = predictEntity(velocity, next[i], tick - baselineTick) ?? next[i];
+      }
     }
     if (length > SECTION_CHANGES) this.readChanges(r, baseline, next);
     const entered = length > SECTION_ENTERS ? this.readEnters(r, next) : NONE;
@@ -89,19 +81,15 @@ export class SightMirror implements SnapshotApplier {
     if (length > SECTION_EVENTS) skipEvents(r);
     if (!r.atEnd) throw new SnapshotError('malformed', `${bytes.length - r.pos} trailing bytes after the snapshot`);
     // Changed: kept from the baseline (a kind change is an enter and a leave, not a change), not the same object.
-    for (const [id, before] of baseline) {
-      const now = next.get(id);
-      if (now !== undefined && now !== before && !entered.includes(id)) changed.push(id);
+    let changed: number[] | null = null;
+    for (const before of baseline.list) {
+      const now = next[indexOfId(next, before.id)];
+      if (now !== undefined && now !== before && !entered.includes(before.id)) (changed ??= []).push(before.id);
     }
-    changed.sort((a, b) => a - b);
+    changed?.sort((a, b) => a - b);
+    const state = new SightState(next);
 
-    if (baselineTick !== null) {
-      while (this.ticks.length > 0 && this.ticks[0] < baselineTick) this.forgetOldest();
-    }
-    this.ticks.push(tick);
-    this.states.push(next);
-    this.seqs.push(lastInputSeq);
-    if (this.ticks.length > this.historyTicks) this.forgetOldest();
+    this.received.push(tick, state, lastInputSeq, baselineTick);
     return {
       tick,
       baselineTick,
@@ -109,21 +97,15 @@ export class SightMirror implements SnapshotApplier {
       lastInputTick,
       inputQueueDepth,
       entered,
-      changed: changed.length === 0 ? NONE : changed,
+      changed: changed ?? NONE,
       left,
       events: NONE,
-      state: next,
+      state,
       bytes: bytes.length,
     };
   }
 
-  private forgetOldest(): void {
-    this.ticks.shift();
-    this.states.shift();
-    this.seqs.shift();
-  }
-
-  private readChanges(r: MsgpackReader, baseline: ReadonlyMap<number, EntityState>, next: Map<number, EntityState>): void {
+  private readChanges(r: MsgpackReader, baseline: SightState, next: EntityState[]): void {
     let elements = r.readArrayHeader('changes section');
     while (elements > 0) {
       const id = r.readInt('change id');
@@ -134,19 +116,21 @@ export class SightMirror implements SnapshotApplier {
         skipValues(r, popcount(mask), 'change value');
         continue;
       }
-      const before = baseline.get(id);
-      if (before === undefined) throw new SnapshotError('inconsistent', `change of entity ${id}, absent from the baseline`);
+      // Changes come before enters and leaves: the list is still in the baseline's order.
+      const at = indexOfId(baseline.list, id);
+      if (at < 0) throw new SnapshotError('inconsistent', `change of entity ${id}, absent from the baseline`);
+      const before = baseline.list[at];
       const fields = this.schema.kinds[before.kind].fields;
       const mask = readChangeMask(r, fields, id);
       elements = consume('changes', elements, 2 + popcount(mask));
       // Start from the prediction (the baseline's values where nothing is predicted).
-      const values = (next.get(id) as EntityState).values.slice();
+      const values = next[at].values.slice();
       const same = readChangedValues(r, fields, this.fieldNames[before.kind], id, mask, before, values);
-      next.set(id, same ? before : { id, kind: before.kind, values });
+      next[at] = same ? before : { id, kind: before.kind, values };
     }
   }
 
-  private readEnters(r: MsgpackReader, next: Map<number, EntityState>): readonly number[] {
+  private readEnters(r: MsgpackReader, next: EntityState[]): readonly number[] {
     let elements = r.readArrayHeader('enters section');
     let entered: number[] | null = null;
     while (elements > 0) {
@@ -159,13 +143,17 @@ export class SightMirror implements SnapshotApplier {
         skipValues(r, schema.fields.length, 'enter value');
         continue;
       }
-      next.set(id, { id, kind, values: readEnteredValues(r, schema.fields, this.fieldNames[kind], id) });
+      const entity: EntityState = { id, kind, values: readEnteredValues(r, schema.fields, this.fieldNames[kind], id) };
+      // A kind change keeps the id where it was (as Map.set of a present key does); a new id is appended.
+      const at = indexOfId(next, id);
+      if (at >= 0) next[at] = entity;
+      else next.push(entity);
       (entered ??= []).push(id);
     }
     return entered ?? NONE;
   }
 
-  private readLeaves(r: MsgpackReader, baseline: ReadonlyMap<number, EntityState>, next: Map<number, EntityState>, entered: readonly number[]): readonly number[] {
+  private readLeaves(r: MsgpackReader, baseline: SightState, next: EntityState[], entered: readonly number[]): readonly number[] {
     const count = r.readArrayHeader('leaves section');
     let left: number[] | null = null;
     for (let k = 0; k < count; k++) {
@@ -173,7 +161,7 @@ export class SightMirror implements SnapshotApplier {
       if (!this.kept.has(id)) continue;
       if (!baseline.has(id)) throw new SnapshotError('inconsistent', `leave of entity ${id}, absent from the baseline`);
       // A kind change enters the new entity and leaves the old one: the entered one stays.
-      if (!entered.includes(id)) next.delete(id);
+      if (!entered.includes(id)) next.splice(indexOfId(next, id), 1);
       (left ??= []).push(id);
     }
     return left ?? NONE;
@@ -187,5 +175,51 @@ function skipEvents(r: MsgpackReader): void {
   for (let k = 0; k < count; k += 2) {
     r.readUint('event tick offset');
     skipValues(r, r.readArrayHeader('event'), 'event value');
+  }
+}
+
+/** The index of entity `id` in `list`, or -1: a few entities, searched in order. */
+function indexOfId(list: readonly EntityState[], id: number): number {
+  for (let i = 0; i < list.length; i++) if (list[i].id === id) return i;
+  return -1;
+}
+
+/** The kept entities at one tick, in arrival order: a few, so a list rather than a hash table. Immutable. */
+class SightState implements ReadonlyMap<number, EntityState> {
+  static readonly EMPTY = new SightState([]);
+
+  constructor(readonly list: readonly EntityState[]) {}
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  get(id: number): EntityState | undefined {
+    const i = indexOfId(this.list, id);
+    return i < 0 ? undefined : this.list[i];
+  }
+
+  has(id: number): boolean {
+    return indexOfId(this.list, id) >= 0;
+  }
+
+  forEach(callback: (entity: EntityState, id: number, map: ReadonlyMap<number, EntityState>) => void, thisArg?: unknown): void {
+    for (const entity of this.list) callback.call(thisArg, entity, entity.id, this);
+  }
+
+  values(): MapIterator<EntityState> {
+    return this.list.values();
+  }
+
+  *keys(): MapIterator<number> {
+    for (const entity of this.list) yield entity.id;
+  }
+
+  *entries(): MapIterator<[number, EntityState]> {
+    for (const entity of this.list) yield [entity.id, entity];
+  }
+
+  [Symbol.iterator](): MapIterator<[number, EntityState]> {
+    return this.entries();
   }
 }

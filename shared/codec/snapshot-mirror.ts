@@ -11,6 +11,7 @@
 
 import { DEFAULT_HISTORY_TICKS, MAX_KIND, popcount, SECTION_CHANGES, SECTION_ENTERS, SECTION_EVENTS, SECTION_LEAVES } from './format.js';
 import { MsgpackReader } from './msgpack-reader.js';
+import { ReceivedTicks } from './received-ticks.js';
 import { checkSchema, velocityIndices } from './schema-check.js';
 import type { EntityState, FieldValue, GameEvent, ReplicationSchema } from './schema.js';
 import { SnapshotError } from './snapshot-error.js';
@@ -80,16 +81,13 @@ interface Enters {
 }
 
 export class SnapshotMirror implements SnapshotApplier {
-  private readonly capacity: number;
   /** Per kind, per field: index of its velocity field or -1; empty for a kind that predicts nothing. */
   private readonly velocityOf: readonly Int8Array[];
   private readonly predicts: boolean;
   /** Per kind, per field: how the reader names the field in an error ("int field x"); the entity is added on error. */
   private readonly fieldNames: readonly (readonly string[])[];
-  /** Received ticks ascending, their states (oldest first) and the lastInputSeq each carried. */
-  private readonly ticks: number[] = [];
-  private readonly states: MirrorState[] = [];
-  private readonly seqs: number[] = [];
+  /** Received ticks and their states: the possible baselines. */
+  private readonly received: ReceivedTicks<MirrorState>;
   /** Scratch set of one apply(): the ids its sections named. */
   private readonly touched = new Set<number>();
   /** Ticks whose events were delivered and that a later delta may carry again. */
@@ -100,8 +98,7 @@ export class SnapshotMirror implements SnapshotApplier {
     options: SnapshotMirrorOptions = {},
   ) {
     checkSchema(schema);
-    this.capacity = options.historyTicks ?? DEFAULT_HISTORY_TICKS;
-    if (!Number.isInteger(this.capacity) || this.capacity < 1) throw new RangeError('historyTicks must be >= 1');
+    this.received = new ReceivedTicks(options.historyTicks ?? DEFAULT_HISTORY_TICKS, MirrorState.EMPTY);
     this.velocityOf = velocityIndices(schema);
     this.predicts = this.velocityOf.some((table) => table.length > 0);
     this.fieldNames = fieldNames(schema.kinds);
@@ -109,18 +106,17 @@ export class SnapshotMirror implements SnapshotApplier {
 
   /** Tick of the newest applied snapshot, -1 before the first. */
   get latestTick(): number {
-    return this.ticks.length === 0 ? -1 : this.ticks[this.ticks.length - 1];
+    return this.received.latestTick;
   }
 
   /** The state at latestTick. */
   get entities(): ReadonlyMap<number, EntityState> {
-    return this.states.length === 0 ? MirrorState.EMPTY : this.states[this.states.length - 1];
+    return this.received.latest;
   }
 
   /** The state at `tick` if it is one of the kept received ticks. */
   stateAt(tick: number): ReadonlyMap<number, EntityState> | undefined {
-    const i = this.ticks.lastIndexOf(tick);
-    return i < 0 ? undefined : this.states[i];
+    return this.received.stateAt(tick);
   }
 
   /**
@@ -135,20 +131,7 @@ export class SnapshotMirror implements SnapshotApplier {
 
     let baseline = MirrorState.EMPTY;
     let lastInputSeq = seqField;
-    if (baselineTick !== null) {
-      const i = this.ticks.lastIndexOf(baselineTick);
-      if (i < 0) {
-        throw new SnapshotError(
-          'missing-baseline',
-          `snapshot ${tick} is a delta against tick ${baselineTick}, which this mirror does not hold ` +
-            `(held: ${this.ticks.length === 0 ? 'none' : `${this.ticks[0]}..${this.latestTick}`})`,
-        );
-      }
-      baseline = this.states[i];
-      // A delta's lastInputSeq is relative to the one its baseline carried.
-      lastInputSeq = this.seqs[i] + seqField;
-      if (!Number.isSafeInteger(lastInputSeq)) throw new SnapshotError('malformed', 'lastInputSeq out of range');
-    }
+    if (baselineTick !== null) ({ state: baseline, lastInputSeq } = this.received.baseline(tick, baselineTick, seqField));
 
     // The new state's entity for each baseline slot (undefined once its id leaves), the baseline's object
     // until something changes it: unchanged entities stay shared with the baseline.
@@ -182,15 +165,7 @@ export class SnapshotMirror implements SnapshotApplier {
         : EntityLayout.compose(baseline.layout, slots, added);
 
     // Valid: commit.
-    if (baselineTick !== null) this.forgetBefore(baselineTick);
-    this.ticks.push(tick);
-    this.states.push(next);
-    this.seqs.push(lastInputSeq);
-    if (this.ticks.length > this.capacity) {
-      this.ticks.shift();
-      this.states.shift();
-      this.seqs.shift();
-    }
+    this.received.push(tick, next, lastInputSeq, baselineTick);
     this.rememberEvents(events);
     return {
       tick,
@@ -205,20 +180,6 @@ export class SnapshotMirror implements SnapshotApplier {
       state: next,
       bytes: bytes.length,
     };
-  }
-
-  /**
-   * Drops the states older than `baselineTick`: the server's baseline for this client only moves forward
-   * (it deltas against the newest tick the client acknowledged), so no later delta can name them. Keeps
-   * the mirror to a round trip of states instead of historyTicks.
-   */
-  private forgetBefore(baselineTick: number): void {
-    // Usually one or two states: shift() rather than splice(), which would allocate the removed elements.
-    while (this.ticks.length > 0 && this.ticks[0] < baselineTick) {
-      this.ticks.shift();
-      this.states.shift();
-      this.seqs.shift();
-    }
   }
 
   /** Dead reckoning (format.ts predictValue): moves every baseline entity along its baseline velocity. */
@@ -336,7 +297,7 @@ export class SnapshotMirror implements SnapshotApplier {
 
   /** Records the ticks whose events were delivered and forgets those no held baseline can resend. */
   private rememberEvents(events: readonly TimedEvent[]): void {
-    const oldestHeld = this.ticks[0];
+    const oldestHeld = this.received.oldestTick as number;
     // A delta against baseline B carries events of ticks > B >= oldestHeld only. Filtered in place.
     const delivered = this.deliveredEventTicks;
     let kept = 0;
