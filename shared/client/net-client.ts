@@ -7,7 +7,7 @@
 
 import { io, type Socket } from 'socket.io-client';
 import type { ClientConnection, OpenConnection } from './client-connection.js';
-import { SightMirror, SnapshotMirror, type AppliedSnapshot, type SnapshotApplier } from '../codec/index.js';
+import { SightMirror, SnapshotMirror, type AppliedSnapshot, type Sight, type SnapshotApplier } from '../codec/index.js';
 import type { ReplicationSchema } from '../codec/schema.js';
 import { clientParser } from '../net/msgpack-parser.js';
 import {
@@ -49,10 +49,10 @@ export interface NetClientOptions<C extends ClientConnection = Socket> {
   /** Snapshot states kept as possible delta baselines. */
   readonly historyTicks?: number;
   /**
-   * The only entity ids this client reads once seated (GameBot.reads), when it reads only a few: its mirror
+   * The only entities this client reads once seated (GameBot.reads), when it reads only some: its mirror
    * then keeps just those (a SightMirror). For load-testing bots; absent, it mirrors everything it receives.
    */
-  readonly sight?: (join: JoinInfo) => readonly number[] | undefined;
+  readonly sight?: (join: JoinInfo) => Sight | undefined;
   /**
    * Sees every incoming snapshot before it is applied and decides when (or whether) to deliver it:
    * the hook the network-conditions layer uses to add latency or drop snapshots as a skipped volatile
@@ -442,10 +442,10 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
    * A fresh mirror for the joined game's schema (before a join, the first game's: it receives nothing then),
    * of the `sight` ids only when given.
    */
-  private newMirror(schema: ReplicationSchema = this.options.games[0]!.schema, sight?: readonly number[]): SnapshotApplier {
+  private newMirror(schema: ReplicationSchema = this.options.games[0]!.schema, sight?: Sight): SnapshotApplier {
     this.generation++;
     const historyTicks = this.options.historyTicks ?? 64;
-    return sight ? new SightMirror(schema, new Set(sight), historyTicks) : new SnapshotMirror(schema, { historyTicks });
+    return sight ? new SightMirror(schema, sight, historyTicks) : new SnapshotMirror(schema, { historyTicks });
   }
 
   private bind(s: ClientConnection): void {

@@ -1,13 +1,15 @@
-// A mirror of a few entities only: what a load-testing bot reads of each snapshot (its own player, the
-// match) when it does not look at the rest of the world. It reads every byte of every snapshot, as the
-// full SnapshotMirror does, but keeps, predicts and checks only the entities whose ids it is given: the
-// others' values are skipped, never stored. A thousand bots in one process then do not walk a thousand
-// copies of the world per tick (what the full mirror costs them is memory traffic, not decoding).
+// A mirror of some entities only: what a load-testing bot reads of each snapshot (its own player and the
+// match; or the players, not their scoreboard entries or the projectiles) when it does not look at the
+// rest of the world. It reads every byte of every snapshot, as the full SnapshotMirror does, but keeps,
+// predicts and checks only the entities of the ids and kinds it is given (decided when an entity enters:
+// later changes and leaves follow what it kept); the others' values are skipped, never stored. A thousand
+// bots in one process then do not walk a thousand copies of the world per tick (what the full mirror
+// costs them is memory traffic, not decoding).
 //
-// What it returns is the full mirror's, restricted to the kept ids: the same ticks, baselines and input
-// acknowledgement, entities equal in value (snapshot-mirror.equivalence.test.ts). What it gives up: game
-// events (skipped, `events` is always empty), and the consistency checks that need the whole world (a
-// change or leave of an id the baseline never had is not noticed unless the id is kept).
+// What it returns is the full mirror's, restricted to the kept entities: the same ticks, baselines and
+// input acknowledgement, entities equal in value (snapshot-mirror.equivalence.test.ts). What it gives up:
+// game events (skipped, `events` is always empty), and the consistency checks that need the whole world
+// (a change or leave of an entity it does not hold is taken for one it did not keep).
 
 import { DEFAULT_HISTORY_TICKS, MAX_KIND, popcount, SECTION_CHANGES, SECTION_ENTERS, SECTION_EVENTS, SECTION_LEAVES } from './format.js';
 import { MsgpackReader } from './msgpack-reader.js';
@@ -27,6 +29,12 @@ import {
 } from './snapshot-decoding.js';
 import type { AppliedSnapshot, SnapshotApplier } from './snapshot-mirror.js';
 
+/** The entities a SightMirror keeps: these ids, and every entity of these kinds. */
+export interface Sight {
+  readonly ids?: readonly number[];
+  readonly kinds?: readonly number[];
+}
+
 const NONE: readonly never[] = Object.freeze([]);
 
 export class SightMirror implements SnapshotApplier {
@@ -34,14 +42,17 @@ export class SightMirror implements SnapshotApplier {
   private readonly fieldNames: readonly (readonly string[])[];
   /** Received ticks and the kept entities at each: the possible baselines. */
   private readonly received: ReceivedTicks<SightState>;
+  private readonly keptIds: ReadonlySet<number>;
+  private readonly keptKinds: ReadonlySet<number>;
 
   constructor(
     private readonly schema: ReplicationSchema,
-    /** The ids it keeps. */
-    private readonly kept: ReadonlySet<number>,
+    sight: Sight,
     historyTicks: number = DEFAULT_HISTORY_TICKS,
   ) {
     checkSchema(schema);
+    this.keptIds = new Set(sight.ids);
+    this.keptKinds = new Set(sight.kinds);
     this.received = new ReceivedTicks(historyTicks, SightState.EMPTY);
     this.velocityOf = velocityIndices(schema);
     this.fieldNames = fieldNames(schema.kinds);
@@ -109,16 +120,15 @@ export class SightMirror implements SnapshotApplier {
     let elements = r.readArrayHeader('changes section');
     while (elements > 0) {
       const id = r.readInt('change id');
-      if (!this.kept.has(id)) {
+      // Changes come before enters and leaves: the list is still in the baseline's order.
+      const at = indexOfId(baseline.list, id);
+      if (at < 0) {
         // Not kept: only its mask says how many values follow.
         const mask = r.readUint('change mask', 0xffffffff);
         elements = consume('changes', elements, 2 + popcount(mask));
         skipValues(r, popcount(mask), 'change value');
         continue;
       }
-      // Changes come before enters and leaves: the list is still in the baseline's order.
-      const at = indexOfId(baseline.list, id);
-      if (at < 0) throw new SnapshotError('inconsistent', `change of entity ${id}, absent from the baseline`);
       const before = baseline.list[at];
       const fields = this.schema.kinds[before.kind].fields;
       const mask = readChangeMask(r, fields, id);
@@ -139,7 +149,8 @@ export class SightMirror implements SnapshotApplier {
       const schema = this.schema.kinds[kind];
       if (schema === undefined) throw new SnapshotError('unknown-kind', `entity ${id} has unknown kind ${kind}`);
       elements = consume('enters', elements, 2 + schema.fields.length);
-      if (!this.kept.has(id)) {
+      if (!this.keptIds.has(id) && !this.keptKinds.has(kind)) {
+        // Not kept (an entity it held under this id and another kind leaves in the leaves section).
         skipValues(r, schema.fields.length, 'enter value');
         continue;
       }
@@ -158,8 +169,7 @@ export class SightMirror implements SnapshotApplier {
     let left: number[] | null = null;
     for (let k = 0; k < count; k++) {
       const id = r.readInt('leave id');
-      if (!this.kept.has(id)) continue;
-      if (!baseline.has(id)) throw new SnapshotError('inconsistent', `leave of entity ${id}, absent from the baseline`);
+      if (!baseline.has(id)) continue; // not kept
       // A kind change enters the new entity and leaves the old one: the entered one stays.
       if (!entered.includes(id)) next.splice(indexOfId(next, id), 1);
       (left ??= []).push(id);

@@ -3,8 +3,8 @@
 // drops snapshots, acknowledges late and sometimes receives corrupted bytes; both mirrors apply the same
 // bytes and must return the same results (entities in the same iteration order, the same sharing of
 // unchanged entities with the baseline, the same changed/entered/left/events), throw the same errors, and
-// hold the same ticks. States handed out must never change afterwards. A SightMirror of a few ids, fed the
-// same intact bytes, must return SnapshotMirror's results restricted to those ids.
+// hold the same ticks. States handed out must never change afterwards. A SightMirror (a few ids, or some
+// kinds), fed the same intact bytes, must return SnapshotMirror's results restricted to what it keeps.
 
 import { encode } from '@msgpack/msgpack';
 import fc from 'fast-check';
@@ -13,7 +13,7 @@ import { coast, EVT, KIND, mover, player, testSchema, view } from './codec-test-
 import { Replicator } from './replicator.js';
 import type { EntityState, EntityView, FieldValue } from './schema.js';
 import { SnapshotError } from './snapshot-error.js';
-import { SightMirror } from './sight-mirror.js';
+import { type Sight, SightMirror } from './sight-mirror.js';
 import { type AppliedSnapshot, SnapshotMirror } from './snapshot-mirror.js';
 import { ReferenceSnapshotMirror } from './snapshot-mirror-reference.test-support.js';
 
@@ -193,38 +193,48 @@ function expectSame(
   expect(mirror.latestTick).toBe(reference.latestTick);
 }
 
-const SIGHT_IDS = [1, 2, 9, 100, 101, 103];
+/**
+ * Two SightMirrors: one of a few ids (two present from the start, the match, three that enter later), one
+ * of the match and every entity of two kinds (which entities of those kinds enter, leave and change into).
+ */
+const SIGHTS: readonly Sight[] = [{ ids: [1, 2, 9, 100, 101, 103] }, { ids: [9], kinds: [KIND.mover, KIND.wide] }];
+const keeps = (sight: Sight, e: EntityState | undefined) => e !== undefined && (sight.ids?.includes(e.id) === true || sight.kinds?.includes(e.kind) === true);
 
-/** A SightMirror's result: the full mirror's restricted to SIGHT_IDS (equal values; events are not kept). */
-function expectSight(got: Outcome, full: AppliedSnapshot): void {
+/**
+ * A SightMirror's result: the full mirror's restricted to what it keeps (equal values; events are not
+ * kept). An entity counts as kept by its kind in the state it is in: entered and changed in the new state,
+ * left in the baseline (a kind change can enter a kept entity and leave one that was not kept, or the reverse).
+ */
+function expectSight(sight: Sight, got: Outcome, full: AppliedSnapshot, baseline: ReadonlyMap<number, EntityState> | undefined): void {
   expect('ok' in got ? 'ok' : got.error.message).toBe('ok');
   const a = (got as { ok: AppliedSnapshot | null }).ok;
   expect(a).not.toBeNull();
   if (a === null) return;
-  const kept = (ids: readonly number[]) => ids.filter((id) => SIGHT_IDS.includes(id));
+  const keptIn = (state: ReadonlyMap<number, EntityState> | undefined, ids: readonly number[]) => ids.filter((id) => keeps(sight, state?.get(id)));
   const entities = (state: ReadonlyMap<number, EntityState>) =>
-    [...state.values()].filter((e) => SIGHT_IDS.includes(e.id)).sort((x, y) => x.id - y.id).map((e) => [e.id, e.kind, [...e.values]]);
+    [...state.values()].filter((e) => keeps(sight, e)).sort((x, y) => x.id - y.id).map((e) => [e.id, e.kind, [...e.values]]);
   expect([a.tick, a.baselineTick, a.lastInputSeq, a.lastInputTick, a.inputQueueDepth, a.bytes]).toEqual([
     full.tick, full.baselineTick, full.lastInputSeq, full.lastInputTick, full.inputQueueDepth, full.bytes,
   ]);
-  expect([a.entered, a.changed, a.left, a.events]).toEqual([kept(full.entered), kept(full.changed), kept(full.left), []]);
+  expect([a.entered, a.changed, a.left, a.events]).toEqual([
+    keptIn(full.state, full.entered), keptIn(full.state, full.changed), keptIn(baseline, full.left), [],
+  ]);
   expect(entities(a.state)).toEqual(entities(full.state));
 }
 
 describe('SnapshotMirror equals its reference implementation', () => {
   it('on random streams with drops, late acks, kind changes, events and damaged bytes', () => {
     /** What the streams exercised, so that a generator that stopped producing a case fails the test. */
-    const seen = { changed: 0, entered: 0, left: 0, kindChange: 0, events: 0, malformed: 0, sightChanged: 0, sightEntered: 0, sightLeft: 0 };
+    const seen = { changed: 0, entered: 0, left: 0, kindChange: 0, events: 0, malformed: 0, sightChanged: 0, sightEntered: 0, sightLeft: 0, sightKindChange: 0 };
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 8, maxLength: 40, size: 'medium' }), fc.boolean(), (steps, hysteresis) => {
         const replicator = new Replicator(testSchema, { interestRadius: CELL, hysteresisCells: hysteresis ? 1 : 0 });
         const client = replicator.addClient();
         const mirror = new SnapshotMirror(testSchema);
         const reference = new ReferenceSnapshotMirror(testSchema);
-        // A mirror of a few ids (two present from the start, the match, three that enter later) fed the
-        // intact snapshots: the full mirror's results restricted to those ids. (The full mirror may have
-        // taken a damaged snapshot of a later tick, and then ignores an intact one: nothing to compare.)
-        const sight = new SightMirror(testSchema, new Set(SIGHT_IDS));
+        // SightMirrors fed the intact snapshots: the full mirror's results restricted to what they keep. (The
+        // full mirror may have taken a damaged snapshot of a later tick, and then ignores an intact one.)
+        const sights = SIGHTS.map((sight) => new SightMirror(testSchema, sight));
         let id = 100;
         let world: EntityView[] = [player(1, 0, 0), mover(2, 10, 10, 2, 1), view(9, KIND.match, 0, 0, [0, 'live'])];
         let tick = 0;
@@ -250,13 +260,15 @@ describe('SnapshotMirror equals its reference implementation', () => {
             typeof baselineTick === 'number' ? { got: mirror.stateAt(baselineTick), want: reference.stateAt(baselineTick) } : {};
           expectSame(got, want, mirror, reference, baselines);
           if (step.damage.kind === 'none' && 'ok' in got) {
-            const result = attempt(() => sight.apply(input));
-            if (got.ok !== null) {
-              expectSight(result, got.ok);
+            for (const [k, sight] of sights.entries()) {
+              const result = attempt(() => sight.apply(input));
+              if (got.ok === null) continue;
+              expectSight(SIGHTS[k], result, got.ok, baselines.got);
               const kept = (result as { ok: AppliedSnapshot }).ok;
               if (kept.changed.length > 0) seen.sightChanged++;
               if (kept.entered.length > 0) seen.sightEntered++;
               if (kept.left.length > 0) seen.sightLeft++;
+              if (kept.entered.some((e) => kept.left.includes(e))) seen.sightKindChange++;
             }
           }
           if ('error' in want) {

@@ -124,10 +124,11 @@ export interface GameBot<Input> {
   /** The input for this tick. */
   think(sight: BotSight): Input;
   /**
-   * The only entities think() reads for player `playerId`, when it reads just a few (itself, a match clock):
-   * light bots of the bots CLI then mirror only those. Absent: it may read any entity.
+   * The only entities think() reads for player `playerId`, when it reads only some (itself and a match
+   * clock; the players but not the projectiles): these ids and every entity of these kinds. Light bots of
+   * the bots CLI then mirror only those. Absent: it may read any entity.
    */
-  reads?(playerId: number): readonly number[];
+  reads?(playerId: number): { readonly ids?: readonly number[]; readonly kinds?: readonly number[] };
 }
 
 /** A scoreboard column: `key` names the value in PlayerScore.values, `label` is what players read. */

@@ -68,7 +68,7 @@ export class Bot {
       name: options.name,
       reconnection: true,
       openConnection: openLeanSocket,
-      // A light bot's brain sees the mirror itself: when it reads only a few entities, only those are kept.
+      // A light bot's brain sees the mirror itself: when it reads only some entities, only those are kept.
       ...(options.light && brain.reads ? { sight: (join: JoinInfo) => brain.reads!(join.playerId) } : {}),
       ...(conditions ? { snapshotGate: conditions.snapshotGate, outgoingGate: conditions.outgoingGate } : {}),
     });

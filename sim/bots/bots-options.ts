@@ -37,7 +37,7 @@ export const HELP = `usage: npm run bots -- [options]
   --jitter MS             added jitter, +/- MS, 0 to 10,000 (default 0)
   --loss P                snapshot loss, a fraction (0.05) or a percentage (5%) (default 0)
   --light                 no prediction/interpolation (for very large counts): inputs, snapshot decode and acks only,
-                          keeping only the entities the brain reads (the arena's wander, steady and idle bots)
+                          keeping only the entities the brain reads (GameBot.reads)
   --workers N|auto        spread the bots over N processes (auto: one per core); one merged summary (default 1)
   --naive                 the server is the naive baseline (sim/bench/naive/naive-server.ts: JSON full state)
   --seed N                seed of the bots' behaviour, a whole number (default 1)

@@ -109,9 +109,11 @@ export function createArenaBot(seed: number, behaviour: string = ARENA_BOT_BEHAV
   }
   const brain = new ArenaBrain(behaviour as BotBehaviour, seed);
   const seesEnemies = behaviour === 'fight';
-  const think = (sight: BotSight) => brain.think(arenaBotView(null, sight.entities, sight.playerId, seesEnemies));
-  // Without enemies to look for, the brain's view is its own player and the match entity.
-  return seesEnemies ? { think } : { think, reads: (playerId) => [playerId, MATCH_ENTITY_ID] };
+  // The brain's view: its own player and the match entity, and the other players when it looks for enemies.
+  return {
+    think: (sight: BotSight) => brain.think(arenaBotView(null, sight.entities, sight.playerId, seesEnemies)),
+    reads: (playerId) => (seesEnemies ? { ids: [MATCH_ENTITY_ID], kinds: [KIND_PLAYER] } : { ids: [playerId, MATCH_ENTITY_ID] }),
+  };
 }
 
 const NO_ENEMIES: readonly { x: number; y: number }[] = [];

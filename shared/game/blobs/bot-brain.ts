@@ -14,6 +14,7 @@ import { BLOB_KEY_BOOST, BLOB_KEY_MOVE, type BlobsInput } from './input.js';
 import { blobRadius, boostCost, outweighs } from './mass.js';
 import { blobsBotView, type BlobsBotView, type SeenBlob } from './bot-view.js';
 import { px } from './units.js';
+import { KIND_BLOB, KIND_PELLET } from './view.js';
 
 /** A blob able to eat the bot, closer than its radius plus this, makes the bot run... */
 const FLEE_MARGIN = px(150);
@@ -149,7 +150,8 @@ export function createBlobsBot(seed: number, behaviour: string = BLOBS_BOT_BEHAV
   if (!(BLOBS_BOT_BEHAVIOURS as readonly string[]).includes(behaviour)) {
     throw new Error(`blobs bots: unknown behaviour "${behaviour}" (${BLOBS_BOT_BEHAVIOURS.join(', ')})`);
   }
-  if (behaviour === 'idle') return { think: () => ({ keys: 0, aim: 0 }) };
+  if (behaviour === 'idle') return { think: () => ({ keys: 0, aim: 0 }), reads: () => ({}) };
   const brain = createBlobsBrain(seed);
-  return { think: (sight: BotSight) => brain.think(blobsBotView(sight.playerId, sight.entities.values())) };
+  // It sees blobs and pellets (its own blob among them), not the scoreboard entries or the match.
+  return { think: (sight: BotSight) => brain.think(blobsBotView(sight.playerId, sight.entities.values())), reads: () => ({ kinds: [KIND_BLOB, KIND_PELLET] }) };
 }
