@@ -87,17 +87,16 @@ export class SightMirror implements SnapshotApplier {
       }
     }
     if (length > SECTION_CHANGES) this.readChanges(r, baseline, next);
+    // Changed: not the baseline's object (moved by prediction or changed), read while the list is still in
+    // the baseline's order; an id that then leaves, or changes kind (an enter and a leave), is not a change.
+    let changed: number[] | null = null;
+    for (let i = 0; i < baseline.list.length; i++) if (next[i] !== baseline.list[i]) (changed ??= []).push(next[i].id);
     const entered = length > SECTION_ENTERS ? this.readEnters(r, next) : NONE;
     const left = length > SECTION_LEAVES ? this.readLeaves(r, baseline, next, entered) : NONE;
     if (length > SECTION_EVENTS) skipEvents(r);
     if (!r.atEnd) throw new SnapshotError('malformed', `${bytes.length - r.pos} trailing bytes after the snapshot`);
-    // Changed: kept from the baseline (a kind change is an enter and a leave, not a change), not the same object.
-    let changed: number[] | null = null;
-    for (const before of baseline.list) {
-      const now = next[indexOfId(next, before.id)];
-      if (now !== undefined && now !== before && !entered.includes(before.id)) (changed ??= []).push(before.id);
-    }
-    changed?.sort((a, b) => a - b);
+    if (changed !== null && left.length > 0) changed = changed.filter((id) => !left.includes(id));
+    if (changed !== null && changed.length > 1) changed.sort((a, b) => a - b);
     const state = new SightState(next);
 
     this.received.push(tick, state, lastInputSeq, baselineTick);
@@ -108,7 +107,7 @@ export class SightMirror implements SnapshotApplier {
       lastInputTick,
       inputQueueDepth,
       entered,
-      changed: changed ?? NONE,
+      changed: changed === null || changed.length === 0 ? NONE : changed,
       left,
       events: NONE,
       state,
