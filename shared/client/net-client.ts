@@ -440,7 +440,7 @@ export class NetClient<C extends ClientConnection = Socket> extends Emitter<NetC
 
   /**
    * A fresh mirror for the joined game's schema (before a join, the first game's: it receives nothing then),
-   * of the `sight` ids only when given.
+   * of the `sight` entities (ids and kinds) only when given.
    */
   private newMirror(schema: ReplicationSchema = this.options.games[0]!.schema, sight?: Sight): SnapshotApplier {
     this.generation++;

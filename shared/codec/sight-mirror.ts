@@ -7,9 +7,11 @@
 // costs them is memory traffic, not decoding).
 //
 // What it returns is the full mirror's, restricted to the kept entities: the same ticks, baselines and
-// input acknowledgement, entities equal in value (snapshot-mirror.equivalence.test.ts). What it gives up:
-// game events (skipped, `events` is always empty), and the consistency checks that need the whole world
-// (a change or leave of an entity it does not hold is taken for one it did not keep).
+// input acknowledgement, entities equal in value (snapshot-mirror.equivalence.test.ts), and the same checks
+// of everything it holds. What it gives up: game events (read, then dropped: `events` is always empty), the
+// checks that need the whole world (a change or leave of an id it does not hold is taken for one it did not
+// keep, whose values it skips), and the full mirror's slot order in one case (an id whose entity it did not
+// keep changing into a kind it keeps is appended).
 
 import { DEFAULT_HISTORY_TICKS, MAX_KIND, popcount, SECTION_CHANGES, SECTION_ENTERS, SECTION_EVENTS, SECTION_LEAVES } from './format.js';
 import { MsgpackReader } from './msgpack-reader.js';
@@ -44,6 +46,10 @@ export class SightMirror implements SnapshotApplier {
   private readonly received: ReceivedTicks<SightState>;
   private readonly keptIds: ReadonlySet<number>;
   private readonly keptKinds: ReadonlySet<number>;
+  /** Scratch set of one apply(): the held or kept ids its sections named (each may appear once, enter + leave: kind change). */
+  private readonly touched = new Set<number>();
+  /** Scratch map of one apply(): held ids entered again (a kind change), true once their leave came. */
+  private readonly replaced = new Map<number, boolean>();
 
   constructor(
     private readonly schema: ReplicationSchema,
@@ -86,15 +92,21 @@ export class SightMirror implements SnapshotApplier {
         if (velocity.length > 0) next[i] = predictEntity(velocity, next[i], tick - baselineTick) ?? next[i];
       }
     }
+    if (this.touched.size > 0) this.touched.clear();
+    const replaced = this.replaced;
+    if (replaced.size > 0) replaced.clear();
     if (length > SECTION_CHANGES) this.readChanges(r, baseline, next);
     // Changed: not the baseline's object (moved by prediction or changed), read while the list is still in
     // the baseline's order; an id that then leaves, or changes kind (an enter and a leave), is not a change.
     let changed: number[] | null = null;
     for (let i = 0; i < baseline.list.length; i++) if (next[i] !== baseline.list[i]) (changed ??= []).push(next[i].id);
-    const entered = length > SECTION_ENTERS ? this.readEnters(r, next) : NONE;
-    const left = length > SECTION_LEAVES ? this.readLeaves(r, baseline, next, entered) : NONE;
-    if (length > SECTION_EVENTS) skipEvents(r);
+    const entered = length > SECTION_ENTERS ? this.readEnters(r, baseline, next, replaced) : NONE;
+    const left = length > SECTION_LEAVES ? this.readLeaves(r, baseline, next, entered, replaced) : NONE;
+    if (length > SECTION_EVENTS) skipEvents(r, tick, baselineTick);
     if (!r.atEnd) throw new SnapshotError('malformed', `${bytes.length - r.pos} trailing bytes after the snapshot`);
+    for (const [id, resolved] of replaced) {
+      if (!resolved) throw new SnapshotError('inconsistent', `entity ${id} entered while still present`);
+    }
     if (changed !== null && left.length > 0) changed = changed.filter((id) => !left.includes(id));
     if (changed !== null && changed.length > 1) changed.sort((a, b) => a - b);
     const state = new SightState(next);
@@ -128,6 +140,8 @@ export class SightMirror implements SnapshotApplier {
         skipValues(r, popcount(mask), 'change value');
         continue;
       }
+      if (this.touched.has(id)) throw new SnapshotError('inconsistent', `entity ${id} changed twice`);
+      this.touched.add(id);
       const before = baseline.list[at];
       const fields = this.schema.kinds[before.kind].fields;
       const mask = readChangeMask(r, fields, id);
@@ -139,7 +153,8 @@ export class SightMirror implements SnapshotApplier {
     }
   }
 
-  private readEnters(r: MsgpackReader, next: EntityState[]): readonly number[] {
+  /** Enters: a kept one is added, or replaces the held entity of its id (a kind change, which `replaced` notes). */
+  private readEnters(r: MsgpackReader, baseline: SightState, next: EntityState[], replaced: Map<number, boolean>): readonly number[] {
     let elements = r.readArrayHeader('enters section');
     let entered: number[] | null = null;
     while (elements > 0) {
@@ -147,42 +162,63 @@ export class SightMirror implements SnapshotApplier {
       const kind = r.readUint('enter kind', MAX_KIND);
       const schema = this.schema.kinds[kind];
       if (schema === undefined) throw new SnapshotError('unknown-kind', `entity ${id} has unknown kind ${kind}`);
+      const kept = this.keptIds.has(id) || this.keptKinds.has(kind);
+      const held = baseline.has(id);
+      if (kept || held) {
+        if (this.touched.has(id)) throw new SnapshotError('inconsistent', `entity ${id} sent twice`);
+        this.touched.add(id);
+      }
+      // Only legal for a held entity that the leaves section then drops (kind change).
+      if (held) replaced.set(id, false);
       elements = consume('enters', elements, 2 + schema.fields.length);
-      if (!this.keptIds.has(id) && !this.keptKinds.has(kind)) {
-        // Not kept (an entity it held under this id and another kind leaves in the leaves section).
+      if (!kept) {
         skipValues(r, schema.fields.length, 'enter value');
         continue;
       }
       const entity: EntityState = { id, kind, values: readEnteredValues(r, schema.fields, this.fieldNames[kind], id) };
       // A kind change keeps the id where it was (as Map.set of a present key does); a new id is appended.
-      const at = indexOfId(next, id);
-      if (at >= 0) next[at] = entity;
+      if (held) next[indexOfId(next, id)] = entity;
       else next.push(entity);
       (entered ??= []).push(id);
     }
     return entered ?? NONE;
   }
 
-  private readLeaves(r: MsgpackReader, baseline: SightState, next: EntityState[], entered: readonly number[]): readonly number[] {
+  private readLeaves(
+    r: MsgpackReader,
+    baseline: SightState,
+    next: EntityState[],
+    entered: readonly number[],
+    replaced: Map<number, boolean>,
+  ): readonly number[] {
     const count = r.readArrayHeader('leaves section');
     let left: number[] | null = null;
     for (let k = 0; k < count; k++) {
       const id = r.readInt('leave id');
-      if (!baseline.has(id)) continue; // not kept
-      // A kind change enters the new entity and leaves the old one: the entered one stays.
-      if (!entered.includes(id)) next.splice(indexOfId(next, id), 1);
+      if (!baseline.has(id)) continue; // not held
+      if (replaced.get(id) === false) {
+        // A kind change: the old entity goes; the new one stays if it was kept (it took the old one's place).
+        replaced.set(id, true);
+        if (!entered.includes(id)) next.splice(indexOfId(next, id), 1);
+      } else if (!this.touched.has(id)) {
+        this.touched.add(id);
+        next.splice(indexOfId(next, id), 1);
+      } else {
+        throw new SnapshotError('inconsistent', `entity ${id} left after being changed or left`);
+      }
       (left ??= []).push(id);
     }
     return left ?? NONE;
   }
 }
 
-/** The events section, read and dropped: [tick offset, [values...]] pairs. */
-function skipEvents(r: MsgpackReader): void {
+/** The events section, read (as SnapshotMirror checks it) and dropped: [tick offset, [values...]] pairs. */
+function skipEvents(r: MsgpackReader, tick: number, baselineTick: number | null): void {
   const count = r.readArrayHeader('events section');
   if (count % 2 !== 0) throw new SnapshotError('malformed', `events section has an odd length ${count}`);
+  const maxOffset = baselineTick === null ? tick : tick - baselineTick - 1;
   for (let k = 0; k < count; k += 2) {
-    r.readUint('event tick offset');
+    r.readUint('event tick offset', maxOffset);
     skipValues(r, r.readArrayHeader('event'), 'event value');
   }
 }

@@ -198,6 +198,7 @@ function expectSame(
  * of the match and every entity of two kinds (which entities of those kinds enter, leave and change into).
  */
 const SIGHTS: readonly Sight[] = [{ ids: [1, 2, 9, 100, 101, 103] }, { ids: [9], kinds: [KIND.mover, KIND.wide] }];
+const EVERY_KIND: Sight = { kinds: Object.values(KIND) };
 const keeps = (sight: Sight, e: EntityState | undefined) => e !== undefined && (sight.ids?.includes(e.id) === true || sight.kinds?.includes(e.kind) === true);
 
 /**
@@ -323,6 +324,10 @@ describe('SnapshotMirror equals its reference implementation', () => {
         const client = replicator.addClient();
         const mirror = new SnapshotMirror(testSchema);
         const reference = new ReferenceSnapshotMirror(testSchema);
+        // A SightMirror of every kind holds what the full mirror holds: it must accept what the full mirror
+        // accepts, with the same results, and refuse for the same reason, unless the reason is an id it does
+        // not hold (taken for one it did not keep).
+        const sight = new SightMirror(testSchema, EVERY_KIND);
         const header = { lastInputSeq: 3, lastInputTick: 1, inputQueueDepth: 0 };
         const wide = (x: number): EntityView => view(5, KIND.wide, x, 0, [x, 1, 2, 'a', 4, 5, 6, 'b', 8, 9]);
         for (const [tick, world] of [
@@ -333,6 +338,7 @@ describe('SnapshotMirror equals its reference implementation', () => {
           const bytes = replicator.encodeFor(client, { x: 0, y: 0 }, header);
           reference.apply(bytes);
           mirror.apply(bytes);
+          sight.apply(bytes);
           replicator.acknowledge(client, tick);
         }
         const bytes = encode(message);
@@ -341,6 +347,11 @@ describe('SnapshotMirror equals its reference implementation', () => {
         const baselineTick = 'ok' in want ? want.ok?.baselineTick : undefined;
         const baselines = typeof baselineTick === 'number' ? { got: mirror.stateAt(baselineTick), want: reference.stateAt(baselineTick) } : {};
         expectSame(got, want, mirror, reference, baselines);
+        const sighted = attempt(() => sight.apply(bytes));
+        if ('ok' in got && got.ok !== null) expectSight(EVERY_KIND, sighted, got.ok, baselines.got);
+        else if ('error' in got && !/absent from the baseline/.test(got.error.message)) {
+          expect('error' in sighted ? sighted.error.reason : 'accepted').toBe(got.error.reason);
+        }
         if ('error' in want) seen[want.error.reason]++;
         else if (want.ok !== null) seen.ok++;
       }),
