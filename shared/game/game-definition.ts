@@ -6,6 +6,7 @@
 // PRNG), no clocks, no iteration over unordered keys, integer (quantized) state at the end of each step.
 
 import type { EntityState, EntityView, GameEvent, ReplicationSchema } from '../codec/schema.js';
+import type { Sight } from '../codec/sight-mirror.js';
 
 /** What the server knows about an input beyond the game's own payload. */
 export interface InputContext {
@@ -128,7 +129,7 @@ export interface GameBot<Input> {
    * clock; the players but not the projectiles): these ids and every entity of these kinds. Light bots of
    * the bots CLI then mirror only those. Absent: it may read any entity.
    */
-  reads?(playerId: number): { readonly ids?: readonly number[]; readonly kinds?: readonly number[] };
+  reads?(playerId: number): Sight;
 }
 
 /** A scoreboard column: `key` names the value in PlayerScore.values, `label` is what players read. */

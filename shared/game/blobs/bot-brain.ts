@@ -153,5 +153,8 @@ export function createBlobsBot(seed: number, behaviour: string = BLOBS_BOT_BEHAV
   if (behaviour === 'idle') return { think: () => ({ keys: 0, aim: 0 }), reads: () => ({}) };
   const brain = createBlobsBrain(seed);
   // It sees blobs and pellets (its own blob among them), not the scoreboard entries or the match.
-  return { think: (sight: BotSight) => brain.think(blobsBotView(sight.playerId, sight.entities.values())), reads: () => ({ kinds: [KIND_BLOB, KIND_PELLET] }) };
+  return {
+    think: (sight: BotSight) => brain.think(blobsBotView(sight.playerId, sight.entities.values())),
+    reads: () => ({ kinds: [KIND_BLOB, KIND_PELLET] }),
+  };
 }
