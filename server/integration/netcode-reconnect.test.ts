@@ -40,7 +40,9 @@ describe('netcode: reconnect mid-match', () => {
     await waitFor(() => me.session.stats.predictedTicks > 60, 10_000, 'two seconds of acknowledged predictions');
     await sleep(1000);
 
-    // Drop the transport the way a network failure would, mid-move; socket.io reconnects on its own.
+    // Drop the transport the way a network failure would, mid-move, with inputs in flight (waited for: on a
+    // busy machine the client can be between two sends with everything acknowledged); socket.io reconnects.
+    await waitFor(() => me.session.pendingInputs > 0, 10_000, 'inputs in flight');
     const before = { ...me.session.stats };
     const pendingAtDrop = me.session.pendingInputs;
     const rejoined = me.net.next('rejoined', 10_000);
