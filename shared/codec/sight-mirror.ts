@@ -14,22 +14,19 @@
 // keep changing into a kind it keeps is appended).
 
 import { DEFAULT_HISTORY_TICKS, MAX_KIND, popcount, SECTION_CHANGES, SECTION_ENTERS, SECTION_EVENTS, SECTION_LEAVES } from './format.js';
-import { MsgpackReader } from './msgpack-reader.js';
-import { ReceivedTicks } from './received-ticks.js';
-import { checkSchema, velocityIndices } from './schema-check.js';
+import { MirrorBase } from './mirror-base.js';
+import type { MsgpackReader } from './msgpack-reader.js';
 import type { EntityState, ReplicationSchema } from './schema.js';
 import { SnapshotError } from './snapshot-error.js';
 import {
   consume,
-  fieldNames,
   predictEntity,
   readChangedValues,
   readChangeMask,
   readEnteredValues,
-  readHeader,
   skipValues,
 } from './snapshot-decoding.js';
-import type { AppliedSnapshot, SnapshotApplier } from './snapshot-mirror.js';
+import type { AppliedSnapshot } from './snapshot-mirror.js';
 
 /** The entities a SightMirror keeps: these ids, and every entity of these kinds. */
 export interface Sight {
@@ -39,11 +36,7 @@ export interface Sight {
 
 const NONE: readonly never[] = Object.freeze([]);
 
-export class SightMirror implements SnapshotApplier {
-  private readonly velocityOf: readonly Int8Array[];
-  private readonly fieldNames: readonly (readonly string[])[];
-  /** Received ticks and the kept entities at each: the possible baselines. */
-  private readonly received: ReceivedTicks<SightState>;
+export class SightMirror extends MirrorBase<SightState> {
   private readonly keptIds: ReadonlySet<number>;
   private readonly keptKinds: ReadonlySet<number>;
   /** Scratch set of one apply(): the held or kept ids its sections named (each may appear once, enter + leave: kind change). */
@@ -51,39 +44,17 @@ export class SightMirror implements SnapshotApplier {
   /** Scratch map of one apply(): held ids entered again (a kind change), true once their leave came. */
   private readonly replaced = new Map<number, boolean>();
 
-  constructor(
-    private readonly schema: ReplicationSchema,
-    sight: Sight,
-    historyTicks: number = DEFAULT_HISTORY_TICKS,
-  ) {
-    checkSchema(schema);
+  constructor(schema: ReplicationSchema, sight: Sight, historyTicks: number = DEFAULT_HISTORY_TICKS) {
+    super(schema, historyTicks, SightState.EMPTY);
     this.keptIds = new Set(sight.ids);
     this.keptKinds = new Set(sight.kinds);
-    this.received = new ReceivedTicks(historyTicks, SightState.EMPTY);
-    this.velocityOf = velocityIndices(schema);
-    this.fieldNames = fieldNames(schema.kinds);
-  }
-
-  get latestTick(): number {
-    return this.received.latestTick;
-  }
-
-  /** The kept entities at latestTick. */
-  get entities(): ReadonlyMap<number, EntityState> {
-    return this.received.latest;
-  }
-
-  stateAt(tick: number): ReadonlyMap<number, EntityState> | undefined {
-    return this.received.stateAt(tick);
   }
 
   apply(bytes: Uint8Array): AppliedSnapshot | null {
-    const r = new MsgpackReader(bytes);
-    const { length, tick, baselineTick, seqField, lastInputTick, inputQueueDepth } = readHeader(r);
-    if (tick <= this.latestTick) return null;
-    let baseline = SightState.EMPTY;
-    let lastInputSeq = seqField;
-    if (baselineTick !== null) ({ state: baseline, lastInputSeq } = this.received.baseline(tick, baselineTick, seqField));
+    const start = this.begin(bytes);
+    if (start === null) return null;
+    const { r, baseline } = start;
+    const { length, tick, baselineTick } = start.header;
     // The baseline's entities, moved by prediction; changes, enters and leaves then edit the list in place.
     const next = baseline.list.slice();
     if (baselineTick !== null) {
@@ -111,20 +82,7 @@ export class SightMirror implements SnapshotApplier {
     if (changed !== null && changed.length > 1) changed.sort((a, b) => a - b);
     const state = new SightState(next);
 
-    this.received.push(tick, state, lastInputSeq, baselineTick);
-    return {
-      tick,
-      baselineTick,
-      lastInputSeq,
-      lastInputTick,
-      inputQueueDepth,
-      entered,
-      changed: changed === null || changed.length === 0 ? NONE : changed,
-      left,
-      events: NONE,
-      state,
-      bytes: bytes.length,
-    };
+    return this.commit(start, state, entered, changed === null || changed.length === 0 ? NONE : changed, left, NONE, bytes.length);
   }
 
   private readChanges(r: MsgpackReader, baseline: SightState, next: EntityState[]): void {

@@ -10,19 +10,16 @@
 // state, and nothing is committed unless the whole snapshot is valid.
 
 import { DEFAULT_HISTORY_TICKS, MAX_KIND, popcount, SECTION_CHANGES, SECTION_ENTERS, SECTION_EVENTS, SECTION_LEAVES } from './format.js';
-import { MsgpackReader } from './msgpack-reader.js';
-import { ReceivedTicks } from './received-ticks.js';
-import { checkSchema, velocityIndices } from './schema-check.js';
+import { MirrorBase } from './mirror-base.js';
+import type { MsgpackReader } from './msgpack-reader.js';
 import type { EntityState, FieldValue, GameEvent, ReplicationSchema } from './schema.js';
 import { SnapshotError } from './snapshot-error.js';
 import {
   consume,
-  fieldNames,
   predictEntity,
   readChangedValues,
   readChangeMask,
   readEnteredValues,
-  readHeader,
 } from './snapshot-decoding.js';
 import { EntityLayout, MirrorState } from './snapshot-mirror-state.js';
 
@@ -80,43 +77,16 @@ interface Enters {
   readonly replaced: Map<number, boolean> | undefined;
 }
 
-export class SnapshotMirror implements SnapshotApplier {
-  /** Per kind, per field: index of its velocity field or -1; empty for a kind that predicts nothing. */
-  private readonly velocityOf: readonly Int8Array[];
+export class SnapshotMirror extends MirrorBase<MirrorState> {
   private readonly predicts: boolean;
-  /** Per kind, per field: how the reader names the field in an error ("int field x"); the entity is added on error. */
-  private readonly fieldNames: readonly (readonly string[])[];
-  /** Received ticks and their states: the possible baselines. */
-  private readonly received: ReceivedTicks<MirrorState>;
   /** Scratch set of one apply(): the ids its sections named. */
   private readonly touched = new Set<number>();
   /** Ticks whose events were delivered and that a later delta may carry again. */
   private readonly deliveredEventTicks: number[] = [];
 
-  constructor(
-    private readonly schema: ReplicationSchema,
-    options: SnapshotMirrorOptions = {},
-  ) {
-    checkSchema(schema);
-    this.received = new ReceivedTicks(options.historyTicks ?? DEFAULT_HISTORY_TICKS, MirrorState.EMPTY);
-    this.velocityOf = velocityIndices(schema);
+  constructor(schema: ReplicationSchema, options: SnapshotMirrorOptions = {}) {
+    super(schema, options.historyTicks ?? DEFAULT_HISTORY_TICKS, MirrorState.EMPTY);
     this.predicts = this.velocityOf.some((table) => table.length > 0);
-    this.fieldNames = fieldNames(schema.kinds);
-  }
-
-  /** Tick of the newest applied snapshot, -1 before the first. */
-  get latestTick(): number {
-    return this.received.latestTick;
-  }
-
-  /** The state at latestTick. */
-  get entities(): ReadonlyMap<number, EntityState> {
-    return this.received.latest;
-  }
-
-  /** The state at `tick` if it is one of the kept received ticks. */
-  stateAt(tick: number): ReadonlyMap<number, EntityState> | undefined {
-    return this.received.stateAt(tick);
   }
 
   /**
@@ -125,13 +95,10 @@ export class SnapshotMirror implements SnapshotApplier {
    * field counts or types, inconsistent ids, or a baseline no longer held; the mirror is then unchanged.
    */
   apply(bytes: Uint8Array): AppliedSnapshot | null {
-    const r = new MsgpackReader(bytes);
-    const { length, tick, baselineTick, seqField, lastInputTick, inputQueueDepth } = readHeader(r);
-    if (tick <= this.latestTick) return null;
-
-    let baseline = MirrorState.EMPTY;
-    let lastInputSeq = seqField;
-    if (baselineTick !== null) ({ state: baseline, lastInputSeq } = this.received.baseline(tick, baselineTick, seqField));
+    const start = this.begin(bytes);
+    if (start === null) return null;
+    const { r, baseline } = start;
+    const { length, tick, baselineTick } = start.header;
 
     // The new state's entity for each baseline slot (undefined once its id leaves), the baseline's object
     // until something changes it: unchanged entities stay shared with the baseline.
@@ -165,21 +132,10 @@ export class SnapshotMirror implements SnapshotApplier {
         : EntityLayout.compose(baseline.layout, slots, added);
 
     // Valid: commit.
-    this.received.push(tick, next, lastInputSeq, baselineTick);
+    const entered = enters === null || enters.entered.length === 0 ? NONE : enters.entered;
+    const applied = this.commit(start, next, entered, changed, left, events, bytes.length);
     this.rememberEvents(events);
-    return {
-      tick,
-      baselineTick,
-      lastInputSeq,
-      lastInputTick,
-      inputQueueDepth,
-      entered: enters === null || enters.entered.length === 0 ? NONE : enters.entered,
-      changed,
-      left,
-      events,
-      state: next,
-      bytes: bytes.length,
-    };
+    return applied;
   }
 
   /** Dead reckoning (format.ts predictValue): moves every baseline entity along its baseline velocity. */
