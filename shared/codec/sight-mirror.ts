@@ -64,19 +64,20 @@ export class SightMirror extends MirrorBase<SightState> {
       }
     }
     if (this.touched.size > 0) this.touched.clear();
-    const replaced = this.replaced;
-    if (replaced.size > 0) replaced.clear();
+    if (this.replaced.size > 0) this.replaced.clear();
     if (length > SECTION_CHANGES) this.readChanges(r, baseline, next);
     // Changed: not the baseline's object (moved by prediction or changed), read while the list is still in
     // the baseline's order; an id that then leaves, or changes kind (an enter and a leave), is not a change.
     let changed: number[] | null = null;
     for (let i = 0; i < baseline.list.length; i++) if (next[i] !== baseline.list[i]) (changed ??= []).push(next[i].id);
-    const entered = length > SECTION_ENTERS ? this.readEnters(r, baseline, next, replaced) : NONE;
-    const left = length > SECTION_LEAVES ? this.readLeaves(r, baseline, next, entered, replaced) : NONE;
+    const entered = length > SECTION_ENTERS ? this.readEnters(r, baseline, next) : NONE;
+    const left = length > SECTION_LEAVES ? this.readLeaves(r, baseline, next, entered) : NONE;
     if (length > SECTION_EVENTS) skipEvents(r, tick, baselineTick);
     if (!r.atEnd) throw new SnapshotError('malformed', `${bytes.length - r.pos} trailing bytes after the snapshot`);
-    for (const [id, resolved] of replaced) {
-      if (!resolved) throw new SnapshotError('inconsistent', `entity ${id} entered while still present`);
+    if (this.replaced.size > 0) {
+      for (const [id, resolved] of this.replaced) {
+        if (!resolved) throw new SnapshotError('inconsistent', `entity ${id} entered while still present`);
+      }
     }
     if (changed !== null && left.length > 0) changed = changed.filter((id) => !left.includes(id));
     if (changed !== null && changed.length > 1) changed.sort((a, b) => a - b);
@@ -112,7 +113,7 @@ export class SightMirror extends MirrorBase<SightState> {
   }
 
   /** Enters: a kept one is added, or replaces the held entity of its id (a kind change, which `replaced` notes). */
-  private readEnters(r: MsgpackReader, baseline: SightState, next: EntityState[], replaced: Map<number, boolean>): readonly number[] {
+  private readEnters(r: MsgpackReader, baseline: SightState, next: EntityState[]): readonly number[] {
     let elements = r.readArrayHeader('enters section');
     let entered: number[] | null = null;
     while (elements > 0) {
@@ -127,7 +128,7 @@ export class SightMirror extends MirrorBase<SightState> {
         this.touched.add(id);
       }
       // Only legal for a held entity that the leaves section then drops (kind change).
-      if (held) replaced.set(id, false);
+      if (held) this.replaced.set(id, false);
       elements = consume('enters', elements, 2 + schema.fields.length);
       if (!kept) {
         skipValues(r, schema.fields.length, 'enter value');
@@ -142,21 +143,15 @@ export class SightMirror extends MirrorBase<SightState> {
     return entered ?? NONE;
   }
 
-  private readLeaves(
-    r: MsgpackReader,
-    baseline: SightState,
-    next: EntityState[],
-    entered: readonly number[],
-    replaced: Map<number, boolean>,
-  ): readonly number[] {
+  private readLeaves(r: MsgpackReader, baseline: SightState, next: EntityState[], entered: readonly number[]): readonly number[] {
     const count = r.readArrayHeader('leaves section');
     let left: number[] | null = null;
     for (let k = 0; k < count; k++) {
       const id = r.readInt('leave id');
       if (!baseline.has(id)) continue; // not held
-      if (replaced.get(id) === false) {
+      if (this.replaced.get(id) === false) {
         // A kind change: the old entity goes; the new one stays if it was kept (it took the old one's place).
-        replaced.set(id, true);
+        this.replaced.set(id, true);
         if (!entered.includes(id)) next.splice(indexOfId(next, id), 1);
       } else if (!this.touched.has(id)) {
         this.touched.add(id);
