@@ -16,6 +16,7 @@ import { ClusterApi } from './cluster-api.js';
 import { ClientBufferGuard, type EngineClients } from './client-buffer-guard.js';
 import { clientAddress } from './client-address.js';
 import { ConnectionAdmission } from './connection-admission.js';
+import { noteUpgradeResponses, releaseHandshakeRequest } from './handshake-release.js';
 import { createHttpHandler } from './http-routes.js';
 import { createLogger, type Logger } from './logger.js';
 import { DirectoryMatchmaker, type Matchmaker } from './matchmaker.js';
@@ -62,7 +63,10 @@ export interface GameServerOptions {
 export type RoomSnapshotStrategy = (context: RoomSnapshotContext) => RoomSnapshotSender;
 
 export interface RoomSnapshotContext {
-  /** The server's socket.io; each seated player's socket is in the socket.io room named `room.id`. */
+  /**
+   * The server's socket.io; each seated player's socket is in the socket.io room named `room.id` (joined
+   * only when a strategy is set: the default path has no use for socket.io rooms).
+   */
   readonly io: SocketServer;
   readonly room: Room;
   /**
@@ -208,6 +212,7 @@ export class GameServer {
     });
     this.io = new SocketServer(this.http, socketOptions(options.socketParser ?? serverParser));
     this.io.use((socket, next) => this.admitConnection(socket, next));
+    noteUpgradeResponses(this.io);
     this.bufferGuard = new ClientBufferGuard(this.io.engine as unknown as EngineClients, config.maxClientBufferBytes, this.metrics, this.log);
     this.io.on('connection', (socket) => this.onConnection(socket));
     this.scheduler = new TickScheduler(
@@ -307,6 +312,8 @@ export class GameServer {
       tickRate: config.tickRate,
       inputsPerMessage: config.inputsPerMessage,
       countDirectBytes: this.countSentBytes,
+      connectionClosed: this.connectionClosed,
+      socketRooms: this.options.roomSnapshots !== undefined,
     };
   }
 
@@ -393,28 +400,23 @@ export class GameServer {
       refuse(refused);
       return;
     }
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.admission.release(address);
-    };
+    // Counted in until the connection ends: connectionClosed releases it (the connection's one
+    // 'disconnect' listener, in PlayerConnection), or here if it never becomes a connection.
     authenticate(socket.handshake.auth, this.options.verifier ?? guestVerifier).then(
       (result) => {
         if (isErrorBody(result)) {
-          release();
+          this.admission.release(address);
           refuse(result);
         } else if (socket.conn.readyState !== 'open') {
-          release(); // gone while the verifier ran: socket.io drops it without a 'disconnect'
+          this.admission.release(address); // gone while the verifier ran: socket.io drops it without a 'disconnect'
           next(new Error('connection closed during authentication'));
         } else {
           socket.data.identity = result;
-          socket.once('disconnect', release);
           next();
         }
       },
       (err: unknown) => {
-        release();
+        this.admission.release(address);
         this.log.error('auth verifier failed', { err });
         refuse({ code: 'AUTH_FAILED', message: 'authentication failed' });
       },
@@ -433,14 +435,16 @@ export class GameServer {
     // Binary WebSocket frames (inputs above all) skip engine.io: counted here, the others by 'packet'.
     receiveFramesDirectly(socket, this.countReceivedBytes);
     socket.conn.on('packet', this.countPacketReceived);
-    socket.on('disconnect', (reason) => {
-      this.connections.delete(connection);
-      this.metrics.connections.dec();
-      // A client that leaves the namespace but keeps its engine.io connection would hold it, uncounted
-      // by admission, for as long as it answers pings: it gets no second session, so close it.
-      if (reason === 'client namespace disconnect') socket.conn.close();
-    });
+    // Admission read the address from it: the rest of the connection's life needs none of it.
+    releaseHandshakeRequest(socket);
   }
+
+  /** A connection ended (its socket.io 'disconnect'): it no longer counts anywhere. */
+  private readonly connectionClosed = (connection: PlayerConnection): void => {
+    this.connections.delete(connection);
+    this.metrics.connections.dec();
+    this.admission.release(connection.address);
+  };
 
   private newRoom(spec: NewRoomSpec, hostObserver: RoomObserver): Room {
     const { config, roomSnapshots: strategy } = this.options;

@@ -62,6 +62,10 @@ export interface ConnectionDeps {
   readonly maxPlayersPerRoom: number;
   /** Counts bytes written straight to the WebSocket (engine.io's 'packetCreate' counts the others). */
   readonly countDirectBytes: (bytes: number) => void;
+  /** Whether seated players' sockets join the socket.io room named after their room (see joinSocketRoom). */
+  readonly socketRooms: boolean;
+  /** Told once, when the connection ends (its only 'disconnect' listener: one per connection, see bind()). */
+  readonly connectionClosed: (connection: PlayerConnection) => void;
 }
 
 /** Every request answers with one of these; the payload type per event is documented in protocol.ts. */
@@ -104,7 +108,6 @@ export class PlayerConnection implements PlayerLink {
   private readonly chatBucket = new TokenBucket(0.5, 5);
   private readonly floodTracker: AbuseTracker;
   private readonly invalidTracker = new AbuseTracker(20, 10_000);
-  private readonly log: Logger;
   /** Whom room quotas count this connection's creations against. */
   private readonly requester: RoomRequester;
 
@@ -112,15 +115,22 @@ export class PlayerConnection implements PlayerLink {
     private readonly socket: Socket,
     private readonly identity: Identity,
     /** The client's address (server/client-address.ts). */
-    address: string,
+    readonly address: string,
     private readonly deps: ConnectionDeps,
   ) {
-    this.log = deps.log.child({ socket: socket.id, user: identity.userId });
     this.requester = { address, userId: identity.userId };
     // Legitimate clients send one input per tick; long-polling batches a round trip's worth at once.
     this.inputBucket = new TokenBucket(deps.tickRate * 2, deps.tickRate * 2);
     this.floodTracker = new AbuseTracker(deps.tickRate * 3, 5_000);
     this.bind();
+  }
+
+  /**
+   * The connection's logger, made per line: a connection logs a few lines in its life, and a child logger
+   * held for its whole life cost every connection its fields.
+   */
+  private get log(): Logger {
+    return this.deps.log.child({ socket: this.socket.id, user: this.identity.userId });
   }
 
   get currentRoom(): Room | null {
@@ -145,7 +155,7 @@ export class PlayerConnection implements PlayerLink {
 
   sendRoomClosed(message: RoomClosedMessage): void {
     this.socket.emit(EV.roomClosed, message);
-    if (this.room) void this.socket.leave(this.room.id);
+    if (this.room) this.leaveSocketRoom(this.room.id);
     this.room = null;
     this.seat = null;
   }
@@ -170,6 +180,8 @@ export class PlayerConnection implements PlayerLink {
       this.closed = true;
       this.giveUpSeat('packet rejected');
     });
+    // The connection's only 'disconnect' listener: the server's own bookkeeping runs from it too
+    // (deps.connectionClosed), a listener each would cost every connection a closure and its context.
     s.on('disconnect', (reason) => this.onDisconnect(reason));
   }
 
@@ -320,7 +332,7 @@ export class PlayerConnection implements PlayerLink {
     if (!seat) return fail('BAD_TOKEN', 'the seat is no longer held');
     this.room = room;
     this.seat = seat;
-    void this.socket.join(room.id);
+    this.joinSocketRoom(room.id);
     this.log.info('player rejoined', { room: room.id, player: seat.playerId });
     return { ok: true, join: this.joinInfo(room, seat) };
   }
@@ -352,8 +364,7 @@ export class PlayerConnection implements PlayerLink {
     const seat = room.join(this.identity.name, this);
     this.room = room;
     this.seat = seat;
-    // socket.io room membership: used by room-wide broadcasts (a room snapshot strategy, GameServerOptions.roomSnapshots).
-    void this.socket.join(room.id);
+    this.joinSocketRoom(room.id);
     this.log.info('player joined', { room: room.id, player: seat.playerId, name: seat.name });
     return { ok: true, join: this.joinInfo(room, seat) };
   }
@@ -475,10 +486,23 @@ export class PlayerConnection implements PlayerLink {
     if (!room || !seat) return;
     this.room = null;
     this.seat = null;
-    void this.socket.leave(room.id);
+    this.leaveSocketRoom(room.id);
     if (seat.link !== this) return; // taken over by a newer connection of the same player
     room.leave(seat.playerId);
     if (why !== 'left') this.log.info('seat released', { room: room.id, player: seat.playerId, why });
+  }
+
+  /**
+   * socket.io room membership, used only by room-wide broadcasts (a room snapshot strategy,
+   * GameServerOptions.roomSnapshots): without one, nothing reads it, and it costs every player an entry
+   * in two of socket.io's maps.
+   */
+  private joinSocketRoom(roomId: string): void {
+    if (this.deps.socketRooms) void this.socket.join(roomId);
+  }
+
+  private leaveSocketRoom(roomId: string): void {
+    if (this.deps.socketRooms) void this.socket.leave(roomId);
   }
 
   private onDisconnect(reason: string): void {
@@ -489,5 +513,9 @@ export class PlayerConnection implements PlayerLink {
     }
     this.room = null;
     this.seat = null;
+    // A client that leaves the namespace but keeps its engine.io connection would hold it, uncounted
+    // by admission, for as long as it answers pings: it gets no second session, so close it.
+    if (reason === 'client namespace disconnect') this.socket.conn.close();
+    this.deps.connectionClosed(this);
   }
 }

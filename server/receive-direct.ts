@@ -126,8 +126,12 @@ export function receiveFramesDirectly(socket: Socket, countBytes: (bytes: number
       engineListener.call(this, data, isBinary);
     });
   };
-  wrap(conn.transport);
-  // A long-polling client upgrades to a WebSocket later: engine.io emits the new transport.
-  conn.on('upgrade', wrap);
+  if (isWebSocketTransport(conn.transport)) {
+    wrap(conn.transport);
+  } else {
+    // A long-polling client upgrades to a WebSocket later: engine.io emits the new transport. (A WebSocket
+    // connection never changes transport, so it goes without this listener.)
+    conn.on('upgrade', wrap);
+  }
   return true;
 }

@@ -41,6 +41,8 @@ function refusal(status: number, code: string, message: string): string {
   );
 }
 
+function ignoreSocketError(): void {}
+
 export class TcpAdmission {
   readonly server: Server;
   private total = 0;
@@ -64,7 +66,7 @@ export class TcpAdmission {
 
   private onConnection(socket: Socket): void {
     const { maxSockets, maxSocketsPerAddress, unlimitedPeers, resources, metrics } = this.options;
-    socket.on('error', () => {}); // a reset peer must not throw; the HTTP server reports its own errors
+    socket.on('error', ignoreSocketError); // a reset peer must not throw; the HTTP server reports its own errors
     const address = normalizeAddress(socket.remoteAddress ?? 'unknown');
     const key = addressLimitKey(address);
     const mine = this.perAddress.get(key) ?? 0;
@@ -85,14 +87,17 @@ export class TcpAdmission {
     this.total++;
     this.perAddress.set(key, mine + 1);
     metrics.tcpConnections.set(this.total);
-    socket.once('close', () => {
-      this.total--;
-      const left = (this.perAddress.get(key) ?? 1) - 1;
-      if (left === 0) this.perAddress.delete(key);
-      else this.perAddress.set(key, left);
-      metrics.tcpConnections.set(this.total);
-    });
+    // 'close' comes once: a plain listener (once() would add a wrapper object and a bound function per socket).
+    socket.on('close', () => this.release(key));
     this.options.admitted(socket);
+  }
+
+  private release(key: string): void {
+    this.total--;
+    const left = (this.perAddress.get(key) ?? 1) - 1;
+    if (left === 0) this.perAddress.delete(key);
+    else this.perAddress.set(key, left);
+    this.options.metrics.tcpConnections.set(this.total);
   }
 
   private refuse(socket: Socket, reason: string, response: string): void {

@@ -79,6 +79,30 @@ describe('InterestGrid', () => {
     expect(stats.interestReused).toBe((foci.length + 1) * 100);
   });
 
+  it('forgets the lists of cells no client focuses on any more, and builds one again when its cell comes back', () => {
+    const stats = emptyStats();
+    const grid = new InterestGrid(CELL, 1, 1, IS_GLOBAL, stats);
+    const views: EntityView[] = [{ id: 1, kind: 0, x: 0, y: 0, values: [] }];
+    const home = { x: 0, y: 0 };
+    // A focus that walks across 50 cells, one per tick, while another client stays home.
+    for (let tick = 0; tick < 50; tick++) {
+      grid.rebuild(views);
+      grid.listFor(home);
+      grid.listFor({ x: tick * CELL, y: CELL * 7 });
+    }
+    expect(grid.cachedCells).toBeGreaterThan(1);
+    expect(grid.cachedCells).toBeLessThan(51); // not every cell crossed
+    for (let tick = 0; tick < 200; tick++) {
+      grid.rebuild(views);
+      expect(grid.listFor(home).ids).toEqual([1]);
+    }
+    // Only the cell still in focus is left; the walked cells were forgotten.
+    expect(grid.cachedCells).toBe(1);
+    const built = stats.interestBuilt;
+    expect(grid.listFor({ x: 0, y: CELL * 7 }).ids).toEqual([]);
+    expect(stats.interestBuilt).toBe(built + 1);
+  });
+
   it('builds the lists again after an entity moves to another cell, enters or leaves, and only then', () => {
     const stats = emptyStats();
     const grid = new InterestGrid(CELL, 1, 1, IS_GLOBAL, stats);

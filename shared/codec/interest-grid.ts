@@ -38,8 +38,12 @@ interface CellList {
   readonly list: { ids: readonly number[]; readonly indices: number[] };
 }
 
-/** Past this many cells in the list cache, cells not in focus at the last two commits are forgotten. */
-const LIST_CACHE_PRUNE_SIZE = 4096;
+/**
+ * Every this many commits, the lists of cells no client focused on since the sweep before are forgotten:
+ * the cache holds the cells in use (a few per room), not every cell players ever crossed, which over a
+ * match is most of the map. A forgotten cell that comes back into focus is built again, once.
+ */
+const LIST_SWEEP_EVERY = 16;
 
 /** Cell coordinates are clamped so that a cell key stays an exact integer (< 2^52). */
 const CELL_LIMIT = 2 ** 24;
@@ -70,7 +74,8 @@ export class InterestGrid {
   /**
    * The list of each focus cell, by cell key, kept from tick to tick (never cleared: clearing a Map
    * allocates a new table, and refilling it grows one, every tick): current when built at or after
-   * layoutChangedAt; rebuilt otherwise, keeping its ids array when the cell sees the same ids.
+   * layoutChangedAt; rebuilt otherwise, keeping its ids array when the cell sees the same ids. Cells out
+   * of focus for a sweep period are dropped (LIST_SWEEP_EVERY).
    */
   private readonly lists = new Map<number, CellList>();
   /** Commits seen (rebuild calls). */
@@ -98,8 +103,9 @@ export class InterestGrid {
   /** Indexes the views (sorted by id) of a newly committed tick; lists stay current unless its entities moved cell. */
   rebuild(views: readonly EntityView[]): void {
     this.generation++;
-    if (this.lists.size > LIST_CACHE_PRUNE_SIZE) {
-      for (const [key, cell] of this.lists) if (cell.currentAt < this.generation - 1) this.lists.delete(key);
+    if (this.generation % LIST_SWEEP_EVERY === 0) {
+      const idleBefore = this.generation - LIST_SWEEP_EVERY;
+      for (const [key, cell] of this.lists) if (cell.currentAt < idleBefore) this.lists.delete(key);
     }
     // Emptied, not replaced (lists copy what they need from them); an empty Map is not cleared (that allocates).
     if (this.cells.size > 0) this.cells.clear();
@@ -139,7 +145,7 @@ export class InterestGrid {
     if (changed) this.layoutChangedAt = this.generation;
   }
 
-  /** Focus cells whose lists are cached (for tests: bounded by the cells in focus, not by ticks). */
+  /** Focus cells whose lists are cached (for tests: bounded by the cells in recent focus, not by ticks or the map). */
   get cachedCells(): number {
     return this.lists.size;
   }

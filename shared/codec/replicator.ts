@@ -147,11 +147,11 @@ export class Replicator {
   private readonly leaves = new NumberList(); // ids
   private readonly nextIds = new NumberList();
   /**
-   * Two arrays of views sorted by id, used in turn (none allocated per commit): the interest grid reads the
-   * latest commit's until the next commit; the other is filled, so a commit that throws leaves it intact.
+   * The views of the tick being committed, sorted by id (one array for every commit). Emptied as soon as
+   * the commit is made: the commit copies their values and the interest grid their cells, and a game's
+   * views are new objects every tick, so holding them until the next commit kept a tick of them alive.
    */
-  private sortedViews: EntityView[] = [];
-  private spareSortedViews: EntityView[] = [];
+  private readonly sortScratch: EntityView[] = [];
   private changeElements = 0;
   private enterElements = 0;
   private kept = 0;
@@ -197,7 +197,6 @@ export class Replicator {
       throw new RangeError(`tick ${tick} committed after tick ${previous.tick}`);
     }
     for (const view of views) checkView(this.schema, view);
-    const sorted = sortById(views, this.spareSortedViews);
     const lowestEventTick = previous === undefined ? -Infinity : previous.tick;
     for (const { tick: eventTick, event } of events) {
       if (!Number.isSafeInteger(eventTick) || eventTick <= lowestEventTick || eventTick > tick) {
@@ -205,13 +204,16 @@ export class Replicator {
       }
       checkEvent(event);
     }
-    this.sizeHistory();
-    const committed = this.history.push(tick, sorted, events, this.isReliable);
-    this.spareSortedViews = this.sortedViews;
-    this.sortedViews = sorted;
-    // Drop the previous commit's views now (keeping the array's storage), so that none outlives its tick.
-    this.spareSortedViews.fill(RELEASED_VIEW);
-    this.grid.rebuild(sorted);
+    let committed: CommittedTick;
+    try {
+      const sorted = sortById(views, this.sortScratch);
+      this.sizeHistory();
+      committed = this.history.push(tick, sorted, events, this.isReliable);
+      this.grid.rebuild(sorted);
+    } finally {
+      // Released (the array's storage kept), so that no view outlives its commit, a throwing one included.
+      this.sortScratch.fill(RELEASED_VIEW);
+    }
     this.cache.reset(committed);
   }
 

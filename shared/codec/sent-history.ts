@@ -9,11 +9,13 @@ const NONE: readonly number[] = [];
 const INITIAL_CAPACITY = 8;
 
 export class SentHistory {
-  /** Ticks ascending, stored from `head` for `size` entries (circular, `capacity` slots). */
-  private ticks: Float64Array;
+  /**
+   * Per slot, the tick (at 2 * slot) and the lastInputSeq sent with it (at 2 * slot + 1; NaN once two
+   * encodings of the tick disagreed, see conflictSeq): one array, not two, as every client has one.
+   * Ticks ascend from `head` for `size` entries (circular, `capacity` slots).
+   */
+  private records: Float64Array;
   private idLists: (readonly number[])[];
-  /** lastInputSeq sent with each tick; NaN once two encodings of the tick disagreed (see conflictSeq). */
-  private seqs: Float64Array;
   private capacity: number;
   private head = 0;
   private size = 0;
@@ -21,9 +23,8 @@ export class SentHistory {
   /** `maxRecords`: the most records kept (the tick ring's size: older ones can no longer be baselines). */
   constructor(private readonly maxRecords: number) {
     this.capacity = Math.min(maxRecords, INITIAL_CAPACITY);
-    this.ticks = new Float64Array(this.capacity);
+    this.records = new Float64Array(2 * this.capacity);
     this.idLists = new Array<readonly number[]>(this.capacity).fill(NONE);
-    this.seqs = new Float64Array(this.capacity);
   }
 
   /** Slots allocated (grows up to maxRecords while acknowledgements lag; for tests). */
@@ -33,11 +34,11 @@ export class SentHistory {
 
   /** The oldest tick recorded (the acknowledged baseline, or the first sent after it), -1 when none. */
   get oldestTick(): number {
-    return this.size === 0 ? -1 : this.ticks[this.head];
+    return this.size === 0 ? -1 : this.records[2 * this.head];
   }
 
   get latestTick(): number {
-    return this.size === 0 ? -1 : this.ticks[(this.head + this.size - 1) % this.capacity];
+    return this.size === 0 ? -1 : this.records[2 * ((this.head + this.size - 1) % this.capacity)];
   }
 
   /** Records the ids (ascending; the list is kept, not copied) and lastInputSeq sent for `tick` (> latestTick). */
@@ -47,9 +48,9 @@ export class SentHistory {
       else this.dropOldest();
     }
     const slot = (this.head + this.size) % this.capacity;
-    this.ticks[slot] = tick;
+    this.records[2 * slot] = tick;
+    this.records[2 * slot + 1] = lastInputSeq;
     this.idLists[slot] = ids;
-    this.seqs[slot] = lastInputSeq;
     this.size++;
   }
 
@@ -61,7 +62,7 @@ export class SentHistory {
   /** The lastInputSeq sent with `tick`: undefined if not recorded, NaN if its encodings disagreed. */
   seqAt(tick: number): number | undefined {
     const slot = this.slotOf(tick);
-    return slot < 0 ? undefined : this.seqs[slot];
+    return slot < 0 ? undefined : this.records[2 * slot + 1];
   }
 
   /**
@@ -70,12 +71,12 @@ export class SentHistory {
    */
   conflictSeq(tick: number): void {
     const slot = this.slotOf(tick);
-    if (slot >= 0) this.seqs[slot] = NaN;
+    if (slot >= 0) this.records[2 * slot + 1] = NaN;
   }
 
   /** Forgets every record older than `tick`. */
   pruneBefore(tick: number): void {
-    while (this.size > 0 && this.ticks[this.head] < tick) this.dropOldest();
+    while (this.size > 0 && this.records[2 * this.head] < tick) this.dropOldest();
   }
 
   clear(): void {
@@ -89,7 +90,7 @@ export class SentHistory {
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const slot = (this.head + mid) % this.capacity;
-      const t = this.ticks[slot];
+      const t = this.records[2 * slot];
       if (t === tick) return slot;
       if (t < tick) lo = mid + 1;
       else hi = mid - 1;
@@ -100,18 +101,16 @@ export class SentHistory {
   /** Doubles the buffers (at most to maxRecords), unrolling the circle so that head is 0. */
   private grow(): void {
     const capacity = Math.min(this.maxRecords, this.capacity * 2);
-    const ticks = new Float64Array(capacity);
+    const records = new Float64Array(2 * capacity);
     const idLists = new Array<readonly number[]>(capacity).fill(NONE);
-    const seqs = new Float64Array(capacity);
     for (let i = 0; i < this.size; i++) {
       const slot = (this.head + i) % this.capacity;
-      ticks[i] = this.ticks[slot];
+      records[2 * i] = this.records[2 * slot];
+      records[2 * i + 1] = this.records[2 * slot + 1];
       idLists[i] = this.idLists[slot];
-      seqs[i] = this.seqs[slot];
     }
-    this.ticks = ticks;
+    this.records = records;
     this.idLists = idLists;
-    this.seqs = seqs;
     this.capacity = capacity;
     this.head = 0;
   }

@@ -44,7 +44,8 @@ export class DeltaCache {
 }
 
 export class TickEncodingCache {
-  readonly arena = new MsgpackWriter(8192);
+  /** Grows to what a tick's pieces need and stays there: every room has one, so it starts small. */
+  readonly arena = new MsgpackWriter(1024);
   private current: CommittedTick | undefined;
   private enterOffsets = new Int32Array(0);
   private enterLengths = new Int32Array(0);

@@ -59,10 +59,12 @@ export class CommittedTick {
     this.seq = seq;
     const n = sortedViews.length;
     if (this.ids.length < n) {
+      // The three arrays share one buffer: every room keeps several commits, each ArrayBuffer costs an object.
       const size = Math.max(n, this.ids.length * 2);
-      this.ids = new Float64Array(size);
-      this.kinds = new Uint8Array(size);
-      this.valueStart = new Int32Array(size + 1);
+      const buffer = new ArrayBuffer(8 * size + 4 * (size + 1) + size);
+      this.ids = new Float64Array(buffer, 0, size);
+      this.valueStart = new Int32Array(buffer, 8 * size, size + 1);
+      this.kinds = new Uint8Array(buffer, 8 * size + 4 * (size + 1), size);
     }
     const values = this.values;
     let at = 0;
@@ -80,9 +82,10 @@ export class CommittedTick {
     const m = events.length;
     if (this.eventTicks.length < m) {
       const size = Math.max(m, this.eventTicks.length * 2);
-      this.eventTicks = new Float64Array(size);
-      this.eventEnds = new Int32Array(size);
-      this.eventReliable = new Uint8Array(size);
+      const buffer = new ArrayBuffer(8 * size + 4 * size + size);
+      this.eventTicks = new Float64Array(buffer, 0, size);
+      this.eventEnds = new Int32Array(buffer, 8 * size, size);
+      this.eventReliable = new Uint8Array(buffer, 12 * size, size);
     }
     const writer = this.eventWriter;
     writer.reset();

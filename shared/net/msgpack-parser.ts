@@ -492,20 +492,24 @@ function readShortcutFrame(bytes: Uint8Array, layout: ShortcutLayout): unknown[]
   return data;
 }
 
-/** The slice of an event emitter socket.io uses on a Decoder: on('decoded'), off / removeListener, and emit. */
+const NO_LISTENERS: readonly DecodedListener[] = [];
+
+/**
+ * The slice of an event emitter socket.io uses on a Decoder: on('decoded'), off / removeListener, and emit.
+ * Only 'decoded' is ever emitted, so only its listeners are kept (in a field: one Decoder per connection).
+ */
 class DecodedEmitter {
   // Replaced, never mutated, so emitting iterates a stable list without copying it per packet.
-  #listeners = new Map<string, readonly DecodedListener[]>();
+  #decoded: readonly DecodedListener[] = NO_LISTENERS;
 
   on(event: string, listener: DecodedListener): this {
-    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), listener]);
+    if (event === 'decoded') this.#decoded = [...this.#decoded, listener];
     return this;
   }
 
   off(event: string, listener: DecodedListener): this {
-    const list = this.#listeners.get(event);
-    const index = list === undefined ? -1 : list.indexOf(listener);
-    if (list !== undefined && index >= 0) this.#listeners.set(event, [...list.slice(0, index), ...list.slice(index + 1)]);
+    const index = event === 'decoded' ? this.#decoded.indexOf(listener) : -1;
+    if (index >= 0) this.#decoded = [...this.#decoded.slice(0, index), ...this.#decoded.slice(index + 1)];
     return this;
   }
 
@@ -514,9 +518,7 @@ class DecodedEmitter {
   }
 
   protected emitDecoded(packet: DecodedPacket): void {
-    const list = this.#listeners.get('decoded');
-    if (list === undefined) return;
-    for (const listener of list) listener(packet);
+    for (const listener of this.#decoded) listener(packet);
   }
 }
 
