@@ -32,10 +32,14 @@ export interface InterestList {
   readonly indices: readonly number[];
 }
 
-/** A focus cell's interest list and the last generation (commit) it is known current at. */
-interface CellList {
+/**
+ * A focus cell's interest list, the very object handed out (one object per cached cell), and the last
+ * generation (commit) it is known current at.
+ */
+interface CellList extends InterestList {
   currentAt: number;
-  readonly list: { ids: readonly number[]; readonly indices: number[] };
+  ids: readonly number[];
+  readonly indices: number[];
 }
 
 /**
@@ -43,7 +47,7 @@ interface CellList {
  * the cache holds the cells in use (a few per room), not every cell players ever crossed, which over a
  * match is most of the map. A forgotten cell that comes back into focus is built again, once.
  */
-const LIST_SWEEP_EVERY = 16;
+const LIST_SWEEP_EVERY = 64;
 
 /** Cell coordinates are clamped so that a cell key stays an exact integer (< 2^52). */
 const CELL_LIMIT = 2 ** 24;
@@ -86,6 +90,8 @@ export class InterestGrid {
    * and then, so most ticks of a room need no list rebuilt at all.
    */
   private layoutChangedAt = 0;
+  /** Scratch for a new list's ids (idsAt). */
+  private readonly idsScratch: number[] = [];
   /** Scratch for gathering and sorting a list's indices (no typed-array allocation per list). */
   private gather = new Int32Array(256);
 
@@ -164,32 +170,36 @@ export class InterestGrid {
     if (cached !== undefined && cached.currentAt >= this.layoutChangedAt) {
       cached.currentAt = this.generation;
       this.stats.interestReused++;
-      return cached.list;
+      return cached;
     }
     this.stats.interestBuilt++;
     const count = this.count <= this.scanLimit ? this.scan(focus === null, cx, cy) : this.lookUp(focus === null, cx, cy);
     const gather = this.gather;
     if (cached === undefined) {
-      const list = { ids: this.idsAt(gather, count), indices: Array.from(gather.subarray(0, count)) };
-      this.lists.set(key, { currentAt: this.generation, list });
+      const indices = Array.from(gather.subarray(0, count));
+      const list: CellList = { currentAt: this.generation, ids: this.idsAt(gather, count), indices };
+      this.lists.set(key, list);
       return list;
     }
     cached.currentAt = this.generation;
     // A new ids array only when the cell sees other ids: an array kept by sent histories for a few ticks
     // outlives the young generation, so each new one ends up as old-generation garbage.
-    const list = cached.list;
-    if (!sameIds(list.ids, gather, count, this.ids)) list.ids = this.idsAt(gather, count);
-    const indices = list.indices;
+    if (!sameIds(cached.ids, gather, count, this.ids)) cached.ids = this.idsAt(gather, count);
+    const indices = cached.indices;
     for (let k = 0; k < count; k++) indices[k] = gather[k];
     indices.length = count;
-    return list;
+    return cached;
   }
 
-  /** The ids of the entities at gather[0, count), in a new array. */
+  /**
+   * The ids of the entities at gather[0, count), in a new array of exactly that size (gathered in a scratch
+   * array, then copied: an array grown by push keeps up to half again its length in spare slots, and every
+   * list's ids are kept for a while by the grid and by clients' sent histories).
+   */
   private idsAt(gather: Int32Array, count: number): number[] {
-    const ids: number[] = [];
-    for (let k = 0; k < count; k++) ids.push(this.ids[gather[k]]);
-    return ids;
+    const scratch = this.idsScratch;
+    for (let k = 0; k < count; k++) scratch[k] = this.ids[gather[k]];
+    return scratch.slice(0, count);
   }
 
   /** Gathers the list's indices by testing every entity (views are sorted by id, so they come out sorted); returns their count. */

@@ -178,21 +178,20 @@ export function peersMarkdown(report: PeersReport): string {
 }
 
 /**
- * Heap per added player, between the smallest and the largest step with a result, from the lowest heap
+ * Heap per added player, per server between its smallest and its largest step with a result (a server whose
+ * load generator saturated at the top step is still compared over the steps it has), from the lowest heap
  * used (the medians carry the young generation's fill level, which says little about players).
  */
 function heapPerPlayer(summary: readonly PeerSummary[]): string[] {
-  const steps = [...new Set(summary.map((s) => s.players))].sort((a, b) => a - b);
-  if (steps.length < 2) return [];
-  const [low, high] = [steps[0]!, steps.at(-1)!];
   const rows = SERVERS.flatMap((server) => {
-    const a = summary.find((s) => s.server === server && s.players === low)?.medians;
-    const b = summary.find((s) => s.server === server && s.players === high)?.medians;
-    if (!a || !b) return [];
-    const kb = ((b.heapUsedLowMb - a.heapUsedLowMb) * 1024) / (high - low);
-    return [`| ${LABELS[server]} | ${kb.toFixed(0)} |`];
+    const results = summary.filter((s) => s.server === server && s.medians !== null).sort((a, b) => a.players - b.players);
+    if (results.length < 2) return [];
+    const [low, high] = [results[0]!, results.at(-1)!];
+    const kb = ((high.medians!.heapUsedLowMb - low.medians!.heapUsedLowMb) * 1024) / (high.players - low.players);
+    return [`| ${LABELS[server]} | ${low.players} to ${high.players} | ${kb.toFixed(0)} |`];
   });
-  return [`Heap per added player, ${low} to ${high} players (lowest heap used):`, '', '| server | KB per player |', '|---|---:|', ...rows, ''];
+  if (rows.length === 0) return [];
+  return ['Heap per added player (lowest heap used), from each server\'s smallest to its largest step with a result:', '', '| server | players | KB per player |', '|---|---|---:|', ...rows, ''];
 }
 
 /** The bar charts: CPU and RSS of every server at every step with a result. */
